@@ -1,0 +1,87 @@
+// cli: argv → options, views (human / JSON), prompts. The only code that prints or exits;
+// every command's errors reach the one catch site below.
+import { Command, CommanderError } from "commander";
+import { isMeshroomError } from "../errors/index.js";
+import type { CliContext, CliIO, GlobalOptions } from "./context.js";
+import { VERSION } from "../util/version.js";
+import { registerCommands } from "./commands/index.js";
+import { redactText } from "../util/redact.js";
+
+export function createContext(io: CliIO, program: Command): CliContext {
+  return {
+    io,
+    globals(): GlobalOptions {
+      const o = program.opts<{ path?: string; debug?: boolean; color?: boolean }>();
+      return { path: o.path ?? ".", debug: o.debug === true, color: o.color !== false && !io.env.NO_COLOR };
+    },
+    interactive(): boolean {
+      const ci = io.env.CI;
+      return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !(ci && ci !== "false" && ci !== "0");
+    },
+    out(line: string) {
+      io.stdout.write(redactText(line) + "\n");
+    },
+    err(line: string) {
+      io.stderr.write(redactText(line) + "\n");
+    },
+  };
+}
+
+export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
+  const program = new Command("meshroom");
+  const ctx = createContext(io, program);
+  program
+    .description("Compose cybersecurity meshes: declare products, instances and plugs; plan, apply, destroy.")
+    .version(VERSION, "--version", "print the meshroom version")
+    .option("-p, --path <dir>", "project directory", ".")
+    .option("--debug", "show stack traces of errors")
+    .option("--no-color", "disable colours")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  registerCommands(program, ctx);
+  // every subcommand throws instead of exiting, so the catch site below decides the exit code
+  const walk = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    c.commands.forEach(walk);
+  };
+  program.commands.forEach(walk);
+  return { program, ctx };
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  const { program, ctx } = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    return handleError(e, ctx, argv.includes("--debug"));
+  }
+}
+
+function handleError(e: unknown, ctx: CliContext, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (isMeshroomError(e)) {
+    ctx.err(`Error: ${e.render()}`);
+    if (debug && e.stack) ctx.err(e.stack);
+    if (debug && e.cause instanceof Error && e.cause.stack) ctx.err(`Caused by: ${e.cause.stack}`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  ctx.err(`Error: ${err.message}`);
+  if (debug) ctx.err(err.stack ?? "");
+  else ctx.err("(unexpected error; run with --debug for the stack trace)");
+  return 1;
+}
+
+function defaultIO(): CliIO {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { type Mode, type Role, ModeSchema, RoleSchema } from "./capability.js";
+
+/** Which integration serves one side of a plug. */
+export const IntegrationRefSchema = z
+  .object({
+    product: z.string(),
+    target: z.string(),
+    topic: z.string(),
+    role: RoleSchema,
+    mode: ModeSchema,
+    format: z.string().optional(),
+    explicit: z.boolean(),
+  })
+  .strict();
+export type IntegrationRef = z.infer<typeof IntegrationRefSchema>;
+
+/** instances/<p>/<src>/plugs/<dst>/<topic>[_pull].yaml */
+export const PlugFileSchema = z
+  .object({
+    topic: z.string().optional(),
+    mode: ModeSchema.optional(),
+    format: z.string().nullable().optional(),
+    kind: z.enum(["data", "action"]),
+    /** Who sets the edge up: "both" when each side owns its end, else the instance that owns both. */
+    owner: z.string(),
+    src_integration: IntegrationRefSchema.nullable().optional(),
+    dst_integration: IntegrationRefSchema.nullable().optional(),
+    settings: z
+      .object({
+        src: z.record(z.string(), z.unknown()).nullable().optional(),
+        dst: z.record(z.string(), z.unknown()).nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type PlugFileRaw = z.infer<typeof PlugFileSchema>;
+
+export type PlugKind = "data" | "action";
+
+export interface Plug {
+  src: string;
+  dst: string;
+  topic: string;
+  mode: Mode;
+  format?: string;
+  kind: PlugKind;
+  /** "both" or the name of the instance whose integration owns both sides. */
+  owner: string;
+  srcIntegration?: IntegrationRef;
+  dstIntegration?: IntegrationRef;
+  settings: { src: Record<string, unknown>; dst: Record<string, unknown> };
+  file: string;
+}
+
+export function plugFileStem(topic: string, mode: Mode): string {
+  return mode === "pull" ? `${topic}_pull` : topic;
+}
+
+/** `events_pull.yaml` → {events, pull}; `events.yaml` → {events, push}. */
+export function parsePlugFileName(fileName: string): { topic: string; mode: Mode } | undefined {
+  const m = /^(.+?)(_pull)?\.ya?ml$/.exec(fileName);
+  if (!m || !m[1]) return undefined;
+  return { topic: m[1], mode: m[2] ? "pull" : "push" };
+}
+
+export type { Role };
