@@ -1,8 +1,16 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { register as registerProject } from "./project.js";
+import { register as registerList } from "./list.js";
+import { register as registerCreate } from "./create.js";
+import { register as registerInstances } from "./instances.js";
+import { register as registerSecrets } from "./secrets.js";
 
 /** Each command file exports `register(program, ctx)`; this list wires them in help order. */
 export function registerCommands(program: Command, ctx: CliContext): void {
-  void program;
-  void ctx;
+  registerProject(program, ctx);
+  registerList(program, ctx);
+  registerCreate(program, ctx);
+  registerInstances(program, ctx);
+  registerSecrets(program, ctx);
 }

@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+import { relative } from "node:path";
+import { createCapability, createIntegration, createProduct } from "../../engine/products.js";
+import type { CliContext } from "../context.js";
+import { parseMode, parseRole } from "../options.js";
+import { projectRoot } from "../project-root.js";
+
+export function register(program: Command, ctx: CliContext): void {
+  const create = program.command("create").description("scaffold products, capabilities and integrations");
+
+  create
+    .command("product")
+    .description("scaffold products/NAME/ with a definition.yaml and a commented hooks file")
+    .argument("<name>", "product name")
+    .option("--from <template>", "start from a shipped template (see `meshroom list templates`)")
+    .action((name: string, opts: { from?: string }) => {
+      const root = projectRoot(ctx);
+      const r = createProduct(root, name, opts.from);
+      ctx.out(`Created product ${name}${opts.from ? ` from template ${opts.from}` : ""}:`);
+      for (const f of r.files) ctx.out(`  ${relative(root, f)}`);
+    });
+
+  create
+    .command("capability")
+    .description("declare that PRODUCT produces/consumes/triggers/executes TOPIC")
+    .argument("<product>")
+    .argument("<topic>")
+    .argument("<role>", "producer | consumer | trigger | executor")
+    .option("--mode <mode>", "push (default) or pull")
+    .option("--format <format>", "data format (unset matches any)")
+    .action((product: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
+      const r = parseRole(role);
+      const mode = parseMode(opts.mode) ?? "push";
+      createCapability(projectRoot(ctx), { product, topic, role: r, mode, ...(opts.format ? { format: opts.format } : {}) });
+      ctx.out(`Added capability: ${product} ${r} ${topic} (${mode}${opts.format ? `, ${opts.format}` : ""}).`);
+    });
+
+  create
+    .command("integration")
+    .description("write an explicit integration PRODUCT → TARGET and declare both capabilities")
+    .argument("<product>")
+    .argument("<target>")
+    .argument("<topic>")
+    .argument("<role>", "role of PRODUCT: producer | consumer | trigger | executor")
+    .option("--mode <mode>", "push (default) or pull")
+    .option("--format <format>", "data format")
+    .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
+      const root = projectRoot(ctx);
+      const r = createIntegration(root, {
+        product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}),
+      });
+      ctx.out(`Created integration ${relative(root, r.file)}`);
+      for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
+    });
+}

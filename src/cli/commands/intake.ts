@@ -1,0 +1,105 @@
+// `meshroom intake serve|reprocess`: runs the MozDef-style event intake and replays its DLQ.
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { MeshroomError } from "../../errors/index.js";
+import type { CliContext } from "../context.js";
+import { DEFAULT_MAX_BODY, reprocessDir, resolveAdminToken, startIntakeServer, writeFileAtomic } from "../../intake/index.js";
+
+const SERVE_HELP = `
+Data in DIR: spool.jsonl (the queue), dlq.jsonl (rejected events), sources.json
+(token hashes only), counters.json. The admin token comes from --admin-token-file,
+else $MESHROOM_INTAKE_ADMIN_TOKEN, else DIR/admin.token (generated on first start).
+Once listening it prints one JSON line {"port","pid","host","admin_port",...} on
+stdout (and writes it to --ready-file); SIGTERM/SIGINT stop it gracefully.`;
+
+const ServeFlags = z.object({
+  dir: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  adminPort: z.coerce.number().int().min(0).max(65535),
+  adminTokenFile: z.string().optional(),
+  maxBody: z.coerce.number().int().positive(),
+  readyFile: z.string().optional(),
+});
+
+export function register(program: Command, ctx: CliContext): void {
+  const intake = program.command("intake").description("the MozDef-style event intake service (HTTP, durable queue, dead-letter queue)");
+
+  intake
+    .command("serve")
+    .description("run the intake service until SIGTERM/SIGINT")
+    .requiredOption("--dir <dir>", "data directory (created if missing)")
+    .option("--port <n>", "public port (0 = a free port)", "0")
+    .option("--host <addr>", "public bind address", "127.0.0.1")
+    .option("--admin-port <n>", "admin listener port on 127.0.0.1, used only when --host is not loopback (0 = free)", "0")
+    .option("--admin-token-file <file>", "file holding the admin token")
+    .option("--max-body <bytes>", "largest request body accepted", String(DEFAULT_MAX_BODY))
+    .option("--ready-file <file>", "write the ready JSON here once listening")
+    .addHelpText("after", SERVE_HELP)
+    .action(async (raw: Record<string, unknown>) => {
+      const o = _flags(ServeFlags, raw);
+      const dir = resolve(o.dir);
+      const admin = await resolveAdminToken({ dir, file: o.adminTokenFile, env: ctx.io.env, create: true });
+      const server = await startIntakeServer({
+        dir,
+        port: o.port,
+        host: o.host,
+        adminPort: o.adminPort,
+        adminToken: admin.token,
+        adminTokenFile: admin.file,
+        maxBody: o.maxBody,
+      });
+      const ready = {
+        port: server.port,
+        pid: process.pid,
+        host: server.host,
+        admin_host: server.adminHost,
+        admin_port: server.adminPort,
+        dir,
+        ...(admin.file ? { admin_token_file: admin.file } : {}),
+      };
+      if (o.readyFile) await writeFileAtomic(resolve(o.readyFile), JSON.stringify(ready) + "\n", 0o644);
+      ctx.out(JSON.stringify(ready));
+      if (server.recoveredBytes > 0) ctx.err(`meshroom intake: cut ${server.recoveredBytes} bytes of a torn last line while recovering ${dir}`);
+      const signal = await _untilSignal();
+      ctx.err(`meshroom intake: ${signal} received, finishing in-flight requests`);
+      await server.close();
+      ctx.err("meshroom intake: stopped");
+    });
+
+  intake
+    .command("reprocess")
+    .description("replay the dead-letter queue against the current source schemas; fixed events move to the queue")
+    .requiredOption("--dir <dir>", "data directory of the intake")
+    .option("--source <name>", "only this source's dead letters")
+    .option("--admin-token-file <file>", "admin token of the running server (when one owns DIR)")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", "\nWhen a server runs on DIR the work is done by it (POST /admin/reprocess); otherwise DIR is locked and reprocessed offline.")
+    .action(async (o: { dir: string; source?: string; adminTokenFile?: string; json?: boolean }) => {
+      const r = await reprocessDir({ dir: resolve(o.dir), source: o.source, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
+      if (o.json) return ctx.out(JSON.stringify(r));
+      ctx.out(`Reprocessed ${r.examined} dead letter${r.examined === 1 ? "" : "s"} (${r.via}): ${r.moved} moved to the queue, ${r.remaining} still in the DLQ.`);
+      if (r.orphaned > 0) ctx.out(`${r.orphaned} belong to sources that no longer exist and were left in the DLQ.`);
+    });
+}
+
+function _flags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const flag = `--${String(issue?.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new MeshroomError("E_USAGE", `bad value for ${flag}: ${issue?.message ?? "invalid"}`);
+}
+
+function _untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      resolveSignal(s);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}

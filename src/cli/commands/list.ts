@@ -1,0 +1,115 @@
+import type { Command } from "commander";
+import { readStateStatuses } from "../../engine/state-addresses.js";
+import { type Capability, plugAddress } from "../../model/index.js";
+import { loadProject } from "../../project/load.js";
+import { TEMPLATES } from "../../project/templates/catalog.js";
+import type { CliContext } from "../context.js";
+import { parseMode } from "../options.js";
+import { projectRoot } from "../project-root.js";
+import { renderTable } from "../views/table.js";
+import { registerListIntegrations } from "./list-integrations.js";
+
+function capLabel(c: Capability): string {
+  return `${c.role}:${c.topic}${c.mode === "pull" ? "@pull" : ""}${c.format ? `:${c.format}` : ""}`;
+}
+
+function matches(search: string | undefined, ...fields: string[]): boolean {
+  if (!search) return true;
+  const s = search.toLowerCase();
+  return fields.some((f) => f.toLowerCase().includes(s));
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const list = program.command("list").description("list products, integrations, instances, plugs or templates");
+  const print = (json: boolean | undefined, rows: object[], headers: string[], cells: (r: never) => string[], empty: string) => {
+    if (json) ctx.out(JSON.stringify(rows, null, 2));
+    else if (rows.length === 0) ctx.out(empty);
+    else ctx.out(renderTable(headers, rows.map((r) => cells(r as never))));
+  };
+
+  list
+    .command("products")
+    .argument("[search]", "substring of the name, description or tags")
+    .option("--tag <tag>", "only products with this tag")
+    .option("--wide", "show every capability")
+    .option("--json", "print JSON")
+    .action((search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
+      const p = loadProject(projectRoot(ctx));
+      const rows = [...p.products.values()]
+        .filter((x) => matches(search, x.name, x.description, ...x.tags))
+        .filter((x) => !opts.tag || x.tags.some((t) => t.toLowerCase() === opts.tag!.toLowerCase()))
+        .map((x) => ({
+          name: x.name,
+          description: x.description,
+          tags: x.tags,
+          capabilities: x.capabilities.map((c) => ({ role: c.role, topic: c.topic, mode: c.mode, ...(c.format ? { format: c.format } : {}) })),
+          integrations: p.integrations.filter((i) => i.product === x.name).length,
+          instances: [...p.instances.values()].filter((i) => i.product === x.name).length,
+        }));
+      type Row = (typeof rows)[number];
+      const headers = opts.wide ? ["name", "tags", "integrations", "instances", "capabilities"] : ["name", "tags", "capabilities", "integrations", "instances"];
+      print(opts.json, rows, headers, (r: Row) => {
+        const caps = opts.wide ? r.capabilities.map((c) => capLabel({ product: r.name, ...c })).join(" ") : String(r.capabilities.length);
+        return opts.wide
+          ? [r.name, r.tags.join(","), String(r.integrations), String(r.instances), caps]
+          : [r.name, r.tags.join(","), caps, String(r.integrations), String(r.instances)];
+      }, "No products. Create one with `meshroom create product NAME --from TEMPLATE`.");
+    });
+
+  list
+    .command("instances")
+    .argument("[search]")
+    .option("--product <product>", "only instances of this product")
+    .option("--json", "print JSON")
+    .action((search: string | undefined, opts: { product?: string; json?: boolean }) => {
+      const root = projectRoot(ctx);
+      const p = loadProject(root);
+      const state = readStateStatuses(root);
+      const rows = [...p.instances.values()]
+        .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
+        .map((i) => ({
+          name: i.name,
+          product: i.product,
+          settings: i.settings,
+          plugs: p.plugs.filter((x) => x.src === i.name || x.dst === i.name).length,
+          status: state.get(`instance.${i.name}`) ?? "not applied",
+        }));
+      type Row = (typeof rows)[number];
+      print(opts.json, rows, ["name", "product", "plugs", "status"], (r: Row) => [r.name, r.product, String(r.plugs), r.status], "No instances. Add one with `meshroom add PRODUCT NAME`.");
+    });
+
+  list
+    .command("plugs")
+    .argument("[src]")
+    .argument("[dst]")
+    .option("--topic <topic>")
+    .option("--mode <mode>")
+    .option("--json", "print JSON")
+    .action((src: string | undefined, dst: string | undefined, opts: { topic?: string; mode?: string; json?: boolean }) => {
+      const root = projectRoot(ctx);
+      const p = loadProject(root);
+      const mode = parseMode(opts.mode);
+      const state = readStateStatuses(root);
+      const rows = p.plugs
+        .filter((x) => (!src || x.src === src) && (!dst || x.dst === dst) && (!opts.topic || x.topic === opts.topic) && (!mode || x.mode === mode))
+        .map((x) => {
+          const address = plugAddress(x.src, x.dst, x.topic, x.mode);
+          return { address, src: x.src, dst: x.dst, topic: x.topic, mode: x.mode, format: x.format ?? null, kind: x.kind, owner: x.owner, status: state.get(address) ?? "not applied" };
+        });
+      type Row = (typeof rows)[number];
+      print(opts.json, rows, ["src", "dst", "topic", "mode", "format", "kind", "owner", "status"],
+        (r: Row) => [r.src, r.dst, r.topic, r.mode, r.format ?? "", r.kind, r.owner, r.status], "No plugs. Create one with `meshroom plug TOPIC SRC DST`.");
+    });
+
+  list
+    .command("templates")
+    .description("the product templates shipped with meshroom")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) => {
+      const rows = TEMPLATES.map((t) => ({ name: t.name, title: t.title, tags: t.tags, description: t.description }));
+      type Row = (typeof rows)[number];
+      print(opts.json, rows, ["name", "title", "tags"], (r: Row) => [r.name, r.title, r.tags.join(",")], "");
+    });
+
+  registerListIntegrations(list, ctx);
+}

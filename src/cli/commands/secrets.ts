@@ -1,0 +1,183 @@
+// `meshroom secrets …`: init the user's key, list/set/get/rm secrets, manage recipients.
+import type { Command } from "commander";
+import { stat } from "node:fs/promises";
+import { MeshroomError } from "../../errors/index.js";
+import type { CliContext } from "../context.js";
+import {
+  formatScope,
+  initSecrets,
+  openSecretsStore,
+  parseScope,
+  type RecipientInfo,
+  type SecretsStore,
+} from "../../secrets/index.js";
+
+const SCOPE_HELP = `
+SCOPE is instance:<instance name> or plug:<plug address>, e.g.
+  instance:sekoia
+  plug:edr.siem.events.push      (same as plug:plug.edr.siem.events.push)
+
+The private key is MESHROOM_GPG_KEY (path to an armored private key) or the one
+\`meshroom secrets init\` generated in your config dir. Its passphrase is read from
+MESHROOM_PASSPHRASE, or prompted for (hidden) when a terminal is attached.`;
+
+export function register(program: Command, ctx: CliContext): void {
+  const secrets = program
+    .command("secrets")
+    .description("manage the OpenPGP-encrypted secrets of instances and plugs (secrets.gpg)")
+    .addHelpText("after", SCOPE_HELP);
+
+  secrets
+    .command("init")
+    .description("create your private key (in your config dir, not the project) and add its public key to recipients/")
+    .option("--name <name>", "name in the key's user ID (and the recipients/<name>.asc file name)")
+    .option("--email <email>", "email in the key's user ID")
+    .action(async (o: { name?: string; email?: string }) => {
+      const root = await _projectDir(ctx);
+      const passphrase = ctx.io.env.MESHROOM_PASSPHRASE ?? (_canPrompt(ctx) ? await _newPassphrase(ctx) : undefined);
+      const r = await initSecrets(root, { env: ctx.io.env, name: o.name, email: o.email, passphrase });
+      ctx.out(r.generated ? `Generated a new key ${r.fingerprint} in ${r.keyPath}` : `Using the key ${r.fingerprint} from ${r.keyPath}`);
+      if (r.generated && !passphrase) ctx.err("Note: the new key has no passphrase; keep its file private (mode 0600).");
+      ctx.out(r.recipientAdded ? `Added its public key as ${r.recipient.file} (commit it).` : `Already a recipient: ${r.recipient.file}`);
+      if (r.needsReencryption) {
+        ctx.out(
+          `secrets.gpg is not encrypted to this key yet: ask a current recipient to run ` +
+            `\`meshroom secrets recipients add ${r.recipient.file}\` and commit secrets.gpg.`,
+        );
+      }
+    });
+
+  secrets
+    .command("list")
+    .description("list secret names (never values)")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      const entries = await (await _store(ctx)).list();
+      if (o.json) return ctx.out(JSON.stringify({ secrets: entries }, null, 2));
+      if (entries.length === 0) return ctx.out("No secrets.");
+      for (const e of entries) ctx.out(`${formatScope(e.scope)}  ${e.name}`);
+    });
+
+  secrets
+    .command("set <scope> <name>")
+    .description("store a secret; the value is read from stdin (a trailing newline is dropped)")
+    .action(async (scopeText: string, name: string) => {
+      const scope = parseScope(scopeText);
+      const value = await _readValue(ctx, name);
+      const store = await _store(ctx);
+      await store.set(scope, name, value);
+      await store.save();
+      ctx.out(`Saved secret ${name} of ${formatScope(scope)}.`);
+    });
+
+  secrets
+    .command("get <scope> <name>")
+    .description("print a secret's value on stdout")
+    .action(async (scopeText: string, name: string) => {
+      const scope = parseScope(scopeText);
+      const value = await (await _store(ctx)).get(scope, name);
+      if (value === undefined) throw _missing(name, scopeText);
+      // The one place meshroom prints a secret on purpose, so it bypasses ctx.out's redaction.
+      ctx.io.stdout.write(`${value}\n`);
+    });
+
+  secrets
+    .command("rm <scope> <name>")
+    .description("delete a secret")
+    .action(async (scopeText: string, name: string) => {
+      const scope = parseScope(scopeText);
+      const store = await _store(ctx);
+      if (!(await store.delete(scope, name))) throw _missing(name, scopeText);
+      await store.save();
+      ctx.out(`Removed secret ${name} of ${formatScope(scope)}.`);
+    });
+
+  _registerRecipients(secrets, ctx);
+}
+
+function _registerRecipients(secrets: Command, ctx: CliContext): void {
+  const recipients = secrets.command("recipients").description("the public keys secrets.gpg is encrypted to (recipients/*.asc)");
+
+  recipients
+    .command("list")
+    .description("list recipients")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      const list = await (await _store(ctx)).listRecipients();
+      if (o.json) return ctx.out(JSON.stringify({ recipients: list }, null, 2));
+      if (list.length === 0) return ctx.out("No recipients. Run `meshroom secrets init`.");
+      for (const r of list) ctx.out(_recipientLine(r));
+    });
+
+  recipients
+    .command("add <file>")
+    .description("add the public key in FILE.asc and re-encrypt secrets.gpg to it")
+    .action(async (file: string) => {
+      const added = await (await _store(ctx)).addRecipient(file);
+      for (const r of added) ctx.out(`Recipient: ${_recipientLine(r)}`);
+      ctx.out("secrets.gpg is encrypted to every recipient; commit recipients/ and secrets.gpg.");
+    });
+
+  recipients
+    .command("remove <fingerprint>")
+    .description("remove a recipient by fingerprint (or long key ID) and re-encrypt secrets.gpg without it")
+    .action(async (fingerprint: string) => {
+      const removed = await (await _store(ctx)).removeRecipient(fingerprint);
+      for (const r of removed) ctx.out(`Removed recipient ${_recipientLine(r)}`);
+      ctx.out("secrets.gpg was re-encrypted without it. Older copies (git history) still open with that key: rotate the secrets it could read.");
+    });
+}
+
+function _recipientLine(r: RecipientInfo): string {
+  return `${r.fingerprint}  ${r.file}  ${r.userIds.join(", ")}`;
+}
+
+function _missing(name: string, scope: string): MeshroomError {
+  return new MeshroomError("E_NOT_FOUND", `no secret ${name} for ${scope}`, { detail: "List them with `meshroom secrets list`." });
+}
+
+async function _projectDir(ctx: CliContext): Promise<string> {
+  const dir = ctx.globals().path;
+  const s = await stat(dir).catch(() => undefined);
+  if (!s?.isDirectory()) throw new MeshroomError("E_NOT_PROJECT", `${dir} is not a directory`, { detail: "Pass the project with -p DIR." });
+  return dir;
+}
+
+async function _store(ctx: CliContext): Promise<SecretsStore> {
+  const root = await _projectDir(ctx);
+  const promptPassphrase = _canPrompt(ctx) ? () => _hidden(ctx, "Passphrase of your meshroom/GPG private key:") : undefined;
+  return openSecretsStore(root, { env: ctx.io.env, promptPassphrase });
+}
+
+/** A hidden prompt needs a terminal on stdin and stderr (stdout may be piped, e.g. `secrets get … | pbcopy`). */
+function _canPrompt(ctx: CliContext): boolean {
+  const ci = ctx.io.env.CI;
+  return Boolean(ctx.io.stdin.isTTY && ctx.io.stderr.isTTY) && !(ci && ci !== "false" && ci !== "0");
+}
+
+async function _hidden(ctx: CliContext, message: string): Promise<string> {
+  const { password } = await import("@inquirer/prompts");
+  return password({ message, mask: true }, { input: ctx.io.stdin, output: ctx.io.stderr });
+}
+
+async function _newPassphrase(ctx: CliContext): Promise<string | undefined> {
+  const first = await _hidden(ctx, "Passphrase for the new key (empty for none):");
+  if (first === "") return undefined;
+  if ((await _hidden(ctx, "Repeat the passphrase:")) !== first) {
+    throw new MeshroomError("E_BAD_VALUE", "the two passphrases differ", { detail: "Run `meshroom secrets init` again." });
+  }
+  return first;
+}
+
+async function _readValue(ctx: CliContext, name: string): Promise<string> {
+  let value: string;
+  if (ctx.io.stdin.isTTY) {
+    value = await _hidden(ctx, `Value of ${name}:`);
+  } else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    value = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  }
+  if (value === "") throw new MeshroomError("E_MISSING_VALUE", `no value given for ${name}`, { detail: `Pipe it in: printf %s "$VALUE" | meshroom secrets set SCOPE ${name}` });
+  return value;
+}

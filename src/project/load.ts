@@ -1,0 +1,269 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { MeshroomError, throwIfDiagnostics, type Diagnostic } from "../errors/index.js";
+import {
+  type ExplicitIntegration, type Instance, type Plug, type Product,
+  InstanceConfigSchema, IntegrationFileSchema, PlugFileSchema, ProductDefinitionSchema,
+  checkSettingValue, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
+  parseIntegrationFileName, parsePlugFileName,
+} from "../model/index.js";
+import { paths } from "./paths.js";
+import type { Project } from "./project.js";
+import { ProjectFileSchema, type ProjectSettings } from "./project-file.js";
+import { readYamlFile } from "./yaml-file.js";
+
+const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
+const DECLARATION = /\.d\.ts$/;
+
+export interface LoadResult {
+  project: Project;
+  diagnostics: Diagnostic[];
+}
+
+/** True when `root` looks like a meshroom project. */
+export function isProjectDir(root: string): boolean {
+  return existsSync(paths.projectFile(root)) || (existsSync(paths.productsDir(root)) && existsSync(paths.instancesDir(root)));
+}
+
+/** Loads a project and throws one error listing every problem. */
+export function loadProject(root: string): Project {
+  const { project, diagnostics } = loadProjectWithDiagnostics(root);
+  throwIfDiagnostics(diagnostics, `project ${root} is invalid (run \`meshroom validate\` to see every problem)`);
+  return project;
+}
+
+/** Loads what can be loaded and reports every problem (for `validate`). */
+export function loadProjectWithDiagnostics(root: string): LoadResult {
+  if (!isProjectDir(root)) {
+    throw new MeshroomError("E_NOT_PROJECT", `${root} is not a meshroom project`, {
+      detail: "create one with `meshroom init <path>`, or point at one with `-p <dir>`",
+    });
+  }
+  const diagnostics: Diagnostic[] = [];
+  const rel = (f: string) => relative(root, f) || f;
+  const settings = loadProjectFile(root, diagnostics);
+  const products = new Map<string, Product>();
+  const productHookFiles = new Map<string, string[]>();
+  const integrations: ExplicitIntegration[] = [];
+
+  for (const name of listDirs(paths.productsDir(root))) {
+    const dir = paths.productDir(root, name);
+    if (!isValidName(name)) {
+      diagnostics.push({ summary: `invalid product folder name ${JSON.stringify(name)}`, location: { file: rel(dir) } });
+      continue;
+    }
+    const defFile = paths.definition(root, name);
+    if (!existsSync(defFile)) {
+      diagnostics.push({ summary: "product folder has no definition.yaml", location: { file: rel(dir) } });
+      continue;
+    }
+    const parsed = readYamlFile(defFile, ProductDefinitionSchema, root);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.value) continue;
+    products.set(name, normalizeProduct(name, dir, parsed.value));
+    productHookFiles.set(name, listFiles(dir).filter((f) => HOOK_FILE.test(f) && !DECLARATION.test(f)).map((f) => join(dir, f)));
+    integrations.push(...loadIntegrations(root, name, diagnostics));
+  }
+  for (const i of integrations) {
+    if (!products.has(i.target)) {
+      diagnostics.push({ summary: `integration targets unknown product ${JSON.stringify(i.target)}`, location: { file: rel(i.file) } });
+    }
+  }
+  const instances = loadInstances(root, products, diagnostics);
+  const plugs = loadPlugs(root, instances, diagnostics);
+  return { project: { root, settings, products, integrations, instances, plugs, productHookFiles }, diagnostics };
+}
+
+function loadProjectFile(root: string, diagnostics: Diagnostic[]): ProjectSettings {
+  const file = paths.projectFile(root);
+  if (!existsSync(file)) return {};
+  const parsed = readYamlFile(file, ProjectFileSchema, root);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.value ?? {};
+}
+
+function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[]): ExplicitIntegration[] {
+  const out: ExplicitIntegration[] = [];
+  const base = paths.integrationsDir(root, product);
+  for (const target of listDirs(base)) {
+    const dir = join(base, target);
+    if (!isValidName(target)) {
+      diagnostics.push({ summary: `invalid integration target folder ${JSON.stringify(target)}`, location: { file: relative(root, dir) } });
+      continue;
+    }
+    const files = listFiles(dir);
+    for (const f of files.filter(isIntegrationFile).sort()) {
+      const file = join(dir, f);
+      const shown = relative(root, file);
+      const key = parseIntegrationFileName(f);
+      if (!key) {
+        diagnostics.push({
+          summary: `integration file name must be <topic>_<role>[_<format>][_pull].yaml (role: producer, consumer, trigger or executor)`,
+          location: { file: shown },
+        });
+        continue;
+      }
+      const parsed = readYamlFile(file, IntegrationFileSchema, root);
+      diagnostics.push(...parsed.diagnostics);
+      if (!parsed.value) continue;
+      const raw = parsed.value;
+      const mismatch = (field: string, inFile: unknown, inName: unknown) =>
+        diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: { file: shown, field } });
+      if (raw.topic !== undefined && raw.topic !== key.topic) mismatch("topic", raw.topic, key.topic);
+      if (raw.role !== undefined && raw.role !== key.role) mismatch("role", raw.role, key.role);
+      if (raw.mode !== undefined && raw.mode !== key.mode) mismatch("mode", raw.mode, key.mode);
+      if (raw.format != null && raw.format !== key.format) mismatch("format", raw.format, key.format ?? null);
+      const stem = f.replace(/\.ya?ml$/, "");
+      const hooksFile = files.find((h) => HOOK_FILE.test(h) && !DECLARATION.test(h) && h.replace(HOOK_FILE, "") === stem);
+      const { topic: _t, role: _r, mode: _m, format: _f, description, plug_settings, settings, hooks, ...extra } = raw;
+      const integ: ExplicitIntegration = {
+        ...key,
+        product,
+        target,
+        plugSettings: (plug_settings ?? []).map(normalizeSetting),
+        settings: settings ?? {},
+        extra,
+        commandHooks: hooks ?? [],
+        file,
+      };
+      if (description !== undefined) integ.description = description;
+      if (hooksFile) integ.hooksFile = join(dir, hooksFile);
+      out.push(integ);
+    }
+  }
+  return out;
+}
+
+function loadInstances(root: string, products: Map<string, Product>, diagnostics: Diagnostic[]): Map<string, Instance> {
+  const instances = new Map<string, Instance>();
+  const base = paths.instancesDir(root);
+  for (const product of listDirs(base).sort()) {
+    for (const name of listDirs(join(base, product)).sort()) {
+      const file = paths.instanceConfig(root, product, name);
+      const shown = relative(root, file);
+      if (!isValidName(name) || !isValidName(product)) {
+        diagnostics.push({ summary: `invalid instance folder ${JSON.stringify(`${product}/${name}`)}`, location: { file: relative(root, join(base, product, name)) } });
+        continue;
+      }
+      const def = products.get(product);
+      if (!def) {
+        diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown } });
+        continue;
+      }
+      const other = instances.get(name);
+      if (other) {
+        diagnostics.push({
+          summary: `instance name ${JSON.stringify(name)} is used twice (products ${other.product} and ${product}); instance names are unique in a project`,
+          location: { file: shown },
+        });
+        continue;
+      }
+      let settings: Record<string, unknown> = {};
+      if (existsSync(file)) {
+        const parsed = readYamlFile(file, InstanceConfigSchema, root);
+        diagnostics.push(...parsed.diagnostics);
+        if (!parsed.value) continue;
+        settings = parsed.value.settings ?? {};
+      } else {
+        diagnostics.push({ summary: "instance folder has no config.yaml", location: { file: shown } });
+        continue;
+      }
+      diagnostics.push(...checkInstanceSettings(def, settings, shown));
+      instances.set(name, { name, product, settings, file });
+    }
+  }
+  return instances;
+}
+
+/** Settings in config.yaml must be known, typed right, not secret; required ones present. */
+function checkInstanceSettings(def: Product, settings: Record<string, unknown>, shown: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byName = new Map(def.settings.map((s) => [s.name, s]));
+  for (const [k, v] of Object.entries(settings)) {
+    const s = byName.get(k);
+    const field = `settings.${k}`;
+    if (!s) {
+      const known = def.settings.filter((x) => !x.secret).map((x) => x.name);
+      out.push({ summary: `unknown setting ${JSON.stringify(k)} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: { file: shown, field } });
+      continue;
+    }
+    if (s.secret) {
+      out.push({ summary: `secret setting ${k} is written in clear; remove it and run \`meshroom configure <instance> -s ${k}\``, location: { file: shown, field } });
+      continue;
+    }
+    try {
+      checkSettingValue(s, v);
+    } catch (e) {
+      out.push({ summary: (e as Error).message, location: { file: shown, field } });
+    }
+  }
+  for (const s of def.settings) {
+    if (s.required && !s.secret && s.default === undefined && settings[s.name] === undefined) {
+      out.push({ summary: `required setting ${s.name} is missing`, location: { file: shown, field: `settings.${s.name}` } });
+    }
+  }
+  return out;
+}
+
+function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: Diagnostic[]): Plug[] {
+  const plugs: Plug[] = [];
+  for (const src of instances.values()) {
+    const base = paths.plugsDir(root, src.product, src.name);
+    for (const dst of listDirs(base).sort()) {
+      for (const f of listFiles(join(base, dst)).filter(isIntegrationFile).sort()) {
+        const file = join(base, dst, f);
+        const shown = relative(root, file);
+        const key = parsePlugFileName(f);
+        if (!key) {
+          diagnostics.push({ summary: "plug file name must be <topic>[_pull].yaml", location: { file: shown } });
+          continue;
+        }
+        if (!instances.has(dst)) {
+          diagnostics.push({ summary: `plug destination ${JSON.stringify(dst)} is not an instance of this project`, location: { file: shown } });
+          continue;
+        }
+        const parsed = readYamlFile(file, PlugFileSchema, root);
+        diagnostics.push(...parsed.diagnostics);
+        if (!parsed.value) continue;
+        const raw = parsed.value;
+        if (raw.topic !== undefined && raw.topic !== key.topic) {
+          diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: { file: shown, field: "topic" } });
+        }
+        if (raw.mode !== undefined && raw.mode !== key.mode) {
+          diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: { file: shown, field: "mode" } });
+        }
+        const plug: Plug = {
+          src: src.name, dst, topic: key.topic, mode: key.mode, kind: raw.kind, owner: raw.owner,
+          settings: { src: raw.settings?.src ?? {}, dst: raw.settings?.dst ?? {} },
+          file,
+        };
+        if (raw.format != null) plug.format = raw.format;
+        if (raw.src_integration) plug.srcIntegration = raw.src_integration;
+        if (raw.dst_integration) plug.dstIntegration = raw.dst_integration;
+        plugs.push(plug);
+      }
+    }
+  }
+  plugs.sort((a, b) => cmp(a.src, b.src) || cmp(a.dst, b.dst) || cmp(a.topic, b.topic) || cmp(a.mode, b.mode));
+  return plugs;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function listDirs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .map((d) => d.name)
+    .sort();
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name)
+    .sort();
+}

@@ -1,0 +1,127 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { MeshroomError } from "../errors/index.js";
+import { writeFileAtomic } from "../util/fs.js";
+import {
+  type IntegrationKey, type IntegrationRef, type Mode, type PlugKind, type Role,
+  ROLE_KEYS, assertName, integrationStem,
+} from "../model/index.js";
+import { paths } from "./paths.js";
+
+/** Edits a YAML file in place through the Document API so comments and key order survive. */
+export function editYamlFile(file: string, edit: (doc: Document) => void): void {
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  if (doc.errors.length) throw new MeshroomError("E_BAD_MANIFEST", `${file}: cannot edit a file with YAML errors (${doc.errors[0]!.message.split("\n")[0]})`);
+  if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
+  edit(doc);
+  writeFileAtomic(file, doc.toString());
+}
+
+/** Adds one capability to definition.yaml; false when an identical one is already there. */
+export function addCapability(root: string, product: string, role: Role, topic: string, mode: Mode, format?: string): boolean {
+  assertName("topic", topic);
+  if (format !== undefined) assertName("format", format);
+  const file = paths.definition(root, product);
+  if (!existsSync(file)) throw new MeshroomError("E_NOT_FOUND", `product ${product} not found`, { detail: `create it with \`meshroom create product ${product}\`` });
+  let added = false;
+  editYamlFile(file, (doc) => {
+    const key = ROLE_KEYS[role];
+    let roleMap = doc.get(key);
+    if (!isMap(roleMap)) {
+      roleMap = new YAMLMap();
+      doc.set(key, roleMap);
+    }
+    const map = roleMap as YAMLMap;
+    let seq = map.get(topic);
+    if (!isSeq(seq)) {
+      seq = new YAMLSeq();
+      map.set(topic, seq);
+    }
+    const items = (seq as YAMLSeq).items;
+    const same = items.some((it) => {
+      const js = (isMap(it) ? it.toJSON() : {}) as { mode?: string; format?: string };
+      return (js.mode ?? "push") === mode && (js.format ?? undefined) === format;
+    });
+    if (same) return;
+    const spec: Record<string, string> = {};
+    if (mode !== "push") spec.mode = mode;
+    if (format !== undefined) spec.format = format;
+    const node = doc.createNode(spec) as YAMLMap;
+    node.flow = true;
+    (seq as YAMLSeq).add(node);
+    added = true;
+  });
+  return added;
+}
+
+/** Writes a new explicit integration file; refuses to overwrite one. */
+export function writeIntegrationFile(root: string, product: string, target: string, key: IntegrationKey): string {
+  assertName("product", target);
+  const file = paths.integrationFile(root, product, target, key);
+  if (existsSync(file)) return file;
+  const lines = [
+    `# Integration: how ${product} sets up its ${key.role} side of \`${key.topic}\` towards ${target}.`,
+    `# Hooks for it go in ${integrationStem(key)}.ts next to this file (see \`meshroom/hooks\`).`,
+    `topic: ${key.topic}`,
+    `role: ${key.role}`,
+    `mode: ${key.mode}`,
+    ...(key.format ? [`format: ${key.format}`] : []),
+    `description: ""`,
+    `# Settings asked when a plug uses this integration:`,
+    `plug_settings: []`,
+    "",
+  ];
+  writeFileAtomic(file, lines.join("\n"));
+  return file;
+}
+
+/** Creates or updates an instance's config.yaml, keeping the user's comments. */
+export function writeInstanceConfig(root: string, product: string, name: string, settings: Record<string, unknown>, unset: string[] = []): string {
+  assertName("instance", name);
+  const file = paths.instanceConfig(root, product, name);
+  if (!existsSync(file)) {
+    const doc = parseDocument(`# Instance ${name} of product ${product}. Secret settings live in secrets.gpg, not here.\n`);
+    doc.contents = doc.createNode({ settings }) as unknown as typeof doc.contents;
+    writeFileAtomic(file, doc.toString());
+    return file;
+  }
+  editYamlFile(file, (doc) => {
+    if (!isMap(doc.get("settings"))) doc.set("settings", new YAMLMap());
+    for (const [k, v] of Object.entries(settings)) doc.setIn(["settings", k], v);
+    for (const k of unset) doc.deleteIn(["settings", k]);
+  });
+  return file;
+}
+
+export interface PlugFileData {
+  product: string;
+  src: string;
+  dst: string;
+  topic: string;
+  mode: Mode;
+  format?: string;
+  kind: PlugKind;
+  owner: string;
+  srcIntegration?: IntegrationRef;
+  dstIntegration?: IntegrationRef;
+  settings: { src: Record<string, unknown>; dst: Record<string, unknown> };
+}
+
+export function writePlugFile(root: string, p: PlugFileData): string {
+  const file = paths.plugFile(root, p.product, p.src, p.dst, p.topic, p.mode);
+  const body: Record<string, unknown> = { topic: p.topic, mode: p.mode };
+  if (p.format !== undefined) body.format = p.format;
+  body.kind = p.kind;
+  body.owner = p.owner;
+  if (p.srcIntegration) body.src_integration = p.srcIntegration;
+  if (p.dstIntegration) body.dst_integration = p.dstIntegration;
+  if (Object.keys(p.settings.src).length || Object.keys(p.settings.dst).length) body.settings = p.settings;
+  const doc = parseDocument(`# Plug ${p.src} -[${p.topic}]-> ${p.dst} (${p.mode}). Written by \`meshroom plug\`.\n`);
+  doc.contents = doc.createNode(body) as unknown as typeof doc.contents;
+  writeFileAtomic(file, doc.toString());
+  return file;
+}
+
+export function removePath(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
