@@ -4,6 +4,7 @@ import { register as registerProject } from "./project.js";
 import { register as registerList } from "./list.js";
 import { register as registerCreate } from "./create.js";
 import { register as registerInstances } from "./instances.js";
+import { register as registerPlugs } from "./plugs.js";
 import { register as registerSecrets } from "./secrets.js";
 
 /** Each command file exports `register(program, ctx)`; this list wires them in help order. */
@@ -12,5 +13,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerList(program, ctx);
   registerCreate(program, ctx);
   registerInstances(program, ctx);
+  registerPlugs(program, ctx);
   registerSecrets(program, ctx);
 }

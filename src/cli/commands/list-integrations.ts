@@ -1,8 +1,39 @@
 import type { Command } from "commander";
+import { listIntegrations, sameIntegration } from "../../capabilities/index.js";
+import { loadMesh } from "../../engine/load-mesh.js";
 import type { CliContext } from "../context.js";
+import { parseRole } from "../options.js";
+import { projectRoot } from "../project-root.js";
+import { renderTable } from "../views/table.js";
 
-/** `list integrations` needs the capability graph and the hook descriptors (wired with the hooks). */
+/** `list integrations [product] [target] [--topic T] [--role R]`: explicit and generic, with ownership. */
 export function registerListIntegrations(list: Command, ctx: CliContext): void {
-  void list;
-  void ctx;
+  list
+    .command("integrations")
+    .argument("[product]")
+    .argument("[target]")
+    .option("--topic <topic>")
+    .option("--role <role>")
+    .option("--json", "print JSON")
+    .action(async (product: string | undefined, target: string | undefined, opts: { topic?: string; role?: string; json?: boolean }) => {
+      const { project, graph } = await loadMesh(projectRoot(ctx));
+      const rows = listIntegrations(graph, {
+        ...(product ? { product } : {}),
+        ...(target ? { target } : {}),
+        ...(opts.topic ? { topic: opts.topic } : {}),
+        ...(opts.role ? { role: parseRole(opts.role) } : {}),
+      }).map((i) => {
+        const plugs = project.plugs.filter((p) => [p.srcIntegration, p.dstIntegration].some((r) => r !== undefined && sameIntegration(r, i)));
+        return {
+          product: i.product, target: i.target, topic: i.topic, role: i.role, mode: i.mode, format: i.format ?? null,
+          type: i.explicit ? "explicit" : "generic", ownership: i.ownership,
+          hooks: i.hooks.map((h) => ({ kind: h.kind, title: h.title, source: h.source })),
+          plugs: plugs.map((p) => `${p.src}->${p.dst}`),
+        };
+      });
+      if (opts.json) return ctx.out(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return ctx.out("No integrations. Products interoperate when their capabilities match (`meshroom create integration …`).");
+      ctx.out(renderTable(["product", "target", "topic", "role", "mode", "format", "type", "setup", "plugs"],
+        rows.map((r) => [r.product, r.target, r.topic, r.role, r.mode, r.format ?? "", r.type, r.ownership, String(r.plugs.length)])));
+    });
 }

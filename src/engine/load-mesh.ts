@@ -1,0 +1,19 @@
+import { buildCapabilityGraph, type CapabilityGraph } from "../capabilities/index.js";
+import { loadHooks, type HookRegistry } from "../hooks/index.js";
+import { loadProject } from "../project/load.js";
+import type { Project } from "../project/project.js";
+
+/** A project with its hooks registered (bodies not run) and its capability graph built. */
+export interface LoadedMesh {
+  project: Project;
+  hooks: HookRegistry;
+  graph: CapabilityGraph;
+}
+
+export async function loadMesh(root: string): Promise<LoadedMesh> {
+  const project = loadProject(root);
+  const products = [...project.products.values()];
+  const hooks = await loadHooks({ root, products, integrations: project.integrations });
+  const graph = buildCapabilityGraph({ products, integrations: project.integrations, hooks: hooks.descriptors() });
+  return { project, hooks, graph };
+}
