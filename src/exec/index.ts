@@ -1,0 +1,5 @@
+// exec: the single place meshroom spawns processes. `runCommand` runs a program to completion
+// (execa; process-group kill on timeout/abort; redacted E_EXEC errors); `spawnDetached` /
+// `stopProcess` manage daemons with a pid file and a log file.
+export { runCommand, stderrTail, type RunCommandOptions, type CommandResult } from "./run-command.js";
+export { spawnDetached, stopProcess, isProcessRunning, readPid, isAlive, type SpawnDetachedOptions } from "./detached.js";

@@ -1,0 +1,8 @@
+// graph: a domain-free directed acyclic graph (keys are plain strings) and its parallel walk.
+// Owns: edge direction (`addEdge(from, to)` = "from depends on to"), cycle detection that names
+// the cycle, closures for `--target` (with dependencies) / `--exclude` (with dependents), and
+// `walkDag`: bounded parallelism, AbortSignal cancellation, failure skipping with the root cause.
+// Knows nothing of meshroom resources, state or hooks.
+export { Dag } from "./dag.js";
+export { walkDag, DEFAULT_PARALLELISM } from "./walk.js";
+export type { WalkOptions, WalkResult, WalkStatus, WalkVisit } from "./walk.js";

@@ -1,0 +1,159 @@
+import { MeshroomError } from "../errors/index.js";
+import type { Dag } from "./dag.js";
+
+/**
+ * How one node ended:
+ * - `done`: its visit resolved;
+ * - `failed`: its visit rejected (`error` holds the reason);
+ * - `skipped`: never visited because a node it (transitively) waits for failed;
+ *   `skippedBecause` names that root-cause node, so a failure is reported once, not as a cascade;
+ * - `cancelled`: the walk's signal aborted. Without `error` the node never started; with `error`
+ *   it was running and its visit rejected after the abort (it may be half-done).
+ */
+export type WalkStatus = "done" | "failed" | "skipped" | "cancelled";
+
+export interface WalkResult<K extends string> {
+  status: WalkStatus;
+  error?: unknown;
+  skippedBecause?: K;
+}
+
+export type WalkVisit<K extends string> = (key: K, signal: AbortSignal) => Promise<void>;
+
+export interface WalkOptions<K extends string> {
+  /** Most visits running at once (default 10). A positive integer, or Infinity. */
+  parallelism?: number;
+  /** When it aborts, no new visit starts, the rest end `cancelled`, running visits see their signal abort. */
+  signal?: AbortSignal;
+  /** Walk dependents before their dependencies (destroy order). */
+  reverse?: boolean;
+  /** Called once per node, as soon as its result is known (for progress views). Must not throw. */
+  onSettled?: (key: K, result: WalkResult<K>) => void;
+}
+
+export const DEFAULT_PARALLELISM = 10;
+
+/**
+ * Visits every node of `dag` once its dependencies (dependents when `reverse`) finished `done`.
+ * Resolves (never rejects for a visit's failure) with one result per node, in the graph's node
+ * order. Throws E_CONFLICT up front if the graph has a cycle. O(V+E) bookkeeping per walk.
+ */
+export function walkDag<K extends string>(
+  dag: Dag<K>,
+  visit: WalkVisit<K>,
+  opts: WalkOptions<K> = {},
+): Promise<Map<K, WalkResult<K>>> {
+  const parallelism = opts.parallelism ?? DEFAULT_PARALLELISM;
+  if (!(parallelism === Infinity || (Number.isInteger(parallelism) && parallelism >= 1))) {
+    throw new MeshroomError("E_BAD_VALUE", `Parallelism must be a positive integer, got ${parallelism}`);
+  }
+  dag.assertAcyclic();
+
+  const reverse = opts.reverse === true;
+  const upstreamOf = (k: K) => (reverse ? dag.dependentsOf(k) : dag.dependenciesOf(k));
+  const downstreamOf = (k: K) => (reverse ? dag.dependenciesOf(k) : dag.dependentsOf(k));
+
+  const nodes = dag.nodes();
+  const waitingOn = new Map<K, number>();
+  const ready: K[] = [];
+  let head = 0;
+  for (const k of nodes) {
+    const n = upstreamOf(k).size;
+    waitingOn.set(k, n);
+    if (n === 0) ready.push(k);
+  }
+
+  const results = new Map<K, WalkResult<K>>();
+  const running = new Set<K>();
+  const controller = new AbortController();
+  const outer = opts.signal;
+
+  return new Promise((resolve) => {
+    let finished = false;
+    let cancelledRest = false;
+
+    const settle = (k: K, r: WalkResult<K>): void => {
+      results.set(k, r);
+      opts.onSettled?.(k, r);
+    };
+
+    const release = (k: K): void => {
+      for (const d of downstreamOf(k)) {
+        if (results.has(d)) continue;
+        const left = waitingOn.get(d)! - 1;
+        waitingOn.set(d, left);
+        if (left === 0) ready.push(d);
+      }
+    };
+
+    // Each node is settled at most once, so all propagation together stays O(V+E).
+    const propagate = (from: K, make: () => WalkResult<K>): void => {
+      const stack = [...downstreamOf(from)];
+      while (stack.length > 0) {
+        const d = stack.pop()!;
+        if (results.has(d) || running.has(d)) continue;
+        settle(d, make());
+        for (const n of downstreamOf(d)) stack.push(n);
+      }
+    };
+
+    const start = (k: K): void => {
+      running.add(k);
+      let p: Promise<void>;
+      try {
+        p = Promise.resolve(visit(k, controller.signal));
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      p.then(
+        () => {
+          running.delete(k);
+          settle(k, { status: "done" });
+          release(k);
+          pump();
+        },
+        (error: unknown) => {
+          running.delete(k);
+          if (controller.signal.aborted) {
+            settle(k, { status: "cancelled", error });
+            propagate(k, () => ({ status: "cancelled" }));
+          } else {
+            settle(k, { status: "failed", error });
+            propagate(k, () => ({ status: "skipped", skippedBecause: k }));
+          }
+          pump();
+        },
+      );
+    };
+
+    const pump = (): void => {
+      if (finished) return;
+      if (controller.signal.aborted) {
+        if (!cancelledRest) {
+          cancelledRest = true;
+          for (const k of nodes) if (!results.has(k) && !running.has(k)) settle(k, { status: "cancelled" });
+        }
+      } else {
+        while (running.size < parallelism && head < ready.length) {
+          const k = ready[head++]!;
+          if (!results.has(k)) start(k);
+        }
+      }
+      if (running.size > 0 || (!controller.signal.aborted && head < ready.length)) return;
+      finished = true;
+      outer?.removeEventListener("abort", onAbort);
+      const ordered = new Map<K, WalkResult<K>>();
+      for (const k of nodes) ordered.set(k, results.get(k) ?? { status: "cancelled" });
+      resolve(ordered);
+    };
+
+    const onAbort = (): void => {
+      controller.abort(outer?.reason);
+      pump();
+    };
+
+    if (outer?.aborted) controller.abort(outer.reason);
+    else outer?.addEventListener("abort", onAbort, { once: true });
+    pump();
+  });
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { ModeSchema, RoleSchema, type HookDescriptor, type HookKind, type IntegrationKey, type Role } from "../model/index.js";
+
+export const DEFAULT_HOOK_TIMEOUT_S = 300;
+
+/** Options as written by a hook author (or a YAML command hook), checked once at load. */
+export const HookOptionsSchema = z
+  .object({
+    mode: ModeSchema.optional(),
+    format: z.string().min(1).optional(),
+    order: z.union([z.literal("first"), z.literal("last"), z.number().int()]).optional(),
+    ownsBoth: z.boolean().optional(),
+    keepWhenOverloaded: z.boolean().optional(),
+    title: z.string().min(1).optional(),
+    timeout: z.number().positive().optional(),
+    role: RoleSchema.optional(),
+    topic: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A registration before it is placed in a file's context. */
+export interface RawHook {
+  registrar: string;
+  kind: HookKind;
+  role?: Role;
+  topic?: string;
+  opts: unknown;
+  /** Used as the title when the options have none. */
+  defaultTitle: string;
+  /** Set by YAML command hooks (`target:`). */
+  target?: string;
+}
+
+/** Where a hook was declared. */
+export type HookOrigin =
+  | { type: "product"; product: string; source: string }
+  | { type: "integration"; product: string; target: string; key: IntegrationKey; source: string };
+
+const PLUG_KINDS: ReadonlySet<HookKind> = new Set(["setup", "teardown", "read", "update"]);
+const PRODUCT_ONLY: ReadonlySet<HookKind> = new Set(["setupInstance", "teardownInstance", "readInstance", "pull"]);
+
+/** Builds the descriptor, or returns the problem (a sentence) when the registration is invalid here. */
+export function toDescriptor(raw: RawHook, origin: HookOrigin, id: string): HookDescriptor | string {
+  const parsed = HookOptionsSchema.safeParse(raw.opts ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
+    return `${raw.registrar}(): bad options: ${issues}`;
+  }
+  const o = parsed.data;
+  let role = raw.role ?? o.role;
+  let topic = raw.topic ?? o.topic;
+  let mode = o.mode;
+  let format = o.format;
+  let target = raw.target;
+  if (origin.type === "integration") {
+    if (PRODUCT_ONLY.has(raw.kind)) return `${raw.registrar}() belongs in a product-wide file (products/${origin.product}/*.ts), not in an integration's`;
+    const k = origin.key;
+    const clash = (what: string, got: unknown, want: unknown) =>
+      `${raw.registrar}(): ${what} ${JSON.stringify(got)} contradicts the integration file name (${what} ${JSON.stringify(want)})`;
+    if (role !== undefined && role !== k.role) return clash("role", role, k.role);
+    if (topic !== undefined && topic !== k.topic) return clash("topic", topic, k.topic);
+    if (mode !== undefined && mode !== k.mode) return clash("mode", mode, k.mode);
+    if (format !== undefined && format !== k.format) return clash("format", format, k.format ?? null);
+    if (target !== undefined && target !== origin.target) return clash("target", target, origin.target);
+    role = k.role;
+    topic = k.topic;
+    mode = k.mode;
+    format = k.format;
+    target = origin.target;
+  } else if (PLUG_KINDS.has(raw.kind) && role === undefined) {
+    return `${raw.registrar}() in a product-wide file needs a role: use ${raw.kind}Producer/Consumer/Trigger/Executor(), or pass { role }`;
+  }
+  const d: HookDescriptor = {
+    id,
+    kind: raw.kind,
+    product: origin.product,
+    ownsBoth: o.ownsBoth ?? false,
+    keepWhenOverloaded: o.keepWhenOverloaded ?? false,
+    title: o.title ?? raw.defaultTitle,
+    timeout: o.timeout ?? DEFAULT_HOOK_TIMEOUT_S,
+    source: origin.source,
+  };
+  if (target !== undefined) d.target = target;
+  if (role !== undefined) d.role = role;
+  if (topic !== undefined) d.topic = topic;
+  if (mode !== undefined) d.mode = mode;
+  if (format !== undefined) d.format = format;
+  if (o.order !== undefined) d.order = o.order;
+  return d;
+}

@@ -1,0 +1,26 @@
+// hooks: the hook registry, loader and runner. Loads a project's hook files (TypeScript or
+// JavaScript, imported at run time with jiti, once per process) and YAML command hooks into a
+// HookRegistry without ever calling a hook body; runs one hook with its context, timeout,
+// result validation and error wrapping. Hook authors import `meshroom/hooks` (./api.ts).
+// Hooks are user code: they run inside the meshroom process with the user's rights.
+//
+// Importing this module does not load jiti or execa: `loadHooks` loads the loader on first call.
+import type { HookRegistry } from "./registry.js";
+import type { LoadHooksInput } from "./loader.js";
+
+export { HookRegistry, type HookEntry, type HookFn } from "./registry.js";
+export type { LoadHooksInput, HookSourceProduct, HookSourceIntegration } from "./loader.js";
+export { runHook, describeHookOrigin, hookFailure } from "./runner.js";
+export { runWatch, type WatchOptions } from "./watch-runner.js";
+export type { HookInput, HookRunOptions, HookLogEvent, HookLogSink, SecretAccess, SecretScope } from "./context.js";
+export type { HookResult } from "./results.js";
+export { DEFAULT_HOOK_TIMEOUT_S } from "./descriptor.js";
+export { createGitHelper } from "./git.js";
+export { createScaffoldFiles } from "./files.js";
+export type * from "./types.js";
+
+/** Registers every hook of a project (see loader.ts). Loads the loader, and jiti, on first call. */
+export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
+  const loader = await import("./loader.js");
+  return loader.loadHooks(input);
+}

@@ -1,0 +1,205 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MeshroomError } from "../errors/index.js";
+import { parseIntegrationFileName, type CommandHookDecl, type IntegrationKey } from "../model/index.js";
+import { hookGlobalState, type HookRegistration } from "./api.js";
+import { commandHookFn, commandHookRaw } from "./command-hooks.js";
+import { toDescriptor, type HookOrigin, type RawHook } from "./descriptor.js";
+import { HookRegistry, type HookEntry, type HookFn } from "./registry.js";
+
+/** A product as the loader needs it (the project module's `Product` fits). */
+export interface HookSourceProduct {
+  name: string;
+  /** Absolute directory products/<name>. */
+  dir: string;
+  commandHooks?: CommandHookDecl[];
+}
+
+/** An explicit integration as the loader needs it (the project module's `ExplicitIntegration` fits). */
+export interface HookSourceIntegration extends IntegrationKey {
+  product: string;
+  target: string;
+  /** Absolute path of the integration YAML. */
+  file: string;
+  commandHooks?: CommandHookDecl[];
+}
+
+export interface LoadHooksInput {
+  /** Project root, for ids and messages. */
+  root: string;
+  products: readonly HookSourceProduct[];
+  /** Only their YAML command hooks are taken from here; hook files are found on disk. */
+  integrations?: readonly HookSourceIntegration[];
+}
+
+const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
+
+/**
+ * Registers every hook of a project: product-wide files `products/<p>/*.ts|js|mjs`, integration
+ * files `products/<p>/integrations/<t>/<stem>.ts` next to `<stem>.yaml`, and YAML command hooks.
+ * Imports each file once per process; never calls a hook body.
+ */
+export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
+  const state = hookGlobalState();
+  const prev = state.lock;
+  let release!: () => void;
+  state.lock = new Promise((r) => (release = r));
+  await prev;
+  try {
+    return await loadUnlocked(input);
+  } finally {
+    release();
+  }
+}
+
+async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
+  const entries: HookEntry[] = [];
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const rel = (f: string) => relative(input.root, f).split(sep).join("/");
+  const add = (raw: RawHook, fn: HookFn, origin: HookOrigin, id: string, dir: string, file: string) => {
+    const d = toDescriptor(raw, origin, id);
+    if (typeof d === "string") problems.push(`${rel(file)}: ${d}`);
+    else entries.push({ descriptor: d, fn, dir });
+  };
+
+  for (const p of [...input.products].sort((a, b) => cmp(a.name, b.name))) {
+    for (const file of listHookFiles(p.dir)) {
+      const origin: HookOrigin = { type: "product", product: p.name, source: rel(file) };
+      (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, p.dir, file));
+    }
+    const defFile = join(p.dir, "definition.yaml");
+    (p.commandHooks ?? []).forEach((decl, i) => {
+      const origin: HookOrigin = { type: "product", product: p.name, source: rel(defFile) };
+      add(commandHookRaw(decl), commandHookFn(decl, p.dir), origin, `${rel(defFile)}#hooks[${i}]`, p.dir, defFile);
+    });
+    for (const { file, target, key } of listIntegrationHookFiles(p.dir, warnings, rel)) {
+      const origin: HookOrigin = { type: "integration", product: p.name, target, key, source: rel(file) };
+      (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, dirname(file), file));
+    }
+  }
+  for (const integ of input.integrations ?? []) {
+    const key: IntegrationKey = { topic: integ.topic, role: integ.role, mode: integ.mode };
+    if (integ.format !== undefined) key.format = integ.format;
+    const origin: HookOrigin = { type: "integration", product: integ.product, target: integ.target, key, source: rel(integ.file) };
+    (integ.commandHooks ?? []).forEach((decl, i) => {
+      add(commandHookRaw(decl), commandHookFn(decl, dirname(integ.file)), origin, `${rel(integ.file)}#hooks[${i}]`, dirname(integ.file), integ.file);
+    });
+  }
+  if (problems.length > 0) {
+    throw new MeshroomError("E_BAD_MANIFEST", `hooks: ${problems.length} problem${problems.length === 1 ? "" : "s"} found`, {
+      diagnostics: problems.map((summary) => ({ summary })),
+    });
+  }
+  return new HookRegistry(entries, warnings);
+}
+
+function fromRegistration(r: HookRegistration): RawHook {
+  const raw: RawHook = { registrar: r.registrar, kind: r.kind, opts: r.opts, defaultTitle: r.fn.name || `${r.registrar}(${r.topic ?? ""})` };
+  if (r.role !== undefined) raw.role = r.role;
+  if (r.topic !== undefined) raw.topic = r.topic;
+  return raw;
+}
+
+function listHookFiles(dir: string): string[] {
+  return safeReaddir(dir)
+    .filter((n) => HOOK_FILE.test(n) && !n.endsWith(".d.ts") && !n.endsWith(".d.mts") && isFile(join(dir, n)))
+    .map((n) => join(dir, n));
+}
+
+function listIntegrationHookFiles(productDir: string, warnings: string[], rel: (f: string) => string) {
+  const out: Array<{ file: string; target: string; key: IntegrationKey }> = [];
+  const base = join(productDir, "integrations");
+  for (const target of safeReaddir(base)) {
+    const tdir = join(base, target);
+    if (!isDir(tdir)) continue;
+    for (const file of listHookFiles(tdir)) {
+      const stem = file.slice(tdir.length + 1).replace(HOOK_FILE, "");
+      const key = parseIntegrationFileName(stem);
+      const hasYaml = existsSync(join(tdir, `${stem}.yaml`)) || existsSync(join(tdir, `${stem}.yml`));
+      if (!key || !hasYaml) {
+        warnings.push(`${rel(file)}: ignored, it is not next to an integration file (${stem}.yaml named <topic>_<role>[_<format>][_pull])`);
+        continue;
+      }
+      out.push({ file, target, key });
+    }
+  }
+  return out;
+}
+
+type Jiti = { import(id: string): Promise<unknown> };
+let jitiInstance: Promise<Jiti> | undefined;
+
+/** jiti is loaded on first use only: `list` and `--help` must not pay for a TS transpiler. */
+function getJiti(): Promise<Jiti> {
+  return (jitiInstance ??= (async () => {
+    const { createJiti } = await import("jiti");
+    return createJiti(import.meta.url, {
+      alias: { "meshroom/hooks": hooksApiPath() },
+      moduleCache: true,
+      interopDefault: true,
+      tryNative: false,
+    });
+  })());
+}
+
+/** The api module of this running meshroom: api.js when built, api.ts when run from source. */
+export function hooksApiPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const js = join(here, "api.js");
+  return existsSync(js) ? js : join(here, "api.ts");
+}
+
+/** Imports one hook file (once per process) and returns what it registered. */
+async function importHookFile(file: string, shown: string): Promise<HookRegistration[]> {
+  const state = hookGlobalState();
+  const known = state.byFile.get(file);
+  if (known) return known;
+  const jiti = await getJiti();
+  const collected: HookRegistration[] = [];
+  state.collecting = collected;
+  try {
+    await jiti.import(file);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new MeshroomError("E_BAD_MANIFEST", `could not load hook file ${shown}: ${firstLine(msg)}`, {
+      detail: msg.includes("\n") ? msg : undefined,
+      diagnostics: [{ summary: firstLine(msg), location: { file } }],
+      cause: e,
+    });
+  } finally {
+    state.collecting = undefined;
+  }
+  state.byFile.set(file, collected);
+  return collected;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort(cmp);
+  } catch {
+    return [];
+  }
+}
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

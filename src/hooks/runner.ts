@@ -1,0 +1,70 @@
+import { MeshroomError, isMeshroomError } from "../errors/index.js";
+import type { HookDescriptor } from "../model/index.js";
+import { redactText } from "../util/redact.js";
+import { buildHookContext, checkHookInput, type HookInput, type HookRunOptions } from "./context.js";
+import type { HookEntry } from "./registry.js";
+import { parseHookResult, type HookResult } from "./results.js";
+
+/**
+ * Calls one hook: builds its context, gives it a signal that aborts on the caller's signal or
+ * after the hook's timeout, validates its result for its kind, and turns any failure into a
+ * MeshroomError naming the hook, where it comes from and the address (original error as cause).
+ */
+export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunOptions): Promise<HookResult> {
+  const d = entry.descriptor;
+  if (d.kind === "watch") throw new MeshroomError("E_INTERNAL", `hook '${d.title}' is a watch hook: use runWatch`);
+  checkHookInput(entry, input);
+  const redact = opts.redact ?? redactText;
+  const who = `hook '${redact(d.title)}' (${describeHookOrigin(d)})`;
+  if (opts.signal?.aborted) throw new MeshroomError("E_ABORTED", `${who} was not run for ${opts.address}: the operation was interrupted`);
+
+  const ctl = new AbortController();
+  const timeoutError = new MeshroomError("E_HOOK_TIMEOUT", `hook '${redact(d.title)}' for ${opts.address} timed out after ${d.timeout}s`, {
+    detail: `raise its \`timeout\` option (seconds) in ${d.source} if it needs longer`,
+  });
+  const abortError = new MeshroomError("E_ABORTED", `${who} for ${opts.address} was interrupted`);
+  const timer = setTimeout(() => ctl.abort(timeoutError), d.timeout * 1000);
+  const onAbort = () => ctl.abort(abortError);
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const stopped = new Promise<never>((_, reject) => {
+    ctl.signal.addEventListener("abort", () => reject(ctl.signal.reason), { once: true });
+  });
+  stopped.catch(() => undefined);
+
+  let raw: unknown;
+  try {
+    const ctx = buildHookContext(entry, input, opts, ctl.signal);
+    raw = await Promise.race([Promise.resolve().then(() => entry.fn(ctx)), stopped]);
+  } catch (e) {
+    if (ctl.signal.aborted) throw ctl.signal.reason;
+    throw hookFailure(d, opts.address, e, redact);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+  const result = parseHookResult(d.kind, raw);
+  if (typeof result === "string") {
+    throw new MeshroomError("E_HOOK_FAILED", `${who} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
+  }
+  return result;
+}
+
+/** `myedr → sekoia, consumer events` / `myedr`: which product/integration a hook belongs to. */
+export function describeHookOrigin(d: HookDescriptor): string {
+  let s = d.target ? `${d.product} → ${d.target}` : d.product;
+  const what = [d.role, d.topic, d.mode, d.format].filter((x) => x !== undefined).join(" ");
+  if (what) s += `, ${what}`;
+  return s;
+}
+
+/** Wraps whatever a hook threw as E_HOOK_FAILED (message redacted, original kept as `cause`). */
+export function hookFailure(d: HookDescriptor, address: string, e: unknown, redact: (s: string) => string = redactText): MeshroomError {
+  const msg = isMeshroomError(e) ? e.message : e instanceof Error ? e.message : String(e);
+  const detailParts: string[] = [];
+  if (isMeshroomError(e) && e.detail) detailParts.push(redact(e.detail));
+  detailParts.push(`declared in ${d.source}; run with --debug for the stack`);
+  return new MeshroomError("E_HOOK_FAILED", `hook '${redact(d.title)}' (${describeHookOrigin(d)}) failed for ${address}: ${redact(msg)}`, {
+    detail: detailParts.join("\n"),
+    cause: e,
+  });
+}

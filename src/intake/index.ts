@@ -1,0 +1,26 @@
+// intake: the MozDef-style event intake service (`meshroom intake serve`). Owns per-source
+// token auth, event validation (required fields + per-source JSON schema), the MozDef-style
+// envelope, the durable spool (the queue), the dead-letter queue and its reprocessing, the
+// admin API and counters. The rest of meshroom talks to it only over HTTP and the CLI;
+// this module imports nothing of meshroom but `errors`.
+//
+// Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json,
+// admin.token (when generated), intake.lock + server.json (while a process owns it).
+// The HTTP API and file formats are documented in API.md next to this file.
+export { startIntakeServer } from "./server.js";
+export { DEFAULT_MAX_BODY } from "./defaults.js";
+export type { IntakeServer, IntakeServerOptions } from "./server.js";
+export { reprocessDir } from "./reprocess.js";
+export type { ReprocessOptions, ReprocessOutcome } from "./reprocess.js";
+export type { ReprocessResult, IngestResult, Rejection } from "./store.js";
+export { resolveAdminToken, ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from "./admin-token.js";
+export type { AdminTokenSource } from "./admin-token.js";
+export { writeFileAtomic } from "./atomic-file.js";
+export { SEVERITIES, EVENTSOURCE } from "./envelope.js";
+export type { EventEnvelope, Severity } from "./envelope.js";
+export type { DlqEntry } from "./dlq.js";
+export type { QueuePage } from "./spool.js";
+export type { CounterSnapshot } from "./counters.js";
+export type { SourceInfo, SourceKind } from "./sources.js";
+export { readServerInfo, LOCK_FILE, SERVER_FILE } from "./dir-lock.js";
+export type { ServerInfo } from "./dir-lock.js";

@@ -1,0 +1,195 @@
+// The registry of sources in `sources.json`: name, kind, sha256 of the token (never the
+// token), optional JSON schema. Schemas are compiled once per source (ajv) and recompiled
+// only when changed. Mutations are serialized and written atomically.
+import { Ajv, type ValidateFunction } from "ajv";
+import { z } from "zod";
+import { promises as fsp } from "node:fs";
+import { MeshroomError } from "../errors/index.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import { NO_MATCH_HASH, hashToken, newToken, tokenMatchesHash } from "./tokens.js";
+
+/** `producer` sources post events (and may read their own); `consumer` sources only read the whole queue. */
+export const SourceKind = z.enum(["producer", "consumer"]);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+export const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const SourceName = z
+  .string()
+  .regex(SOURCE_NAME, "a source name is 1-64 letters, digits, `_`, `.` or `-`, starting with a letter or digit")
+  .refine((s) => !s.includes(".."), "a source name may not contain `..`");
+
+export const JsonSchemaObject = z.record(z.string(), z.unknown());
+
+const SourceRecordSchema = z.object({
+  name: SourceName,
+  kind: SourceKind,
+  token_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  created_at: z.string(),
+  schema: JsonSchemaObject.optional(),
+});
+export type SourceRecord = z.infer<typeof SourceRecordSchema>;
+
+const SourcesFileSchema = z.object({ version: z.literal(1), sources: z.array(SourceRecordSchema) });
+
+/** What the admin API shows about a source (no hash). */
+export interface SourceInfo {
+  name: string;
+  kind: SourceKind;
+  created_at: string;
+  has_schema: boolean;
+}
+
+export class SourceRegistry {
+  private readonly byName = new Map<string, SourceRecord>();
+  private readonly validators = new Map<string, ValidateFunction>();
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly path: string) {}
+
+  static async open(path: string): Promise<SourceRegistry> {
+    const reg = new SourceRegistry(path);
+    let text: string | undefined;
+    try {
+      text = await fsp.readFile(path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    if (text !== undefined) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new MeshroomError("E_STATE", `${path}: not JSON (${(e as Error).message})`);
+      }
+      const r = SourcesFileSchema.safeParse(json);
+      if (!r.success) throw new MeshroomError("E_STATE", `${path}: not a sources file: ${r.error.issues[0]?.message ?? ""}`);
+      for (const s of r.data.sources) {
+        reg.byName.set(s.name, s);
+        if (s.schema) reg.validators.set(s.name, compileSchema(s.name, s.schema));
+      }
+    }
+    return reg;
+  }
+
+  list(): SourceInfo[] {
+    return [...this.byName.values()].map((s) => ({ name: s.name, kind: s.kind, created_at: s.created_at, has_schema: s.schema !== undefined }));
+  }
+
+  get(name: string): SourceRecord | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The source named `name` when `token` is its token; undefined otherwise (same cost either way). */
+  authenticate(name: string, token: string): SourceRecord | undefined {
+    const rec = this.byName.get(name);
+    const ok = tokenMatchesHash(token, rec?.token_sha256 ?? NO_MATCH_HASH);
+    return ok ? rec : undefined;
+  }
+
+  /** The source whose token this is, whatever its name (used by queue readers). */
+  authenticateAny(token: string): SourceRecord | undefined {
+    let found: SourceRecord | undefined;
+    for (const rec of this.byName.values()) if (tokenMatchesHash(token, rec.token_sha256)) found = rec;
+    return found;
+  }
+
+  /** The compiled schema of a source, if it has one. */
+  validator(name: string): ValidateFunction | undefined {
+    return this.validators.get(name);
+  }
+
+  /** Creates a source; resolves with its token (the only time it exists in clear). */
+  create(input: { name: string; kind: SourceKind; schema?: Record<string, unknown> }): Promise<string> {
+    return this.mutate(() => {
+      if (this.byName.has(input.name)) {
+        throw new MeshroomError("E_EXISTS", `source \`${input.name}\` already exists`, {
+          detail: "Revoke it first (DELETE /admin/sources/<name>) to issue a new token.",
+        });
+      }
+      const validator = input.schema ? compileSchema(input.name, input.schema) : undefined;
+      const token = newToken();
+      const rec: SourceRecord = { name: input.name, kind: input.kind, token_sha256: hashToken(token), created_at: new Date().toISOString() };
+      if (input.schema) rec.schema = input.schema;
+      return { apply: () => this.set(rec, validator), result: token };
+    });
+  }
+
+  /** Revokes a source: it and its token are gone at once. */
+  remove(name: string): Promise<void> {
+    return this.mutate(() => {
+      if (!this.byName.has(name)) throw new MeshroomError("E_NOT_FOUND", `no source \`${name}\``);
+      return {
+        apply: () => {
+          this.byName.delete(name);
+          this.validators.delete(name);
+        },
+        result: undefined,
+      };
+    });
+  }
+
+  /** Sets (or with `null` removes) a source's schema; the new schema is compiled before it is saved. */
+  setSchema(name: string, schema: Record<string, unknown> | null): Promise<void> {
+    return this.mutate(() => {
+      const rec = this.byName.get(name);
+      if (!rec) throw new MeshroomError("E_NOT_FOUND", `no source \`${name}\``);
+      const validator = schema ? compileSchema(name, schema) : undefined;
+      const next: SourceRecord = { ...rec };
+      if (schema) next.schema = schema;
+      else delete next.schema;
+      return { apply: () => this.set(next, validator), result: undefined };
+    });
+  }
+
+  private set(rec: SourceRecord, validator: ValidateFunction | undefined): void {
+    this.byName.set(rec.name, rec);
+    if (validator) this.validators.set(rec.name, validator);
+    else this.validators.delete(rec.name);
+  }
+
+  /** Checks, writes the would-be file, and only then changes memory: a failed write changes nothing. */
+  private mutate<R>(plan: () => { apply: () => void; result: R }): Promise<R> {
+    const run = this.chain.then(async () => {
+      const { apply, result } = plan();
+      const before = new Map(this.byName);
+      const beforeV = new Map(this.validators);
+      apply();
+      try {
+        await this.save();
+      } catch (e) {
+        this.restore(before, beforeV);
+        throw e;
+      }
+      return result;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private restore(byName: Map<string, SourceRecord>, validators: Map<string, ValidateFunction>): void {
+    this.byName.clear();
+    for (const [k, v] of byName) this.byName.set(k, v);
+    this.validators.clear();
+    for (const [k, v] of validators) this.validators.set(k, v);
+  }
+
+  private async save(): Promise<void> {
+    const file = { version: 1 as const, sources: [...this.byName.values()] };
+    await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + "\n");
+  }
+}
+
+/** One Ajv per source, so two sources' schemas may share an `$id` without clashing. */
+function compileSchema(source: string, schema: Record<string, unknown>): ValidateFunction {
+  try {
+    return new Ajv({ allErrors: true, strict: false }).compile(schema);
+  } catch (e) {
+    throw new MeshroomError("E_BAD_VALUE", `the JSON schema of source \`${source}\` does not compile: ${(e as Error).message}`);
+  }
+}
+
+/** A one-line reason from a failed schema validation. */
+export function schemaErrorsText(v: ValidateFunction): string {
+  const errs = (v.errors ?? []).slice(0, 10).map((e) => `${e.instancePath === "" ? "event" : e.instancePath} ${e.message ?? "is invalid"}`);
+  return `does not match the source's JSON schema: ${errs.join("; ")}`;
+}

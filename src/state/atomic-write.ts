@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Crash-safe file replacement: the new text goes to a temp file in the same directory, is
+ * fsynced, and renamed over the target; then the directory is fsynced. Readers (and a process
+ * killed at any moment) see the old file or the new one, never a mix. When `backup` is given,
+ * the previous file is hard-linked there first (O(1), no copy). Written by hand because it is
+ * ~60 lines and must be available synchronously too (a last save from a signal handler).
+ */
+export interface AtomicWriteOptions {
+  backup?: string;
+  mode?: number;
+  /** Called just before the rename; returning false abandons the write (a newer one landed). */
+  beforeCommit?: () => boolean;
+}
+
+const DEFAULT_MODE = 0o644;
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+export async function writeFileAtomic(path: string, text: string, opts: AtomicWriteOptions = {}): Promise<boolean> {
+  const tmp = tempPathFor(path);
+  try {
+    const fh = await fsp.open(tmp, "wx", opts.mode ?? DEFAULT_MODE);
+    try {
+      await fh.writeFile(text, "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (opts.backup) await keepBackup(path, opts.backup);
+    if (opts.beforeCommit && !opts.beforeCommit()) {
+      await fsp.rm(tmp, { force: true });
+      return false;
+    }
+    await fsp.rename(tmp, path);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  await syncDir(dirname(path));
+  return true;
+}
+
+export function writeFileAtomicSync(path: string, text: string, opts: AtomicWriteOptions = {}): boolean {
+  const tmp = tempPathFor(path);
+  try {
+    const fd = fs.openSync(tmp, "wx", opts.mode ?? DEFAULT_MODE);
+    try {
+      fs.writeFileSync(fd, text, "utf8");
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (opts.backup) keepBackupSync(path, opts.backup);
+    if (opts.beforeCommit && !opts.beforeCommit()) {
+      fs.rmSync(tmp, { force: true });
+      return false;
+    }
+    fs.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the original error matters more than a leftover temp file
+    }
+    throw e;
+  }
+  syncDirSync(dirname(path));
+  return true;
+}
+
+async function keepBackup(path: string, backup: string): Promise<void> {
+  await fsp.rm(backup, { force: true });
+  try {
+    await fsp.link(path, backup);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === "ENOENT") return; // no previous file: nothing to keep
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") await fsp.copyFile(path, backup);
+    else throw e;
+  }
+}
+
+function keepBackupSync(path: string, backup: string): void {
+  fs.rmSync(backup, { force: true });
+  try {
+    fs.linkSync(path, backup);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === "ENOENT") return;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") fs.copyFileSync(path, backup);
+    else throw e;
+  }
+}
+
+/** Makes a rename durable. Some platforms cannot fsync a directory; that is not an error. */
+async function syncDir(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, "r");
+    await fh.sync();
+  } catch {
+    // best effort (Windows, some network filesystems)
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+function syncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // best effort, as above
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export function errCode(e: unknown): string | undefined {
+  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined;
+}

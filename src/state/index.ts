@@ -1,0 +1,51 @@
+// state: what meshroom remembers between runs, in three parts (after Terraform's states/,
+// statefile/ and statemgr/):
+// - the in-memory model (`MeshState`, resources by address) used by plan/apply;
+// - the versioned file format (zod schema, `parseStateText`, one deterministic rendering) with
+//   lineage (set once) and serial (bumped only when content changes);
+// - storage behind small roles (`StateReader`, `StateWriter`, `StateLocker`, workspaces), the
+//   local JSON backend with its lock file, and `StatePersister`, the coalescing writer of apply.
+// Secret values never enter state: only keyed HMACs (`secret_hmacs`). No printing, no exiting.
+export {
+  STATE_FORMAT_VERSION,
+  StateFileSchema,
+  StateResourceSchema,
+  StepRecordSchema,
+  PendingStepSchema,
+  parseStateText,
+  parseStateValue,
+} from "./schema.js";
+export type { JsonObject, JsonValue, PendingStep, ResourceStatus, StateFile, StateResource, StepRecord } from "./schema.js";
+export { MeshState, emptyStateFile } from "./model.js";
+export { renderState, canonicalJson } from "./render.js";
+export type { RenderedState } from "./render.js";
+export { decideWrite } from "./write-rules.js";
+export type { StoredSnapshot, WriteDecision } from "./write-rules.js";
+export { DEFAULT_WORKSPACE, assertWorkspaceName } from "./backend.js";
+export type {
+  LockHandle,
+  LockInfo,
+  LockOptions,
+  LockRequest,
+  StateBackend,
+  StateLocker,
+  StateReader,
+  StateStore,
+  StateWriter,
+  WriteOutcome,
+} from "./backend.js";
+export { describeHolder, lockedError } from "./lock-messages.js";
+export type { LockHolder } from "./lock-messages.js";
+export { FileLock, currentUser, processIsAlive } from "./lock-file.js";
+export { writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+export {
+  LocalBackend,
+  STATE_FILE_NAME,
+  STATE_BACKUP_NAME,
+  STATE_ERRORED_NAME,
+  LOCK_FILE_NAME,
+} from "./local-backend.js";
+export { LocalStateStore } from "./local-store.js";
+export type { LocalPaths } from "./local-store.js";
+export { StatePersister } from "./persister.js";
+export type { PersisterOptions, PersisterStats } from "./persister.js";

@@ -1,0 +1,230 @@
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import { dirname } from "node:path";
+import { isMeshroomError, MeshroomError } from "../errors/index.js";
+import { VERSION } from "../util/version.js";
+import { errCode, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "./backend.js";
+import { FileLock } from "./lock-file.js";
+import { renderState, type RenderedState } from "./render.js";
+import { parseStateText, type StateFile } from "./schema.js";
+import { decideWrite, type StoredSnapshot } from "./write-rules.js";
+
+export interface LocalPaths {
+  state: string;
+  backup: string;
+  errored: string;
+  lock: string;
+}
+
+type FileSig = { ino: number; size: number; mtimeMs: number; ctimeMs: number };
+
+/** What this store last read or wrote; `contentKey` is computed only when a write needs it. */
+interface Known {
+  sig: FileSig;
+  lineage: string;
+  serial: number;
+  file?: StateFile;
+  contentKey?: string;
+}
+
+/**
+ * One workspace of the local backend: a JSON file written atomically (previous copy kept as
+ * `.backup`; on failure the new state goes to `.errored.json`), and a lock file.
+ * Before a write the file is `stat`ed: if it is the one this store last read or wrote (same
+ * inode, size, times), the remembered serial/lineage/content are used; otherwise it is re-read,
+ * so a write by another process is detected without re-reading on every save.
+ */
+export class LocalStateStore implements StateStore {
+  readonly location: string;
+  private readonly _lock: FileLock;
+  private _known: Known | undefined;
+  private _queue: Promise<unknown> = Promise.resolve();
+  private _issued = 0;
+  private _committed = 0;
+  private _dirReady = false;
+
+  constructor(
+    readonly workspace: string,
+    readonly paths: LocalPaths,
+  ) {
+    this.location = paths.state;
+    this._lock = new FileLock(paths.lock, paths.state);
+  }
+
+  async read(): Promise<StateFile | undefined> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(this.paths.state, "r");
+    } catch (e) {
+      if (errCode(e) === "ENOENT") return (this._known = undefined);
+      throw e;
+    }
+    let text: string;
+    let st: fs.Stats;
+    try {
+      st = await fh.stat();
+      text = await fh.readFile("utf8");
+    } finally {
+      await fh.close();
+    }
+    return this._remember(parseStateText(text, this.paths.state), st);
+  }
+
+  /** Synchronous `read` (also used by `writeSync`). */
+  readSync(): StateFile | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.paths.state, "r");
+    } catch (e) {
+      if (errCode(e) === "ENOENT") return (this._known = undefined);
+      throw e;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      return this._remember(parseStateText(fs.readFileSync(fd, "utf8"), this.paths.state), st);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  write(state: StateFile): Promise<WriteOutcome> {
+    const rendered = renderState(state); // now, so later changes by the caller cannot leak in
+    const ticket = ++this._issued;
+    const run = this._queue.then(() => this._writeNow(state, rendered, ticket));
+    this._queue = run.catch(() => undefined);
+    return run;
+  }
+
+  writeSync(state: StateFile): WriteOutcome {
+    const rendered = renderState(state);
+    const ticket = ++this._issued;
+    try {
+      const sig = statOrUndefined(this.paths.state);
+      if (!sig && !this._dirReady) fs.mkdirSync(dirname(this.paths.state), { recursive: true });
+      this._dirReady = true;
+      const stored = this._snapshot(sig, () => this.readSync());
+      const d = decideWrite(state, rendered, stored, this.paths.state);
+      if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
+      writeFileAtomicSync(this.paths.state, rendered.text(d.serial, VERSION), { backup: this.paths.backup });
+      this._committed = Math.max(this._committed, ticket);
+      this._afterWrite(state, rendered, d.serial, fs.statSync(this.paths.state));
+      return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
+    } catch (e) {
+      let saved = true;
+      try {
+        fs.writeFileSync(this.paths.errored, rendered.text(state.serial + 1, VERSION));
+      } catch {
+        saved = false;
+      }
+      throw this._writeError(e, saved);
+    }
+  }
+
+  lock(req: LockRequest, opts?: LockOptions): Promise<LockHandle> {
+    return this._lock.lock(req, opts);
+  }
+
+  unlock(id: string): Promise<void> {
+    return this._lock.unlock(id);
+  }
+
+  forceUnlock(id: string): Promise<void> {
+    return this._lock.forceUnlock(id);
+  }
+
+  lockInfo(): Promise<LockInfo | undefined> {
+    return this._lock.lockInfo();
+  }
+
+  private async _writeNow(state: StateFile, rendered: RenderedState, ticket: number): Promise<WriteOutcome> {
+    try {
+      const st = await fsp.stat(this.paths.state).catch((e: unknown) => {
+        if (errCode(e) === "ENOENT") return undefined;
+        throw e;
+      });
+      const sig = st && toSig(st);
+      if (!sig && !this._dirReady) await fsp.mkdir(dirname(this.paths.state), { recursive: true });
+      this._dirReady = true;
+      if (sig && !(this._known && sameSig(sig, this._known.sig))) await this.read();
+      const d = decideWrite(state, rendered, this._snapshot(sig, () => undefined), this.paths.state);
+      if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
+      const committed = await writeFileAtomic(this.paths.state, rendered.text(d.serial, VERSION), {
+        backup: this.paths.backup,
+        beforeCommit: () => this._committed < ticket, // a later synchronous save already landed
+      });
+      if (!committed) return { state: { ...state, serial: d.serial }, written: false };
+      this._committed = ticket;
+      this._afterWrite(state, rendered, d.serial, await fsp.stat(this.paths.state));
+      return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
+    } catch (e) {
+      const saved = await fsp.writeFile(this.paths.errored, rendered.text(state.serial + 1, VERSION)).then(
+        () => true,
+        () => false,
+      );
+      throw this._writeError(e, saved);
+    }
+  }
+
+  /** The stored snapshot given the file's current stat (`reread` refreshes `_known` when stale). */
+  private _snapshot(sig: FileSig | undefined, reread: () => unknown): StoredSnapshot | undefined {
+    if (!sig) return undefined;
+    if (!(this._known && sameSig(sig, this._known.sig))) reread();
+    const k = this._known;
+    if (!k) return undefined;
+    k.contentKey ??= renderState(k.file!).contentKey;
+    k.file = undefined;
+    return { lineage: k.lineage, serial: k.serial, contentKey: k.contentKey };
+  }
+
+  private _remember(file: StateFile, st: fs.Stats): StateFile {
+    this._known = { sig: toSig(st), lineage: file.lineage, serial: file.serial, file };
+    return file;
+  }
+
+  private _afterWrite(state: StateFile, rendered: RenderedState, serial: number, st: fs.Stats): void {
+    this._known = { sig: toSig(st), lineage: state.lineage, serial, contentKey: rendered.contentKey };
+  }
+
+  /**
+   * Whatever stopped the write, the state this run meant to save is not lost: it goes to
+   * `errored` when possible. A refusal (E_STATE: lineage/serial, unreadable stored file) keeps
+   * its code; a storage failure becomes E_STATE_WRITE.
+   */
+  private _writeError(cause: unknown, saved: boolean): MeshroomError {
+    const { state, errored } = this.paths;
+    const where = saved
+      ? `The state this run meant to save was written to ${errored}.`
+      : `Writing it to ${errored} failed too.`;
+    if (isMeshroomError(cause)) {
+      return new MeshroomError(cause.code, cause.message, {
+        detail: [cause.detail, where].filter(Boolean).join("\n"),
+        cause,
+      });
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new MeshroomError("E_STATE_WRITE", `Failed to save state to ${state}: ${reason}. ${where}`, {
+      detail: saved
+        ? `Fix the cause, then move ${errored} to ${state} before running meshroom again: the stored state is behind what was done.`
+        : "The stored state is behind what was done; check the resources before the next apply.",
+      cause,
+    });
+  }
+}
+
+function toSig(st: fs.Stats): FileSig {
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+function sameSig(a: FileSig, b: FileSig): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+function statOrUndefined(path: string): FileSig | undefined {
+  try {
+    return toSig(fs.statSync(path));
+  } catch (e) {
+    if (errCode(e) === "ENOENT") return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,198 @@
+import * as fsp from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import { dirname } from "node:path";
+import { z } from "zod";
+import { MeshroomError } from "../errors/index.js";
+import { VERSION } from "../util/version.js";
+import { errCode } from "./atomic-write.js";
+import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
+import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
+
+/**
+ * A lock file holding `LockInfo` as JSON, taken with an atomic exclusive create: the full
+ * content is written to a temp file, then hard-linked to the lock path (link fails if the lock
+ * exists, and a reader never sees a half-written lock). Hand-written rather than a lock
+ * library because the file must carry the holder's info for messages and `force-unlock ID`,
+ * and stale detection must use the recorded pid and host.
+ */
+const LockInfoSchema = z.object({
+  id: z.string(),
+  operation: z.string(),
+  who: z.string(),
+  version: z.string(),
+  created: z.string(),
+  path: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+});
+
+type Holder = LockHolder | undefined;
+
+export function currentUser(): string {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME;
+  }
+  return `${user || "unknown"}@${hostname()}`;
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errCode(e) === "EPERM"; // exists, owned by someone else
+  }
+}
+
+export class FileLock implements StateLocker {
+  constructor(
+    readonly lockPath: string,
+    /** The state location recorded in the lock (`path`). */
+    readonly statePath: string,
+  ) {}
+
+  async lock(req: LockRequest, opts: LockOptions = {}): Promise<LockHandle> {
+    const info: LockInfo = {
+      id: randomUUID(),
+      operation: req.operation,
+      who: req.who ?? currentUser(),
+      version: VERSION,
+      created: new Date().toISOString(),
+      path: this.statePath,
+      pid: process.pid,
+      host: hostname(),
+    };
+    const warnings: string[] = [];
+    const timeoutMs = opts.timeoutMs ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    let delay = 25;
+    for (;;) {
+      info.created = new Date().toISOString();
+      const holder = await this._tryCreate(info);
+      if (holder === "taken") break;
+      if (!holder) continue; // the lock vanished between our create and our read: try again
+      if ("info" in holder && holder.info.host === hostname() && !processIsAlive(holder.info.pid)) {
+        if (await this._breakStale(holder.info.id)) {
+          const h = holder.info;
+          warnings.push(
+            `Removed a stale state lock (ID ${h.id}, ${h.who}, operation "${h.operation}", since ${h.created}): ` +
+              `its process ${h.pid} no longer runs on ${h.host}.`,
+          );
+        }
+        continue;
+      }
+      if (opts.signal?.aborted) throw new MeshroomError("E_ABORTED", "Stopped waiting for the state lock.");
+      const left = deadline - Date.now();
+      if (left <= 0) throw lockedError(holder, this.lockPath, timeoutMs);
+      await sleep(Math.min(delay, left), opts.signal);
+      delay = Math.min(delay * 2, 500);
+    }
+    return { id: info.id, info, warnings, release: () => this.unlock(info.id) };
+  }
+
+  async unlock(id: string): Promise<void> {
+    const holder = await this._read();
+    if (!holder) return;
+    if (!("info" in holder) || holder.info.id !== id) throw lockIdMismatch(id, holder, this.lockPath, "unlock");
+    await fsp.rm(this.lockPath, { force: true });
+  }
+
+  async forceUnlock(id: string): Promise<void> {
+    const holder = await this._read();
+    if (!holder) {
+      throw new MeshroomError("E_NOT_FOUND", `The state is not locked (no ${this.lockPath}).`, {
+        detail: "Nothing to unlock.",
+      });
+    }
+    if (!("info" in holder) || holder.info.id !== id) throw lockIdMismatch(id, holder, this.lockPath, "force-unlock");
+    await fsp.rm(this.lockPath, { force: true });
+  }
+
+  async lockInfo(): Promise<LockInfo | undefined> {
+    const h = await this._read();
+    return h && "info" in h ? h.info : undefined;
+  }
+
+  /** "taken", or who holds the lock (undefined: it vanished before we could read it). */
+  private async _tryCreate(info: LockInfo): Promise<"taken" | Holder> {
+    await fsp.mkdir(dirname(this.lockPath), { recursive: true });
+    const tmp = `${this.lockPath}.${info.id}.tmp`;
+    const text = `${JSON.stringify(info, null, 2)}\n`;
+    try {
+      await fsp.writeFile(tmp, text, { flag: "wx" });
+      try {
+        await fsp.link(tmp, this.lockPath);
+        return "taken";
+      } catch (e) {
+        const code = errCode(e);
+        if (code === "EEXIST") return this._read();
+        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+      }
+      // No hard links on this filesystem: exclusive create (a crash mid-write leaves an unreadable lock).
+      try {
+        await fsp.writeFile(this.lockPath, text, { flag: "wx" });
+        return "taken";
+      } catch (e) {
+        if (errCode(e) === "EEXIST") return this._read();
+        throw e;
+      }
+    } finally {
+      await fsp.rm(tmp, { force: true });
+    }
+  }
+
+  private async _read(): Promise<Holder> {
+    let text: string;
+    try {
+      text = await fsp.readFile(this.lockPath, "utf8");
+    } catch (e) {
+      if (errCode(e) === "ENOENT") return undefined;
+      throw e;
+    }
+    try {
+      const parsed = LockInfoSchema.safeParse(JSON.parse(text));
+      return parsed.success ? { info: parsed.data } : { unreadable: "it does not hold lock information" };
+    } catch {
+      return { unreadable: "it is not valid JSON" };
+    }
+  }
+
+  /**
+   * Moves the stale lock aside, then checks it is the one judged stale (another process may
+   * have broken it and taken a fresh lock in between); if not, puts that one back.
+   */
+  private async _breakStale(staleId: string): Promise<boolean> {
+    const aside = `${this.lockPath}.stale.${randomUUID()}`;
+    try {
+      await fsp.rename(this.lockPath, aside);
+    } catch (e) {
+      if (errCode(e) === "ENOENT") return false; // someone else removed it: just retry
+      throw e;
+    }
+    let movedId: string | undefined;
+    try {
+      movedId = (LockInfoSchema.safeParse(JSON.parse(await fsp.readFile(aside, "utf8"))).data)?.id;
+    } catch {
+      movedId = undefined;
+    }
+    if (movedId !== staleId) await fsp.link(aside, this.lockPath).catch(() => undefined);
+    await fsp.rm(aside, { force: true });
+    return movedId === staleId;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
