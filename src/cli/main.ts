@@ -43,13 +43,27 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
     })
     .exitOverride();
   registerCommands(program, ctx);
-  // every subcommand throws instead of exiting, so the catch site below decides the exit code
+  // Global options are accepted before the command and on every leaf command (`meshroom list -p DIR`).
+  // `trigger`/`execute` use `-p` for their params (as the original did), so there only `--path` works.
+  program.enablePositionalOptions();
   const walk = (c: Command): void => {
-    c.exitOverride();
+    c.exitOverride(); // every subcommand throws instead of exiting: the catch site below decides the exit code
     c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    if (c.commands.length === 0) {
+      const taken = new Set(c.options.map((o) => o.short));
+      c.option(taken.has("-p") ? "--path <dir>" : "-p, --path <dir>", "project directory");
+      c.option("--debug", "show stack traces of errors");
+      c.option("--no-color", "disable colours");
+    }
     c.commands.forEach(walk);
   };
   program.commands.forEach(walk);
+  program.hook("preAction", (_this, action) => {
+    const o = action.opts<{ path?: string; debug?: boolean; color?: boolean }>();
+    if (o.path !== undefined) program.setOptionValue("path", o.path);
+    if (o.debug) program.setOptionValue("debug", true);
+    if (o.color === false) program.setOptionValue("color", false);
+  });
   return { program, ctx };
 }
 

@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
 import { createCapability, createIntegration, createProduct } from "../../engine/products.js";
+import { loadMesh } from "../../engine/load-mesh.js";
+import { runScaffoldHooks } from "../../engine/scaffold.js";
+import { cliHookDeps } from "../hook-deps.js";
 import type { CliContext } from "../context.js";
 import { parseMode, parseRole } from "../options.js";
 import { projectRoot } from "../project-root.js";
@@ -46,10 +49,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--format <format>", "data format")
     .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
       const root = projectRoot(ctx);
-      const r = createIntegration(root, {
-        product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}),
-      });
+      const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
+      const r = createIntegration(root, req);
       ctx.out(`Created integration ${relative(root, r.file)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
+      const deps = cliHookDeps(ctx, root);
+      try {
+        const ran = await runScaffoldHooks(await loadMesh(root), { ...req, file: r.file }, deps);
+        for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
+      } finally {
+        deps.dispose();
+      }
     });
 }

@@ -5,7 +5,10 @@ import { register as registerList } from "./list.js";
 import { register as registerCreate } from "./create.js";
 import { register as registerInstances } from "./instances.js";
 import { register as registerPlugs } from "./plugs.js";
+import { register as registerRuntime } from "./runtime.js";
+import { register as registerCatalog } from "./catalog.js";
 import { register as registerSecrets } from "./secrets.js";
+import { register as registerIntake } from "./intake.js";
 
 /** Each command file exports `register(program, ctx)`; this list wires them in help order. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -14,5 +17,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCreate(program, ctx);
   registerInstances(program, ctx);
   registerPlugs(program, ctx);
+  registerRuntime(program, ctx);
+  registerCatalog(program, ctx);
   registerSecrets(program, ctx);
+  registerIntake(program, ctx);
 }

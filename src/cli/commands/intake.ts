@@ -4,7 +4,10 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
-import { DEFAULT_MAX_BODY, reprocessDir, resolveAdminToken, startIntakeServer, writeFileAtomic } from "../../intake/index.js";
+// the intake itself (ajv, node:http) loads only when an intake command runs: keeps CLI start-up fast
+import { DEFAULT_MAX_BODY } from "../../intake/defaults.js";
+
+const _intake = (): Promise<typeof import("../../intake/index.js")> => import("../../intake/index.js");
 
 const SERVE_HELP = `
 Data in DIR: spool.jsonl (the queue), dlq.jsonl (rejected events), sources.json
@@ -40,6 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (raw: Record<string, unknown>) => {
       const o = _flags(ServeFlags, raw);
       const dir = resolve(o.dir);
+      const { resolveAdminToken, startIntakeServer, writeFileAtomic } = await _intake();
       const admin = await resolveAdminToken({ dir, file: o.adminTokenFile, env: ctx.io.env, create: true });
       const server = await startIntakeServer({
         dir,
@@ -77,6 +81,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print the result as JSON")
     .addHelpText("after", "\nWhen a server runs on DIR the work is done by it (POST /admin/reprocess); otherwise DIR is locked and reprocessed offline.")
     .action(async (o: { dir: string; source?: string; adminTokenFile?: string; json?: boolean }) => {
+      const { reprocessDir } = await _intake();
       const r = await reprocessDir({ dir: resolve(o.dir), source: o.source, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
       if (o.json) return ctx.out(JSON.stringify(r));
       ctx.out(`Reprocessed ${r.examined} dead letter${r.examined === 1 ? "" : "s"} (${r.via}): ${r.moved} moved to the queue, ${r.remaining} still in the DLQ.`);

@@ -12,10 +12,12 @@ import {
   type SecretsStore,
 } from "../../secrets/index.js";
 
-const SCOPE_HELP = `
+const SCOPE_SYNTAX = `
 SCOPE is instance:<instance name> or plug:<plug address>, e.g.
   instance:sekoia
-  plug:edr.siem.events.push      (same as plug:plug.edr.siem.events.push)
+  plug:edr.siem.events.push      (same as plug:plug.edr.siem.events.push)`;
+
+const SCOPE_HELP = `${SCOPE_SYNTAX}
 
 The private key is MESHROOM_GPG_KEY (path to an armored private key) or the one
 \`meshroom secrets init\` generated in your config dir. Its passphrase is read from
@@ -60,6 +62,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   secrets
     .command("set <scope> <name>")
+    .addHelpText("after", SCOPE_SYNTAX)
     .description("store a secret; the value is read from stdin (a trailing newline is dropped)")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
@@ -72,6 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   secrets
     .command("get <scope> <name>")
+    .addHelpText("after", SCOPE_SYNTAX)
     .description("print a secret's value on stdout")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
@@ -83,6 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   secrets
     .command("rm <scope> <name>")
+    .addHelpText("after", SCOPE_SYNTAX)
     .description("delete a secret")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
