@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import { isProjectDir } from "../project/load.js";
 import { PROJECT_FILE } from "../project/paths.js";
 import { runCommand } from "../exec/index.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import { type Mode, type Role, assertName, complementaryRole, type IntegrationKey } from "../model/index.js";
 import { paths } from "../project/paths.js";
 import { addCapability, writeIntegrationFile } from "../project/save.js";

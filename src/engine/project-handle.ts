@@ -3,10 +3,10 @@ import { join, relative, resolve, sep } from "node:path";
 import { stringify } from "yaml";
 import { MeshroomError } from "../errors/index.js";
 import type { ProjectHandle } from "../hooks/index.js";
-import { ProductDefinitionSchema, assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
+import { IntegrationFileSchema, ProductDefinitionSchema, assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
 import { paths } from "../project/paths.js";
-import { readYamlFile } from "../project/yaml-file.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { parseYamlText, readYamlFile } from "../project/yaml-file.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 
 /** What a `pull` hook may do to the project: read and write products and integrations, nothing else. */
 export function createProjectHandle(root: string, changes: string[] = []): ProjectHandle {
@@ -66,7 +66,28 @@ export function createProjectHandle(root: string, changes: string[] = []): Proje
       const dir = paths.productDir(root, product);
       const file = resolve(dir, relPath);
       if (!file.startsWith(dir + sep)) throw new MeshroomError("E_BAD_NAME", `path ${JSON.stringify(relPath)} leaves products/${product}/`);
+      _checkManifest(relative(root, file), relative(dir, file), content);
       writeIfChanged(file, content);
     },
   };
+}
+
+/**
+ * Raw manifests written with `writeProductFile` (a pull copying a catalog's files verbatim, comments
+ * kept) are checked like the loader would: definition.yaml against the product schema,
+ * integrations/<t>/<stem>.yaml against the integration schema and file-name rules.
+ */
+function _checkManifest(shown: string, rel: string, content: string): void {
+  const parts = rel.split(sep);
+  let diagnostics;
+  if (rel === "definition.yaml") {
+    diagnostics = parseYamlText(content, ProductDefinitionSchema, shown).diagnostics;
+  } else if (parts[0] === "integrations" && parts.length === 3 && isIntegrationFile(parts[2]!)) {
+    assertName("product", parts[1]!);
+    if (!parseIntegrationFileName(parts[2]!)) throw new MeshroomError("E_BAD_NAME", `${shown}: integration file names are <topic>_<role>[_<format>][_pull].yaml`);
+    diagnostics = parseYamlText(content, IntegrationFileSchema, shown).diagnostics;
+  } else {
+    return;
+  }
+  if (diagnostics.length > 0) throw new MeshroomError("E_BAD_MANIFEST", `${shown} is invalid; nothing was written to it`, { diagnostics });
 }

@@ -1,19 +1,22 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import {
   type IntegrationKey, type IntegrationRef, type Mode, type PlugKind, type Role,
   ROLE_KEYS, assertName, integrationStem,
 } from "../model/index.js";
 import { paths } from "./paths.js";
 
-/** Edits a YAML file in place through the Document API so comments and key order survive. */
-export function editYamlFile(file: string, edit: (doc: Document) => void): void {
+/**
+ * Edits a YAML file in place through the Document API so comments and key order survive.
+ * When `edit` returns false nothing is written (a no-op must not reformat the user's file).
+ */
+export function editYamlFile(file: string, edit: (doc: Document) => void | boolean): void {
   const doc = parseDocument(readFileSync(file, "utf8"));
   if (doc.errors.length) throw new MeshroomError("E_BAD_MANIFEST", `${file}: cannot edit a file with YAML errors (${doc.errors[0]!.message.split("\n")[0]})`);
   if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
-  edit(doc);
+  if (edit(doc) === false) return;
   writeFileAtomic(file, doc.toString());
 }
 
@@ -33,16 +36,21 @@ export function addCapability(root: string, product: string, role: Role, topic: 
     }
     const map = roleMap as YAMLMap;
     let seq = map.get(topic);
-    if (!isSeq(seq)) {
-      seq = new YAMLSeq();
-      map.set(topic, seq);
-    }
-    const items = (seq as YAMLSeq).items;
+    // `topic:` with no list means one push capability of any format (see normalizeProduct)
+    const implicit = !isSeq(seq) && map.has(topic) && seq == null;
+    const items = isSeq(seq) ? seq.items : implicit ? [new YAMLMap()] : [];
     const same = items.some((it) => {
       const js = (isMap(it) ? it.toJSON() : {}) as { mode?: string; format?: string };
       return (js.mode ?? "push") === mode && (js.format ?? undefined) === format;
     });
-    if (same) return;
+    if (same) return false;
+    if (!isSeq(seq)) {
+      const fresh = new YAMLSeq();
+      fresh.flow = true;
+      seq = fresh;
+      if (implicit) (seq as YAMLSeq).add(doc.createNode({}));
+      map.set(topic, seq);
+    }
     const spec: Record<string, string> = {};
     if (mode !== "push") spec.mode = mode;
     if (format !== undefined) spec.format = format;

@@ -2,7 +2,7 @@ import { mkdir, readFile, unlink } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { Key } from "openpgp";
 import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { errorText } from "./error-text.js";
 import type { OpenPGP } from "./openpgp.js";
 import { RECIPIENTS_DIR, recipientsDirPath } from "./paths.js";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { MeshroomError } from "../errors/index.js";
 import { registerSecretValue } from "../util/redact.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { decryptText, encryptText } from "./cipher.js";
 import * as D from "./document.js";
 import { errorText } from "./error-text.js";

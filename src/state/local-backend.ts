@@ -1,7 +1,7 @@
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
-import { errCode } from "./atomic-write.js";
+import { errCode } from "../util/atomic-write.js";
 import { assertWorkspaceName, DEFAULT_WORKSPACE, type StateBackend } from "./backend.js";
 import { lockedError } from "./lock-messages.js";
 import { LocalStateStore, type LocalPaths } from "./local-store.js";

@@ -3,7 +3,7 @@ import * as fsp from "node:fs/promises";
 import { dirname } from "node:path";
 import { isMeshroomError, MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
-import { errCode, writeFileAtomic, writeFileAtomicSync } from "./atomic-write.js";
+import { errCode, writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "./backend.js";
 import { FileLock } from "./lock-file.js";
 import { renderState, type RenderedState } from "./render.js";

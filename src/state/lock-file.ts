@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
-import { errCode } from "./atomic-write.js";
+import { errCode } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
 import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
 

@@ -7,7 +7,7 @@ import { basename, dirname, join } from "node:path";
  * Crash-safe file replacement: the new text goes to a temp file in the same directory, is
  * fsynced, and renamed over the target; then the directory is fsynced. Readers (and a process
  * killed at any moment) see the old file or the new one, never a mix. When `backup` is given,
- * the previous file is hard-linked there first (O(1), no copy). Written by hand because it is
+ * the previous file is hard-linked there first (O(1), no copy). Missing parent directories are created. Written by hand because it is
  * ~60 lines and must be available synchronously too (a last save from a signal handler).
  */
 export interface AtomicWriteOptions {
@@ -24,6 +24,7 @@ function tempPathFor(path: string): string {
 }
 
 export async function writeFileAtomic(path: string, text: string, opts: AtomicWriteOptions = {}): Promise<boolean> {
+  await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
     const fh = await fsp.open(tmp, "wx", opts.mode ?? DEFAULT_MODE);
@@ -48,6 +49,7 @@ export async function writeFileAtomic(path: string, text: string, opts: AtomicWr
 }
 
 export function writeFileAtomicSync(path: string, text: string, opts: AtomicWriteOptions = {}): boolean {
+  fs.mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
     const fd = fs.openSync(tmp, "wx", opts.mode ?? DEFAULT_MODE);
