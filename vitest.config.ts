@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // builds dist/ when it is older than src/, so end-to-end tests run the current CLI (test/setup/build.ts)
+    globalSetup: ["test/setup/build.ts"],
   },
 });

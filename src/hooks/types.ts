@@ -70,12 +70,19 @@ export type HookExec = (cmd: string, args?: readonly string[], opts?: HookExecOp
 /** git helpers for `pull` and `publish` hooks (they run the `git` program). */
 export interface GitHelper {
   clone(url: string, dir: string, opts?: { branch?: string; depth?: number }): Promise<void>;
+  /** `git fetch REMOTE [REF]` in a clone; REMOTE is a remote name (default origin) or a URL; the result is FETCH_HEAD. */
+  fetch(dir: string, opts?: { remote?: string; ref?: string }): Promise<void>;
+  /** `git reset --hard REF` (e.g. FETCH_HEAD after `fetch`). */
+  reset(dir: string, ref: string): Promise<void>;
   /** Creates or resets `name` and checks it out. */
   branch(dir: string, name: string): Promise<void>;
   /** Stages everything and commits; false when there was nothing to commit. */
   commit(dir: string, message: string): Promise<boolean>;
-  push(dir: string, opts?: { remote?: string; branch?: string; setUpstream?: boolean }): Promise<void>;
+  /** `remoteUrl` only names the remote in error messages. */
+  push(dir: string, opts?: { remote?: string; branch?: string; setUpstream?: boolean; force?: boolean; remoteUrl?: string }): Promise<void>;
   currentBranch(dir: string): Promise<string>;
+  /** The commit id checked out. */
+  head(dir: string): Promise<string>;
 }
 
 /** What a hook may read of the project, and in `pull`, create or update. */
