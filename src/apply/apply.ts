@@ -1,0 +1,231 @@
+import { MeshroomError } from "../errors/index.js";
+import { DEFAULT_PARALLELISM, walkDag } from "../graph/index.js";
+import type { Plan, PlanChange } from "../plan/index.js";
+import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
+import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
+import type { ApplyEventSink } from "./events.js";
+import type { ResourceRuntime, ResourceStep } from "./runtime.js";
+import { isTeardownRecord, mergedOutputs, setupRecords, sideOutputs } from "./step-records.js";
+
+export interface ApplyDeps {
+  /** Holds the state being changed; every change goes through it (coalesced, atomic writes). */
+  persister: StatePersister;
+  runtime: ResourceRuntime;
+  /** Most hooks running at once (default 10). */
+  parallelism?: number;
+  /** Aborting stops new work; running hooks see their signal abort; state stays resumable. */
+  signal?: AbortSignal;
+  onEvent?: ApplyEventSink;
+  now?: () => number;
+  /** Called once the walk is over, right before the final save (e.g. to stop pacing saves). */
+  beforeFlush?: () => void;
+}
+
+export interface ApplyFailure {
+  address: string;
+  phase: NodePhase;
+  error: unknown;
+}
+
+export interface ApplyResult {
+  added: number;
+  changed: number;
+  destroyed: number;
+  failures: ApplyFailure[];
+  skipped: Array<{ address: string; phase: NodePhase; because: string }>;
+  /** Resources interrupted while running, or never started, because the signal aborted. */
+  interrupted: string[];
+  /** Set when the final save of state failed (the state went to the errored file when possible). */
+  stateError?: unknown;
+}
+
+/**
+ * Runs a plan: walks the change graph (creates/updates in dependency order, deletes in reverse)
+ * with bounded parallelism, runs each resource's steps through the runtime, and records in state
+ * a `pending_step` before each step and the step in `steps_done` once it completed — so an
+ * interrupted run resumes without repeating completed steps. A failed create is left `tainted`.
+ * Never throws for a resource's failure: they are in the result (and were reported as events).
+ */
+export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+  const now = deps.now ?? (() => performance.now());
+  const emit = deps.onEvent ?? (() => undefined);
+  const byAddress = new Map(plan.changes.map((c) => [c.address, c]));
+  const result: ApplyResult = { added: 0, changed: 0, destroyed: 0, failures: [], skipped: [], interrupted: [] };
+  const runner = new _ResourceRunner(deps, emit);
+
+  if (plan.mode === "refresh-only") {
+    deps.persister.update((s) => applyDrift(s, plan));
+  } else {
+    const dag = buildChangeGraph(plan.changes);
+    const visit = async (key: NodeKey, signal: AbortSignal): Promise<void> => {
+      const { phase, address } = parseNodeKey(key);
+      const c = byAddress.get(address)!;
+      const t0 = now();
+      emit({ type: "start", address, phase });
+      try {
+        if (phase === "create") await runner.create(c, signal);
+        else if (phase === "update") await runner.update(c, signal);
+        else await runner.delete(c, signal);
+      } catch (error) {
+        const elapsedMs = now() - t0;
+        if (signal.aborted) emit({ type: "interrupted", address, phase, elapsedMs });
+        else emit({ type: "fail", address, phase, elapsedMs, error });
+        throw error;
+      }
+      emit({ type: "finish", address, phase, elapsedMs: now() - t0 });
+    };
+    const results = await walkDag(dag, visit, {
+      parallelism: deps.parallelism ?? DEFAULT_PARALLELISM,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      onSettled: (key, r) => {
+        const { phase, address } = parseNodeKey(key);
+        if (r.status === "skipped") {
+          const because = parseNodeKey(r.skippedBecause!).address;
+          result.skipped.push({ address, phase, because });
+          emit({ type: "skip", address, phase, because });
+        }
+      },
+    });
+    for (const [key, r] of results) {
+      const { phase, address } = parseNodeKey(key);
+      if (r.status === "done") {
+        if (phase === "create") result.added++;
+        else if (phase === "update") result.changed++;
+        else result.destroyed++;
+      } else if (r.status === "failed") result.failures.push({ address, phase, error: r.error });
+      else if (r.status === "cancelled" && !result.interrupted.includes(address)) result.interrupted.push(address);
+    }
+  }
+  deps.beforeFlush?.();
+  try {
+    await deps.persister.flush();
+  } catch (e) {
+    result.stateError = e;
+    emit({ type: "state-error", error: e });
+  }
+  return result;
+}
+
+/** Refresh-only: record what `read` hooks found (gone resources are forgotten). */
+function applyDrift(s: MeshState, plan: Plan): void {
+  for (const d of plan.drift) {
+    if (!s.has(d.address)) continue;
+    if (d.kind === "gone") s.delete(d.address);
+    else s.patch(d.address, { outputs: d.after });
+  }
+}
+
+class _ResourceRunner {
+  constructor(
+    private readonly _d: ApplyDeps,
+    private readonly _emit: ApplyEventSink,
+  ) {}
+
+  private get _p(): StatePersister {
+    return this._d.persister;
+  }
+
+  async create(c: PlanChange, signal: AbortSignal): Promise<void> {
+    const after = c.after!;
+    const address = c.address;
+    const prior = this._p.state.get(address);
+    const steps = this._d.runtime.setupSteps({ address, type: c.type, inputs: after.inputs });
+    const planned = new Set(steps.map((s) => s.id));
+    let done: StepRecord[] =
+      prior && c.reason === "create_resume_interrupted" ? setupRecords(address, prior.steps_done).filter((r) => planned.has(r.id)) : [];
+    const doneIds = new Set(done.map((r) => r.id));
+    this._p.update((s) =>
+      s.set({
+        address, type: c.type, status: "pending", inputs: after.inputs, outputs: mergedOutputs(address, done),
+        secret_hmacs: after.secret_hmacs, steps_done: done, dependencies: c.dependencies,
+      }),
+    );
+    for (const step of steps) {
+      if (doneIds.has(step.id)) continue;
+      const out = await this._runStep(address, step, "setup", signal, mergedOutputs(address, done), () =>
+        this._p.update((s) => s.patch(address, { status: "tainted", pending_step: undefined })),
+      );
+      done = [...done, record(step, out)];
+      const snapshot = done;
+      this._p.update((s) => s.patch(address, { steps_done: snapshot, outputs: mergedOutputs(address, snapshot), pending_step: undefined }));
+    }
+    this._p.update((s) => s.patch(address, { status: "ready" }));
+  }
+
+  async update(c: PlanChange, signal: AbortSignal): Promise<void> {
+    const after = c.after!;
+    const address = c.address;
+    const prior = this._p.state.get(address);
+    if (!prior) throw new MeshroomError("E_STATE", `${address} is not in state any more; run \`meshroom plan\` again`);
+    let records = [...prior.steps_done];
+    for (const step of this._d.runtime.updateSteps({ address, type: c.type, inputs: after.inputs })) {
+      const out = await this._runStep(address, step, "update", signal, sideOutputs(address, records, step.side), () =>
+        this._p.update((s) => s.patch(address, { pending_step: undefined })), c);
+      if (out && Object.keys(out).length > 0) records = mergeIntoSide(address, records, step.side, out);
+    }
+    const final = records;
+    this._p.update((s) =>
+      s.patch(address, {
+        status: "ready", inputs: after.inputs, secret_hmacs: after.secret_hmacs, dependencies: c.dependencies,
+        steps_done: final, outputs: mergedOutputs(address, final), pending_step: undefined,
+      }),
+    );
+  }
+
+  async delete(c: PlanChange, signal: AbortSignal): Promise<void> {
+    const address = c.address;
+    const prior = this._p.state.get(address);
+    if (!prior) return; // already gone (e.g. `state rm` since the plan)
+    if (c.action === "replace" && prior.status !== "tainted") this._p.update((s) => s.patch(address, { status: "tainted" }));
+    const completed = setupRecords(address, prior.steps_done);
+    const tornDown = new Set(prior.steps_done.filter((r) => isTeardownRecord(address, r)).map((r) => r.id));
+    let records = [...prior.steps_done];
+    const steps = this._d.runtime.teardownSteps({ address, type: prior.type, inputs: prior.inputs }, completed, prior.status);
+    for (const step of steps) {
+      if (tornDown.has(step.id)) continue;
+      const out = await this._runStep(address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
+        this._p.update((s) => s.patch(address, { pending_step: undefined })),
+      );
+      records = [...records, record(step, out)];
+      const snapshot = records;
+      this._p.update((s) => s.patch(address, { steps_done: snapshot, pending_step: undefined }));
+    }
+    this._p.update((s) => s.delete(address));
+  }
+
+  /** Marks the step pending, runs it; on a failure (not an interruption) calls `onFail` and rethrows. */
+  private async _runStep(
+    address: string, step: ResourceStep, action: "setup" | "teardown" | "update", signal: AbortSignal, outputs: JsonObject,
+    onFail: () => void, change?: PlanChange,
+  ): Promise<JsonObject | undefined> {
+    if (signal.aborted) throw new MeshroomError("E_ABORTED", `${address}: interrupted before '${step.title}'`);
+    this._p.update((s) =>
+      s.patch(address, {
+        pending_step: { id: step.id, title: step.title, ...(step.side ? { side: step.side } : {}), action, started: new Date().toISOString() },
+      }),
+    );
+    this._emit({ type: "step", address, title: step.title, phase: action });
+    try {
+      return await step.run({ signal, outputs, ...(change ? { changes: change.fields } : {}) });
+    } catch (e) {
+      if (!signal.aborted) onFail();
+      throw e;
+    }
+  }
+}
+
+function record(step: ResourceStep, out: JsonObject | undefined): StepRecord {
+  return { id: step.id, title: step.title, ...(step.side ? { side: step.side } : {}), outputs: out ?? {} };
+}
+
+/** Update outputs land on the last setup record of their side (where teardown/read find them). */
+function mergeIntoSide(address: string, records: StepRecord[], side: string | undefined, out: JsonObject): StepRecord[] {
+  let idx = -1;
+  records.forEach((r, i) => {
+    if (!isTeardownRecord(address, r) && (side === undefined || r.side === side)) idx = i;
+  });
+  if (idx < 0) return records;
+  const next = [...records];
+  next[idx] = { ...next[idx]!, outputs: { ...next[idx]!.outputs, ...out } };
+  return next;
+}

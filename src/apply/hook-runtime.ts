@@ -1,0 +1,169 @@
+import {
+  type CapabilityGraph, type PlugShape, findIntegration, planPlugSteps, planTeardownSteps, plugSideHooks, setupSides,
+} from "../capabilities/index.js";
+import { MeshroomError } from "../errors/index.js";
+import { runHook, type HookInput, type HookResult, type HookLogSink, type HookRegistry, type SecretAccess } from "../hooks/index.js";
+import { compareHookOrder, type HookDescriptor, type HookKind, type IntegrationRef } from "../model/index.js";
+import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
+import { instanceInputsOf, plugInputsOf, type InstanceInputs, type PlugInputs } from "../synth/index.js";
+import type { FieldChange } from "../plan/index.js";
+import type { ReadOutcome, ResourceRuntime, ResourceStep, RuntimeResource, StepPhase } from "./runtime.js";
+import { sideOutputs } from "./step-records.js";
+
+export interface HookRuntimeOptions {
+  graph: CapabilityGraph;
+  hooks: HookRegistry;
+  /** The instance a plug side acts for (its product and settings), from state or the plan. */
+  instance: (name: string) => InstanceInputs | undefined;
+  secrets?: SecretAccess;
+  log?: HookLogSink;
+}
+
+/** Runs resources' lifecycles with the project's hooks (instance hooks; plug steps in the spec's order). */
+export class HookRuntime implements ResourceRuntime {
+  constructor(private readonly _o: HookRuntimeOptions) {}
+
+  setupSteps(r: RuntimeResource): ResourceStep[] {
+    if (r.type === "meshroom_instance") return this._instanceSteps(r, "setupInstance", "setup", false);
+    const p = plugInputsOf(r.inputs);
+    return planPlugSteps(this._o.graph, _shape(p)).map((s) => this._plugStep(r, p, s.id, s.side, s.hook, s.integration, "setup"));
+  }
+
+  teardownSteps(r: RuntimeResource, completedSetup: readonly StepRecord[], status: ResourceStatus): ResourceStep[] {
+    if (r.type === "meshroom_instance") {
+      const hadSetupHooks = this._productHooks(instanceInputsOf(r.inputs).product, "setupInstance").length > 0;
+      // Bookkeeping-only instances (no setup hook) that reached "ready" still get their teardown hooks.
+      if (completedSetup.length === 0 && (hadSetupHooks || status !== "ready")) return [];
+      return this._instanceSteps(r, "teardownInstance", "teardown", true);
+    }
+    const p = plugInputsOf(r.inputs);
+    const completed = completedSetup.filter((s) => s.side === "src" || s.side === "dst") as Array<StepRecord & { side: "src" | "dst" }>;
+    return planTeardownSteps(this._o.graph, _shape(p), completed).map((s) =>
+      this._plugStep(r, p, s.id, s.side, s.hook, s.integration, "teardown"),
+    );
+  }
+
+  canUpdate(r: RuntimeResource): boolean {
+    if (r.type === "meshroom_instance") return false;
+    try {
+      const shape = _shape(plugInputsOf(r.inputs));
+      return setupSides(shape).every((side) => plugSideHooks(this._o.graph, shape, side, "update").length > 0);
+    } catch {
+      return false;
+    }
+  }
+
+  updateSteps(r: RuntimeResource): ResourceStep[] {
+    if (!this.canUpdate(r)) return [];
+    const p = plugInputsOf(r.inputs);
+    const shape = _shape(p);
+    return setupSides(shape).flatMap((side) => {
+      const ref = (side === "src" ? p.src_integration : p.dst_integration)!;
+      return plugSideHooks(this._o.graph, shape, side, "update").map((h) =>
+        this._plugStep(r, p, `${r.address}/${side}/update/${h.id}`, side, h, ref, "update"),
+      );
+    });
+  }
+
+  async read(r: RuntimeResource, steps: readonly StepRecord[], signal: AbortSignal): Promise<ReadOutcome | undefined> {
+    const calls: Array<() => Promise<HookResult>> = [];
+    if (r.type === "meshroom_instance") {
+      const i = instanceInputsOf(r.inputs);
+      for (const h of this._productHooks(i.product, "readInstance")) {
+        const outputs = sideOutputs(r.address, steps, undefined);
+        calls.push(() => this._callRaw(h, r.address, { instance: { name: i.name, product: i.product, settings: i.settings }, outputs }, signal));
+      }
+    } else {
+      const p = plugInputsOf(r.inputs);
+      const shape = _shape(p);
+      for (const side of setupSides(shape)) {
+        const ref = (side === "src" ? p.src_integration : p.dst_integration)!;
+        for (const h of plugSideHooks(this._o.graph, shape, side, "read")) {
+          const outputs = sideOutputs(r.address, steps, side);
+          calls.push(() => this._callRaw(h, r.address, this._plugInput(r, p, side, ref, outputs), signal));
+        }
+      }
+    }
+    if (calls.length === 0) return undefined;
+    const merged: JsonObject = {};
+    for (const call of calls) {
+      const res = await call();
+      if (res.exists === false) return { exists: false };
+      Object.assign(merged, (res.outputs ?? {}) as JsonObject);
+    }
+    return { exists: true, outputs: merged };
+  }
+
+  private _productHooks(product: string, kind: HookKind): HookDescriptor[] {
+    return (this._o.graph.hooks.get(product) ?? []).filter((h) => h.kind === kind).sort(compareHookOrder);
+  }
+
+  private _instanceSteps(r: RuntimeResource, kind: HookKind, phase: StepPhase, reverse: boolean): ResourceStep[] {
+    const hooks = this._productHooks(instanceInputsOf(r.inputs).product, kind);
+    if (reverse) hooks.reverse();
+    return hooks.map((h) => this._instanceStep(r, h, `${r.address}/${kind}/${h.id}`, phase));
+  }
+
+  private _instanceStep(r: RuntimeResource, h: HookDescriptor, id: string, phase: StepPhase): ResourceStep {
+    const i = instanceInputsOf(r.inputs);
+    return {
+      id, title: h.title, phase,
+      run: ({ signal, outputs }) =>
+        this._call(h, r.address, { instance: { name: i.name, product: i.product, settings: i.settings }, outputs }, signal),
+    };
+  }
+
+  private _plugStep(
+    r: RuntimeResource, p: PlugInputs, id: string, side: "src" | "dst", h: HookDescriptor, ref: IntegrationRef, phase: StepPhase,
+  ): ResourceStep {
+    return {
+      id, title: h.title, phase, side,
+      run: ({ signal, outputs, changes }) => this._call(h, r.address, this._plugInput(r, p, side, ref, outputs, changes), signal),
+    };
+  }
+
+  private _plugInput(
+    r: RuntimeResource, p: PlugInputs, side: "src" | "dst", ref: IntegrationRef, outputs: JsonObject, changes?: readonly FieldChange[],
+  ): HookInput {
+    const name = side === "src" ? p.src : p.dst;
+    const inst = this._o.instance(name);
+    if (!inst) throw new MeshroomError("E_STATE", `${r.address}: instance ${name} is neither in the plan nor in state`);
+    const integration = findIntegration(this._o.graph, ref);
+    return {
+      instance: { name: inst.name, product: inst.product, settings: inst.settings },
+      plug: {
+        src: p.src, dst: p.dst, topic: p.topic, mode: p.mode, kind: p.kind, settings: p.settings[side] ?? {},
+        ...(p.format !== null ? { format: p.format } : {}),
+      },
+      integration: {
+        product: ref.product, targetProduct: ref.target, topic: ref.topic, role: ref.role, mode: ref.mode,
+        ...(ref.format !== undefined ? { format: ref.format } : {}),
+        settings: integration?.definition?.settings ?? {},
+        extra: integration?.definition?.extra ?? {},
+      },
+      outputs,
+      // Secret changes are HMACs: hooks only learn that they changed.
+      ...(changes ? { changes: changes.map((c) => (c.sensitive ? { path: c.path } : { path: c.path, before: c.before, after: c.after })) } : {}),
+    };
+  }
+
+  private async _call(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<JsonObject | undefined> {
+    return (await this._callRaw(h, address, input, signal)).outputs as JsonObject | undefined;
+  }
+
+  private _callRaw(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<HookResult> {
+    return runHook(this._o.hooks.require(h.id), input, {
+      address, signal,
+      ...(this._o.log ? { log: this._o.log } : {}),
+      ...(this._o.secrets ? { secrets: this._o.secrets } : {}),
+    });
+  }
+}
+
+function _shape(p: PlugInputs): PlugShape {
+  return {
+    src: p.src, dst: p.dst, topic: p.topic, mode: p.mode, owner: p.owner,
+    ...(p.src_integration ? { srcIntegration: p.src_integration } : {}),
+    ...(p.dst_integration ? { dstIntegration: p.dst_integration } : {}),
+  };
+}

@@ -1,0 +1,154 @@
+import type { Command } from "commander";
+import type { ApplyEvent } from "../../apply/index.js";
+import { MeshroomError } from "../../errors/index.js";
+import { applyExitCode, applyOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/apply.js";
+import { readSavedPlan } from "../../engine/saved-plan.js";
+import { downOperation, upOperation, type MeshFilter } from "../../engine/up.js";
+import type { Plan } from "../../plan/index.js";
+import type { CliContext } from "../context.js";
+import { parseMode } from "../options.js";
+import { StdinLines } from "../stdin.js";
+import { progressLine, resultLines } from "../views/progress.js";
+import { renderPlanText } from "../views/plan.js";
+import { addTargetingOptions, commonRequest, openProjectSetup, type PlanFlags } from "./plan.js";
+
+interface ApplyFlags extends PlanFlags {
+  autoApprove?: boolean;
+}
+
+const QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted: ";
+
+/**
+ * Runs an apply-like operation with the progress view and Ctrl-C handling: the first SIGINT/SIGTERM
+ * stops new hooks, aborts running ones and saves state (exit 130); the second exits at once.
+ */
+async function runWithProgress(
+  ctx: CliContext,
+  destroy: boolean,
+  run: (req: Pick<ApplyRequest, "signal" | "onEvent" | "onPlan" | "emergency" | "confirm">) => Promise<ApplyOutcome>,
+  confirm: ((plan: Plan) => Promise<boolean>) | undefined,
+): Promise<void> {
+  const { color, debug } = ctx.globals();
+  const ctl = new AbortController();
+  const emergency: EmergencyHooks = {};
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      ctx.err("\nInterrupt received: no new hooks will start; running ones are being stopped and state saved. Press Ctrl-C again to exit at once.");
+      ctl.abort(new MeshroomError("E_ABORTED", "interrupted by the user"));
+      return;
+    }
+    const saved = emergency.save?.() ?? false;
+    ctx.err(`Second interrupt: exiting now. ${saved ? "State was saved, but" : "State may not be saved:"} it may be behind what the running hooks did.`);
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const outcome = await run({
+      signal: ctl.signal,
+      emergency,
+      onPlan: (plan) => {
+        for (const line of renderPlanText(plan, color)) ctx.out(line);
+        ctx.out("");
+      },
+      onEvent: (e: ApplyEvent) => {
+        const line = progressLine(e, color, debug);
+        if (line) ctx.out(line);
+      },
+      ...(confirm ? { confirm } : {}),
+    });
+    if (!outcome.result) return;
+    const { out, err } = resultLines(outcome.result, destroy, color, debug);
+    ctx.out("");
+    for (const l of err) ctx.err(l);
+    for (const l of out) ctx.out(l);
+    const code = applyExitCode(outcome, ctl.signal.aborted);
+    if (code !== 0) process.exitCode = code;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** The `yes` question, or an error when there is no terminal to ask on. */
+function confirmer(ctx: CliContext, autoApprove: boolean | undefined, what: string): ((plan: Plan) => Promise<boolean>) | undefined {
+  if (autoApprove) return undefined;
+  if (!ctx.interactive()) {
+    throw new MeshroomError("E_USAGE", `${what} needs --auto-approve when not run in an interactive terminal (no TTY, or CI is set)`, {
+      detail: `review the plan with \`meshroom plan -o FILE\`, then run \`meshroom apply FILE\`, or pass --auto-approve`,
+    });
+  }
+  return async () => {
+    ctx.io.stdout.write(QUESTION);
+    const lines = new StdinLines(ctx.io.stdin);
+    try {
+      return (await lines.next())?.trim() === "yes";
+    } finally {
+      await lines.close();
+    }
+  };
+}
+
+function meshFilter(src?: string, dst?: string, topic?: string, mode?: string): MeshFilter {
+  const m = parseMode(mode);
+  return { ...(src ? { src } : {}), ...(dst ? { dst } : {}), ...(topic ? { topic } : {}), ...(m ? { mode: m } : {}) };
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const apply = program
+    .command("apply")
+    .description("make the real products match the mesh (asks for `yes` unless --auto-approve or a saved plan)")
+    .argument("[planfile]", "a plan saved with `meshroom plan -o FILE`: applied as-is, refused if the state moved since")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--parallelism <N>", "most hooks running at once (default 10)");
+  addTargetingOptions(apply).action(async (planfile: string | undefined, flags: ApplyFlags) => {
+    const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
+    const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
+    const setup = await openProjectSetup(ctx);
+    await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, ...(saved ? { saved } : {}) }), confirm);
+  });
+
+  const destroy = program
+    .command("destroy")
+    .description("tear down everything in state (or the targets and what depends on them)")
+    .option("--auto-approve", "do not ask for confirmation")
+    .option("--parallelism <N>", "most hooks running at once (default 10)")
+    .option("--target <ADDR>", "only this resource and what depends on it (repeatable)", (v: string, p: string[] = []) => [...p, v])
+    .option("--refresh <bool>", "run read hooks first (--refresh=false to skip)")
+    .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)");
+  destroy.action(async (flags: ApplyFlags) => {
+    const confirm = confirmer(ctx, flags.autoApprove, "destroy");
+    const setup = await openProjectSetup(ctx);
+    await runWithProgress(ctx, true, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, destroy: true }), confirm);
+  });
+
+  const filterArgs = (c: Command) =>
+    c.argument("[src]", "source instance").argument("[dst]", "destination instance").argument("[topic]").argument("[mode]", "push or pull")
+      .option("--parallelism <N>", "most hooks running at once (default 10)")
+      .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)");
+  filterArgs(program.command("up").description("apply without asking: everything, one instance's outgoing plugs, or one plug")).action(
+    async (src: string | undefined, dst: string | undefined, topic: string | undefined, mode: string | undefined, flags: ApplyFlags) => {
+      const setup = await openProjectSetup(ctx);
+      const f = meshFilter(src, dst, topic, mode);
+      await runWithProgress(ctx, false, (r) => upOperation(setup, f, { ...commonRequest(flags), ...r }), undefined);
+    },
+  );
+  filterArgs(program.command("down").description("destroy without asking: everything, one instance's outgoing plugs, or one plug")).action(
+    async (src: string | undefined, dst: string | undefined, topic: string | undefined, mode: string | undefined, flags: ApplyFlags) => {
+      const setup = await openProjectSetup(ctx);
+      const f = meshFilter(src, dst, topic, mode);
+      await runWithProgress(ctx, true, (r) => downOperation(setup, f, { ...commonRequest(flags), ...r }), undefined);
+    },
+  );
+
+  program
+    .command("refresh")
+    .description("update state from what read hooks report (no hook changes anything)")
+    .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)")
+    .action(async (flags: ApplyFlags) => {
+      const setup = await openProjectSetup(ctx);
+      await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, refreshOnly: true }), undefined);
+    });
+}

@@ -1,0 +1,94 @@
+import { apply, type ApplyEventSink, type ApplyResult } from "../apply/index.js";
+import { MeshroomError } from "../errors/index.js";
+import { hasChanges, type Plan } from "../plan/index.js";
+import { MeshState, StatePersister } from "../state/index.js";
+import { desiredResources } from "../synth/index.js";
+import type { EngineSetup } from "./engine-setup.js";
+import { withStateLock } from "./locking.js";
+import { computePlan, instanceLookup, type PlanRequest } from "./plan.js";
+import { assertPlanFresh, type SavedPlan } from "./saved-plan.js";
+import { ThrottledWriter } from "./throttled-writer.js";
+
+/** Filled by `applyOperation` while it runs: the CLI calls `save()` on a second Ctrl-C, right before exiting. */
+export interface EmergencyHooks {
+  save?: () => boolean;
+}
+
+export interface ApplyRequest extends PlanRequest {
+  /** Run this saved plan as-is (no question asked); refused if the state moved since. */
+  saved?: { plan: SavedPlan; file: string };
+  /** Shown the plan; resolves true to go on. Absent: auto-approve. Not called for saved plans. */
+  confirm?: (plan: Plan) => Promise<boolean>;
+  /** Called with the plan before asking (to print it). */
+  onPlan?: (plan: Plan) => void;
+  onEvent?: ApplyEventSink;
+  emergency?: EmergencyHooks;
+}
+
+export interface ApplyOutcome {
+  plan: Plan;
+  /** Undefined when there was nothing to do. */
+  result?: ApplyResult;
+}
+
+/**
+ * `meshroom apply` / `destroy` / `up` / `down`: lock, plan (or check the saved plan), confirm,
+ * walk the changes, save state (coalesced; always flushed), release the lock. A declined
+ * confirmation is E_ABORTED (exit 1) with nothing changed.
+ */
+export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {}): Promise<ApplyOutcome> {
+  const operation = req.destroy ? "destroy" : req.saved ? "apply (saved plan)" : "apply";
+  return withStateLock(setup.store, operation, req, async () => {
+    const stateFile = await setup.store.read();
+    let plan: Plan;
+    let resources = setup.resources;
+    if (req.saved) {
+      assertPlanFresh(req.saved.plan, stateFile, req.saved.file);
+      plan = req.saved.plan.plan;
+      resources = desiredResources(req.saved.plan.document);
+    } else {
+      plan = await computePlan(setup, stateFile, req);
+    }
+    req.onPlan?.(plan);
+    if (!hasChanges(plan)) return { plan };
+    if (!req.saved && req.confirm && !(await req.confirm(plan))) {
+      throw new MeshroomError("E_ABORTED", "Apply cancelled: only 'yes' is accepted to approve.", { detail: "Nothing was changed." });
+    }
+    const state = MeshState.fromFile(stateFile);
+    const writer = new ThrottledWriter(setup.store, () => state.toFile());
+    const persister = new StatePersister(writer, state);
+    if (req.emergency) req.emergency.save = () => persister.flushSync();
+    const runtime = setup.runtimeFor(instanceLookup(persister.state, resources));
+    try {
+      const result = await apply(plan, {
+        persister, runtime,
+        beforeFlush: () => writer.hurry(),
+        ...(req.parallelism ? { parallelism: req.parallelism } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+      });
+      await setup.afterApply?.();
+      return { plan, result };
+    } finally {
+      if (req.emergency) delete req.emergency.save;
+    }
+  });
+}
+
+/** `meshroom destroy`: an apply of the destroy plan. */
+export function destroyOperation(setup: EngineSetup, req: Omit<ApplyRequest, "destroy" | "saved"> = {}): Promise<ApplyOutcome> {
+  return applyOperation(setup, { ...req, destroy: true });
+}
+
+/** `meshroom refresh`: runs `read` hooks and records what they found in state (no hook changes anything). */
+export function refreshOperation(setup: EngineSetup, req: Omit<ApplyRequest, "refreshOnly" | "saved" | "destroy"> = {}): Promise<ApplyOutcome> {
+  return applyOperation(setup, { ...req, refreshOnly: true, refresh: true });
+}
+
+/** Exit code of an apply: 0 when everything finished, 130 when interrupted, 1 otherwise. */
+export function applyExitCode(outcome: ApplyOutcome, interruptedBySignal: boolean): number {
+  const r = outcome.result;
+  if (!r) return 0;
+  if (interruptedBySignal) return 130;
+  return r.failures.length > 0 || r.stateError !== undefined || r.interrupted.length > 0 ? 1 : 0;
+}

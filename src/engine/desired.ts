@@ -1,0 +1,83 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { HookRuntime } from "../apply/index.js";
+import type { HookLogSink, SecretAccess } from "../hooks/index.js";
+import type { StateStore } from "../state/index.js";
+import { openProjectStateStore } from "../state/open-backend.js";
+import { desiredResources, parseDesiredDocument, projectToDocument, type DesiredResource } from "../synth/index.js";
+import type { EngineSetup } from "./engine-setup.js";
+import { loadMesh } from "./load-mesh.js";
+
+/** The secrets store as the engine uses it (src/secrets' `SecretsStore` fits). */
+export interface EngineSecrets {
+  get: SecretAccess["get"];
+  set: SecretAccess["set"];
+  delete(scope: { instance: string } | { plug: string }, name: string): Promise<unknown>;
+  hmac(scope: { instance: string } | { plug: string }, name: string): Promise<string | undefined>;
+  readonly dirty: boolean;
+  save(): Promise<void>;
+}
+
+export interface ProjectSetupOptions {
+  store?: StateStore;
+  /** Opens the secrets store on first use (commands that touch no secret never load openpgp). */
+  openSecrets?: () => Promise<EngineSecrets>;
+  log?: HookLogSink;
+}
+
+/**
+ * An engine setup for a YAML project: the project is loaded with its hooks, synthesized
+ * in-process into the desired document, and that document (parsed with zod) is all the
+ * engine reads of the mesh. Hooks run through the capability graph.
+ */
+export async function loadProjectSetup(root: string, opts: ProjectSetupOptions = {}): Promise<EngineSetup> {
+  const mesh = await loadMesh(root);
+  const document = parseDesiredDocument(projectToDocument(mesh.project));
+  const resources = desiredResources(document);
+  let secrets: Promise<EngineSecrets> | undefined;
+  const openSecrets = () => {
+    if (!opts.openSecrets) throw new Error("no secrets store is available to this operation");
+    return (secrets ??= opts.openSecrets());
+  };
+  const secretAccess: SecretAccess = {
+    get: async (scope, name) => (await openSecrets()).get(scope, name),
+    set: async (scope, name, value) => (await openSecrets()).set(scope, name, value),
+    delete: async (scope, name) => {
+      await (await openSecrets()).delete(scope, name);
+    },
+  };
+  return {
+    document,
+    resources,
+    store: opts.store ?? (await openProjectStateStore(root, mesh.project.settings.backend)),
+    warnings: mesh.hooks.warnings,
+    runtimeFor: (instance) =>
+      new HookRuntime({
+        graph: mesh.graph, hooks: mesh.hooks, instance,
+        ...(opts.openSecrets ? { secrets: secretAccess } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      }),
+    secretHmacs: async (list: readonly DesiredResource[]) => {
+      const out = new Map<string, Record<string, string>>();
+      if (!opts.openSecrets || !list.some((r) => r.secretRefs.length > 0) || !existsSync(join(root, "secrets.gpg"))) return out;
+      const store = await openSecrets();
+      for (const r of list) {
+        if (r.secretRefs.length === 0) continue;
+        const scope = r.type === "meshroom_instance" ? { instance: r.address.slice("instance.".length) } : { plug: r.address };
+        const h: Record<string, string> = {};
+        for (const name of r.secretRefs) {
+          const v = await store.hmac(scope, name);
+          if (v !== undefined) h[name] = v;
+        }
+        out.set(r.address, h);
+      }
+      if (store.dirty) await store.save(); // a first HMAC key was created: keep it, or every plan would differ
+      return out;
+    },
+    afterApply: async () => {
+      if (!secrets) return;
+      const s = await secrets;
+      if (s.dirty) await s.save();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { MeshroomError } from "../errors/index.js";
+import type { Plan } from "../plan/index.js";
+import { canonicalJson, writeFileAtomic } from "../state/index.js";
+import { DesiredDocumentSchema, type DesiredDocument } from "../synth/index.js";
+import { VERSION } from "../util/version.js";
+
+const Json = z.record(z.string(), z.json());
+const Values = z.object({ inputs: Json, secret_hmacs: z.record(z.string(), z.string()) }).strict();
+const ResourceType = z.enum(["meshroom_instance", "meshroom_plug"]);
+const ChangeSchema = z
+  .object({
+    address: z.string(),
+    type: ResourceType,
+    action: z.enum(["create", "update", "replace", "delete", "no-op"]),
+    reason: z.string().optional(),
+    before: Values.nullable(),
+    after: Values.nullable(),
+    fields: z.array(z.object({ path: z.string(), before: z.json().optional(), after: z.json().optional(), sensitive: z.boolean() }).strict()),
+    dependencies: z.array(z.string()),
+    priorDependencies: z.array(z.string()),
+  })
+  .strict();
+const PlanSchema = z
+  .object({
+    mode: z.enum(["normal", "destroy", "refresh-only"]),
+    changes: z.array(ChangeSchema),
+    drift: z.array(z.object({ address: z.string(), type: ResourceType, kind: z.enum(["gone", "changed"]), before: Json, after: Json }).strict()),
+    lineage: z.string().nullable(),
+    serial: z.number().int().nonnegative(),
+    summary: z.object({ add: z.number(), change: z.number(), destroy: z.number(), noop: z.number() }).strict(),
+  })
+  .strict();
+
+const SavedPlanSchema = z
+  .object({
+    format: z.literal("meshroom-plan"),
+    format_version: z.literal(1),
+    meshroom_version: z.string(),
+    created: z.string(),
+    lineage: z.string().nullable(),
+    serial: z.number().int().nonnegative(),
+    document: DesiredDocumentSchema,
+    plan: PlanSchema,
+    digest: z.string(),
+  })
+  .strict();
+
+/** A plan saved with `plan -o FILE`: what `apply FILE` runs as-is, if the state did not move since. */
+export interface SavedPlan {
+  format: "meshroom-plan";
+  format_version: 1;
+  meshroom_version: string;
+  created: string;
+  lineage: string | null;
+  serial: number;
+  document: DesiredDocument;
+  plan: Plan;
+  digest: string;
+}
+
+function digestOf(body: Omit<SavedPlan, "digest">): string {
+  return `sha256:${createHash("sha256").update(canonicalJson(body)).digest("hex")}`;
+}
+
+export function makeSavedPlan(plan: Plan, document: DesiredDocument): SavedPlan {
+  const body: Omit<SavedPlan, "digest"> = {
+    format: "meshroom-plan", format_version: 1, meshroom_version: VERSION, created: new Date().toISOString(),
+    lineage: plan.lineage, serial: plan.serial, document, plan,
+  };
+  return { ...body, digest: digestOf(body) };
+}
+
+export async function writeSavedPlan(file: string, saved: SavedPlan): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`);
+}
+
+/** Reads and checks a saved plan (schema and digest); E_BAD_VALUE naming the file when it is not one or was edited. */
+export async function readSavedPlan(file: string): Promise<SavedPlan> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new MeshroomError("E_BAD_VALUE", `${file} is not a saved plan: ${(e as Error).message}`, { detail: "make one with `meshroom plan -o FILE`" });
+  }
+  const r = SavedPlanSchema.safeParse(raw);
+  if (!r.success) {
+    const why = r.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new MeshroomError("E_BAD_VALUE", `${file} is not a meshroom saved plan (${why})`, { detail: "make one with `meshroom plan -o FILE`" });
+  }
+  const saved = r.data as SavedPlan;
+  const { digest, ...body } = saved;
+  if (digestOf(body) !== digest) {
+    throw new MeshroomError("E_BAD_VALUE", `${file} was modified after it was saved (digest mismatch)`, { detail: "run `meshroom plan -o FILE` again" });
+  }
+  return saved;
+}
+
+/** E_PLAN_STALE unless the state is still the one the plan was made against. */
+export function assertPlanFresh(saved: Pick<SavedPlan, "lineage" | "serial">, current: { lineage: string; serial: number } | undefined, file: string): void {
+  const lineage = current?.lineage ?? null;
+  const serial = current?.serial ?? 0;
+  if (lineage === saved.lineage && serial === saved.serial) return;
+  const what = lineage !== saved.lineage ? `the state's lineage is now ${lineage ?? "(no state)"}, the plan was made for ${saved.lineage ?? "(no state)"}` : `the state's serial moved from ${saved.serial} to ${serial}`;
+  throw new MeshroomError("E_PLAN_STALE", `Saved plan ${file} is stale: ${what}.`, {
+    detail: "The state changed since the plan was made. Run `meshroom plan -o FILE` again, review it, then apply the new file.",
+  });
+}

@@ -1,0 +1,44 @@
+import type { StateFile, StateWriter, WriteOutcome } from "../state/index.js";
+
+/**
+ * Paces the persister's background saves. Rendering and fsyncing a large state costs O(size);
+ * the persister starts the next save as soon as one lands, so on a big mesh saving would take
+ * most of the process's time. This writer waits between saves (at least `minGapMs`, and as long
+ * as the last save took), then saves the latest state (`latest()`), not the snapshot handed in,
+ * so nothing done meanwhile is lost: the cost of persisting stays a bounded share of the run.
+ * `writeSync` (the last save before exiting on a second Ctrl-C) is never delayed.
+ */
+export class ThrottledWriter implements StateWriter {
+  private _lastEnd = 0;
+  private _lastCost = 0;
+  private _hurry = false;
+
+  constructor(
+    private readonly _inner: StateWriter,
+    private readonly _latest: () => StateFile,
+    private readonly _minGapMs = 25,
+  ) {}
+
+  async write(_snapshot: StateFile): Promise<WriteOutcome> {
+    const gap = this._hurry ? 0 : Math.max(this._minGapMs, this._lastCost);
+    const wait = this._lastEnd + gap - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    try {
+      return await this._inner.write(this._latest());
+    } finally {
+      this._lastEnd = performance.now();
+      this._lastCost = this._lastEnd - t0;
+    }
+  }
+
+  /** From now on, save without waiting (the run is over: the last save should land at once). */
+  hurry(): void {
+    this._hurry = true;
+  }
+
+  get writeSync(): ((state: StateFile) => WriteOutcome) | undefined {
+    const inner = this._inner;
+    return inner.writeSync ? (state) => inner.writeSync!(state) : undefined;
+  }
+}

@@ -1,0 +1,11 @@
+// synth: the desired document (the `cdk.tf.json` shape of a mesh) — building it from a loaded
+// project (pure), its zod schema and parser, reversible Terraform-safe resource ids, and reading
+// it into engine resources (`instance.<name>`, `plug.<src>.<dst>.<topic>.<mode>`). The engine
+// plans from this document only. No secret values: secrets are referenced by name.
+export { DesiredDocumentSchema, DesiredInstanceSchema, DesiredPlugSchema, parseDesiredDocument } from "./document.js";
+export type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
+export { escapeName, unescapeName, instanceResourceId, plugResourceId, parsePlugResourceId } from "./ids.js";
+export { projectToDocument } from "./project-document.js";
+export type { SynthOptions } from "./project-document.js";
+export { desiredResources, plugInputsOf, instanceInputsOf } from "./read.js";
+export type { DesiredResource, DesiredJson, PlugInputs, InstanceInputs } from "./read.js";

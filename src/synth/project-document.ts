@@ -1,0 +1,87 @@
+import type { ExplicitIntegration, IntegrationRef, Plug, Product } from "../model/index.js";
+import type { Project } from "../project/project.js";
+import { VERSION } from "../util/version.js";
+import type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
+import { instanceResourceId, plugResourceId } from "./ids.js";
+
+export interface SynthOptions {
+  /** Stamped in `//.metadata.version` (default: this meshroom's version). */
+  version?: string;
+}
+
+type JsonValue = DesiredInstance["settings"][string];
+
+/**
+ * The desired document of a loaded project (pure). Instances list the names of their product's
+ * secret settings; plugs list those of their explicit integrations' secret plug settings. A plug
+ * depends on both its instances. Keys are sorted so equal projects give equal documents.
+ */
+export function projectToDocument(project: Project, opts: SynthOptions = {}): DesiredDocument {
+  const instances: Record<string, DesiredInstance> = {};
+  for (const name of [...project.instances.keys()].sort()) {
+    const i = project.instances.get(name)!;
+    const product = project.products.get(i.product);
+    instances[instanceResourceId(name)] = {
+      name,
+      product: i.product,
+      settings: toJsonRecord(i.settings),
+      secret_refs: product ? secretSettingNames(product) : [],
+      depends_on: [],
+    };
+  }
+  const plugs: Record<string, DesiredPlug> = {};
+  for (const p of project.plugs) {
+    plugs[plugResourceId(p.src, p.dst, p.topic, p.mode)] = plugResource(project, p);
+  }
+  return {
+    "//": { metadata: { backend: "meshroom", version: opts.version ?? VERSION } },
+    resource: { meshroom_instance: instances, meshroom_plug: plugs },
+  };
+}
+
+function plugResource(project: Project, p: Plug): DesiredPlug {
+  const secretRefs = new Set<string>();
+  for (const ref of [p.srcIntegration, p.dstIntegration]) {
+    const def = ref && findExplicit(project.integrations, ref);
+    for (const s of def?.plugSettings ?? []) if (s.secret) secretRefs.add(s.name);
+  }
+  return {
+    src: p.src,
+    dst: p.dst,
+    topic: p.topic,
+    mode: p.mode,
+    format: p.format ?? null,
+    kind: p.kind,
+    owner: p.owner,
+    src_integration: p.srcIntegration ?? null,
+    dst_integration: p.dstIntegration ?? null,
+    settings: { src: toJsonRecord(p.settings.src), dst: toJsonRecord(p.settings.dst) },
+    secret_refs: [...secretRefs].sort(),
+    depends_on: [`meshroom_instance.${instanceResourceId(p.src)}`, `meshroom_instance.${instanceResourceId(p.dst)}`],
+  };
+}
+
+function secretSettingNames(product: Product): string[] {
+  return product.settings.filter((s) => s.secret).map((s) => s.name).sort();
+}
+
+function findExplicit(list: readonly ExplicitIntegration[], ref: IntegrationRef): ExplicitIntegration | undefined {
+  if (!ref.explicit) return undefined;
+  return list.find(
+    (i) => i.product === ref.product && i.target === ref.target && i.topic === ref.topic && i.role === ref.role && i.mode === ref.mode && (i.format ?? undefined) === (ref.format ?? undefined),
+  );
+}
+
+/** Settings come from YAML; this drops what JSON cannot hold (undefined) and sorts keys. */
+function toJsonRecord(v: Record<string, unknown>): Record<string, JsonValue> {
+  return JSON.parse(JSON.stringify(sortKeys(v ?? {}))) as Record<string, JsonValue>;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = sortKeys(o[k]);
+  return out;
+}
