@@ -1,21 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { MeshroomError } from "../errors/index.js";
+import type { ProjectSettings } from "../project/project-file.js";
+import { openProjectStateStore } from "../state/open-backend.js";
 
-/** Address → status ("ready" | "tainted" | "pending") as recorded in the local state file. */
-export function readStateStatuses(root: string): Map<string, string> {
-  const file = join(root, "meshroom.state.json");
-  if (!existsSync(file)) return new Map();
-  try {
-    const doc = JSON.parse(readFileSync(file, "utf8")) as { resources?: Array<{ address?: unknown; status?: unknown }> };
-    const out = new Map<string, string>();
-    for (const r of doc.resources ?? []) if (typeof r.address === "string") out.set(r.address, typeof r.status === "string" ? r.status : "ready");
-    return out;
-  } catch (e) {
-    throw new MeshroomError("E_STATE", `cannot read ${file}: ${(e as Error).message}`);
-  }
+/** Address → status ("ready" | "tainted" | "pending") as recorded in the project's state backend. */
+export async function readStateStatuses(root: string, settings: ProjectSettings, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
+  const store = await openProjectStateStore(root, settings.backend, env);
+  const state = await store.read();
+  return new Map((state?.resources ?? []).map((r) => [r.address, r.status]));
 }
 
-export async function readStateAddresses(root: string): Promise<Set<string>> {
-  return new Set(readStateStatuses(root).keys());
+export async function readStateAddresses(root: string, settings: ProjectSettings, env: NodeJS.ProcessEnv = process.env): Promise<Set<string>> {
+  return new Set((await readStateStatuses(root, settings, env)).keys());
 }

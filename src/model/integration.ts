@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Mode, type Role, ROLES, ModeSchema, RoleSchema } from "./capability.js";
 import { CommandHookSchema } from "./product.js";
+import { isValidName } from "./names.js";
 import { RawSettingSchema, type SettingDef } from "./settings.js";
 import type { CommandHookDecl } from "./product.js";
 
@@ -46,6 +47,7 @@ export function parseIntegrationFileName(fileName: string): IntegrationKey | und
     key.format = format;
   }
   if (topic === "" || parts.some((p) => p === "")) return undefined;
+  if (!isValidName(topic) || (key.format !== undefined && !isValidName(key.format))) return undefined;
   return key;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Mode, type Role, ModeSchema, RoleSchema } from "./capability.js";
+import { isValidName } from "./names.js";
 
 /** Which integration serves one side of a plug. */
 export const IntegrationRefSchema = z
@@ -61,7 +62,7 @@ export function plugFileStem(topic: string, mode: Mode): string {
 /** `events_pull.yaml` → {events, pull}; `events.yaml` → {events, push}. */
 export function parsePlugFileName(fileName: string): { topic: string; mode: Mode } | undefined {
   const m = /^(.+?)(_pull)?\.ya?ml$/.exec(fileName);
-  if (!m || !m[1]) return undefined;
+  if (!m || !m[1] || !isValidName(m[1])) return undefined;
   return { topic: m[1], mode: m[2] ? "pull" : "push" };
 }
 

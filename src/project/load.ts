@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { MeshroomError, throwIfDiagnostics, type Diagnostic } from "../errors/index.js";
+import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
   type ExplicitIntegration, type Instance, type Plug, type Product,
   InstanceConfigSchema, IntegrationFileSchema, PlugFileSchema, ProductDefinitionSchema,
@@ -45,6 +45,7 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
   const products = new Map<string, Product>();
   const productHookFiles = new Map<string, string[]>();
   const integrations: ExplicitIntegration[] = [];
+  const brokenProducts = new Set<string>();
 
   for (const name of listDirs(paths.productsDir(root))) {
     const dir = paths.productDir(root, name);
@@ -59,17 +60,23 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
     }
     const parsed = readYamlFile(defFile, ProductDefinitionSchema, root);
     diagnostics.push(...parsed.diagnostics);
-    if (!parsed.value) continue;
+    // a product whose definition has errors still exists: its integrations and instances are
+    // checked too, so one broken definition does not hide (or fake) problems elsewhere
+    const loadedIntegrations = loadIntegrations(root, name, diagnostics);
+    if (!parsed.value) {
+      brokenProducts.add(name);
+      continue;
+    }
     products.set(name, normalizeProduct(name, dir, parsed.value));
     productHookFiles.set(name, listFiles(dir).filter((f) => HOOK_FILE.test(f) && !DECLARATION.test(f)).map((f) => join(dir, f)));
-    integrations.push(...loadIntegrations(root, name, diagnostics));
+    integrations.push(...loadedIntegrations);
   }
   for (const i of integrations) {
-    if (!products.has(i.target)) {
+    if (!products.has(i.target) && !brokenProducts.has(i.target)) {
       diagnostics.push({ summary: `integration targets unknown product ${JSON.stringify(i.target)}`, location: { file: rel(i.file) } });
     }
   }
-  const instances = loadInstances(root, products, diagnostics);
+  const instances = loadInstances(root, products, brokenProducts, diagnostics);
   const plugs = loadPlugs(root, instances, diagnostics);
   return { project: { root, settings, products, integrations, instances, plugs, productHookFiles }, diagnostics };
 }
@@ -108,7 +115,7 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
       if (!parsed.value) continue;
       const raw = parsed.value;
       const mismatch = (field: string, inFile: unknown, inName: unknown) =>
-        diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: { file: shown, field } });
+        diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: parsed.locate?.([field]) ?? { file: shown, field } });
       if (raw.topic !== undefined && raw.topic !== key.topic) mismatch("topic", raw.topic, key.topic);
       if (raw.role !== undefined && raw.role !== key.role) mismatch("role", raw.role, key.role);
       if (raw.mode !== undefined && raw.mode !== key.mode) mismatch("mode", raw.mode, key.mode);
@@ -134,7 +141,7 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
   return out;
 }
 
-function loadInstances(root: string, products: Map<string, Product>, diagnostics: Diagnostic[]): Map<string, Instance> {
+function loadInstances(root: string, products: Map<string, Product>, brokenProducts: ReadonlySet<string>, diagnostics: Diagnostic[]): Map<string, Instance> {
   const instances = new Map<string, Instance>();
   const base = paths.instancesDir(root);
   for (const product of listDirs(base).sort()) {
@@ -146,7 +153,7 @@ function loadInstances(root: string, products: Map<string, Product>, diagnostics
         continue;
       }
       const def = products.get(product);
-      if (!def) {
+      if (!def && !brokenProducts.has(product)) {
         diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown } });
         continue;
       }
@@ -159,16 +166,18 @@ function loadInstances(root: string, products: Map<string, Product>, diagnostics
         continue;
       }
       let settings: Record<string, unknown> = {};
+      let locate: ((path: (string | number)[]) => SourceLocation) | undefined;
       if (existsSync(file)) {
         const parsed = readYamlFile(file, InstanceConfigSchema, root);
         diagnostics.push(...parsed.diagnostics);
         if (!parsed.value) continue;
         settings = parsed.value.settings ?? {};
+        locate = parsed.locate;
       } else {
         diagnostics.push({ summary: "instance folder has no config.yaml", location: { file: shown } });
         continue;
       }
-      diagnostics.push(...checkInstanceSettings(def, settings, shown));
+      if (def) diagnostics.push(...checkInstanceSettings(def, settings, (field) => locate?.(["settings", field]) ?? { file: shown, field: `settings.${field}` }));
       instances.set(name, { name, product, settings, file });
     }
   }
@@ -176,30 +185,31 @@ function loadInstances(root: string, products: Map<string, Product>, diagnostics
 }
 
 /** Settings in config.yaml must be known, typed right, not secret; required ones present. */
-function checkInstanceSettings(def: Product, settings: Record<string, unknown>, shown: string): Diagnostic[] {
+function checkInstanceSettings(def: Product, settings: Record<string, unknown>, at: (setting: string) => SourceLocation): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(def.settings.map((s) => [s.name, s]));
   for (const [k, v] of Object.entries(settings)) {
     const s = byName.get(k);
-    const field = `settings.${k}`;
     if (!s) {
       const known = def.settings.filter((x) => !x.secret).map((x) => x.name);
-      out.push({ summary: `unknown setting ${JSON.stringify(k)} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: { file: shown, field } });
+      out.push({ summary: `unknown setting ${JSON.stringify(k)} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
       continue;
     }
     if (s.secret) {
-      out.push({ summary: `secret setting ${k} is written in clear; remove it and run \`meshroom configure <instance> -s ${k}\``, location: { file: shown, field } });
+      out.push({ summary: `secret setting ${k} is written in clear; remove it and run \`meshroom configure <instance> -s ${k}\``, location: at(k) });
       continue;
     }
     try {
       checkSettingValue(s, v);
     } catch (e) {
-      out.push({ summary: (e as Error).message, location: { file: shown, field } });
+      out.push({ summary: (e as Error).message, location: at(k) });
     }
   }
   for (const s of def.settings) {
     if (s.required && !s.secret && s.default === undefined && settings[s.name] === undefined) {
-      out.push({ summary: `required setting ${s.name} is missing`, location: { file: shown, field: `settings.${s.name}` } });
+      // the location of `settings` itself (or the file): the missing key has no line of its own
+      const where = at(s.name);
+      out.push({ summary: `required setting ${s.name} is missing`, location: { ...where, field: `settings.${s.name}` } });
     }
   }
   return out;
@@ -227,10 +237,10 @@ function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: 
         if (!parsed.value) continue;
         const raw = parsed.value;
         if (raw.topic !== undefined && raw.topic !== key.topic) {
-          diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: { file: shown, field: "topic" } });
+          diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: parsed.locate?.(["topic"]) ?? { file: shown, field: "topic" } });
         }
         if (raw.mode !== undefined && raw.mode !== key.mode) {
-          diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: { file: shown, field: "mode" } });
+          diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: parsed.locate?.(["mode"]) ?? { file: shown, field: "mode" } });
         }
         const plug: Plug = {
           src: src.name, dst, topic: key.topic, mode: key.mode, kind: raw.kind, owner: raw.owner,

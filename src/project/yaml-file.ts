@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
-import { Document, LineCounter, isMap, isSeq, isScalar, isPair, parseDocument, type Node } from "yaml";
+import { Composer, Document, LineCounter, Parser, YAMLParseError, isMap, isSeq, isScalar, isPair, type CST, type Node } from "yaml";
 import type { ZodType } from "zod";
-import type { Diagnostic } from "../errors/index.js";
+import type { Diagnostic, SourceLocation } from "../errors/index.js";
 
 /** Manifests are small; anything bigger is almost certainly not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -12,6 +12,8 @@ export interface ParsedYaml<T> {
   value?: T;
   doc?: Document;
   diagnostics: Diagnostic[];
+  /** For checks made after the schema: the file location of a field path (e.g. `["settings", "port"]`). */
+  locate?: (path: (string | number)[]) => SourceLocation;
 }
 
 /** Reads a YAML manifest and checks it against a zod schema, reporting file:line:column and field. */
@@ -32,11 +34,23 @@ export function readYamlFile<T>(file: string, schema: ZodType<T>, root: string):
   return parseYamlText(text, schema, shown);
 }
 
+/** Deeper than this is refused before parsing: manifests are shallow, and the parser recurses. */
+export const MAX_YAML_DEPTH = 100;
+
 export function parseYamlText<T>(text: string, schema: ZodType<T>, shown: string): ParsedYaml<T> {
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // The CST parser is iterative; the composer recurses once per level and, a few hundred
+    // levels deep, can exhaust the stack so badly that V8 aborts the process (not catchable).
+    // So the nesting depth is checked on the CST before composing.
+    const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+    const deep = firstTooDeep(tokens, MAX_YAML_DEPTH);
+    if (deep !== undefined) {
+      const lc = lineCounter.linePos(deep);
+      return { diagnostics: [{ summary: `YAML nesting is deeper than ${MAX_YAML_DEPTH} levels`, location: { file: shown, line: lc.line, column: lc.col } }] };
+    }
+    doc = composeOne(tokens, text.length);
   } catch (e) {
     return { diagnostics: [{ summary: `YAML error: ${(e as Error).message}`, location: { file: shown } }] };
   }
@@ -57,28 +71,43 @@ export function parseYamlText<T>(text: string, schema: ZodType<T>, shown: string
     return { diagnostics: [{ summary: `YAML error: ${(e as Error).message}`, location: { file: shown } }] };
   }
   const result = schema.safeParse(data);
-  if (result.success) return { value: result.data, doc, diagnostics };
-  for (const issue of result.error.issues) {
-    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    const node = nodeAt(doc, path);
+  const at = (path: (string | number)[], node: Node | undefined): SourceLocation => {
     const pos = node?.range?.[0];
     const lc = pos === undefined ? undefined : lineCounter.linePos(pos);
     const field = path.length ? path.map(String).join(".") : undefined;
-    diagnostics.push({
-      summary: describeIssue(issue),
-      location: { file: shown, ...(lc ? { line: lc.line, column: lc.col } : {}), ...(field ? { field } : {}) },
-    });
+    return { file: shown, ...(lc ? { line: lc.line, column: lc.col } : {}), ...(field ? { field } : {}) };
+  };
+  if (result.success) return { value: result.data, doc, diagnostics, locate: (path) => at(path, nodeAt(doc, path)) };
+  const locate = (path: (string | number)[], node: Node | undefined, summary: string) => {
+    diagnostics.push({ summary, location: at(path, node) });
+  };
+  for (const issue of result.error.issues) {
+    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    if (issue.code === "unrecognized_keys" && "keys" in issue && Array.isArray(issue.keys)) {
+      // one diagnostic per unknown key, located on the key itself
+      for (const k of issue.keys as string[]) locate([...path, k], keyNodeAt(doc, path, k) ?? nodeAt(doc, path), `unknown field \`${k}\``);
+      continue;
+    }
+    locate(path, nodeAt(doc, path), issue.message);
   }
   return { diagnostics };
 }
 
-function firstLine(s: string): string {
-  return s.split("\n")[0] ?? s;
+/** The key node of `key` in the map found at `path`. */
+function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const p of path) {
+    if (isMap(node)) node = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(p))?.value;
+    else if (isSeq(node) && typeof p === "number") node = node.items[p];
+    else return undefined;
+  }
+  if (!isMap(node)) return undefined;
+  const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
+  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
-function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
-  if (issue.code === "unrecognized_keys" && issue.keys) return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
-  return issue.message;
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
 }
 
 /** The deepest YAML node along a path (for unknown keys, the key itself). */
@@ -100,4 +129,38 @@ function nodeAt(doc: Document, path: (string | number)[]): Node | undefined {
     }
   }
   return last;
+}
+
+/** Like yaml's parseDocument, from already-parsed CST tokens: one document, duplicate keys refused. */
+function composeOne(tokens: CST.Token[], length: number): Document {
+  const composer = new Composer({ uniqueKeys: true, logLevel: "error" });
+  let doc: Document | undefined;
+  for (const d of composer.compose(tokens, true, length)) {
+    if (!doc) doc = d as Document;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; a manifest holds one"));
+      break;
+    }
+  }
+  return doc ?? new Document();
+}
+
+/** Offset of the first collection nested deeper than `limit`, walking the CST with an explicit stack. */
+function firstTooDeep(tokens: CST.Token[], limit: number): number | undefined {
+  const stack: Array<[unknown, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [tok, depth] = stack.pop()!;
+    if (!tok || typeof tok !== "object") continue;
+    const t = tok as { type?: string; offset?: number; value?: unknown; key?: unknown; items?: Array<{ key?: unknown; value?: unknown }> };
+    const collection = t.type === "block-map" || t.type === "block-seq" || t.type === "flow-collection";
+    const d = collection ? depth + 1 : depth;
+    if (d > limit) return t.offset ?? 0;
+    if (t.value && typeof t.value === "object") stack.push([t.value, d]);
+    if (t.key && typeof t.key === "object") stack.push([t.key, d]);
+    for (const it of t.items ?? []) {
+      if (it.key && typeof it.key === "object") stack.push([it.key, d]);
+      if (it.value && typeof it.value === "object") stack.push([it.value, d]);
+    }
+  }
+  return undefined;
 }

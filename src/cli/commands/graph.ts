@@ -64,7 +64,7 @@ async function _meshView(root: string, planFile: string | undefined): Promise<Gr
   }
   return buildMeshView({
     instances: project.instances.values(), products: project.products, plugs: project.plugs,
-    statuses: readStateStatuses(root), ...(plan ? { plan } : {}), title,
+    statuses: await readStateStatuses(root, project.settings), ...(plan ? { plan } : {}), title,
   });
 }
 

@@ -111,7 +111,7 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       const r = await removeInstance(root, name, {
         force: opts.force === true,
-        stateAddresses: await readStateAddresses(root),
+        stateAddresses: await readStateAddresses(root, loadProject(root).settings, ctx.io.env),
         openSecrets: secretsOpener(ctx, root),
         hasSecrets: existsSync(join(root, "secrets.gpg")),
       });

@@ -61,10 +61,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("[search]")
     .option("--product <product>", "only instances of this product")
     .option("--json", "print JSON")
-    .action((search: string | undefined, opts: { product?: string; json?: boolean }) => {
+    .action(async (search: string | undefined, opts: { product?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
       const p = loadProject(root);
-      const state = readStateStatuses(root);
+      const state = await readStateStatuses(root, p.settings, ctx.io.env);
       const rows = [...p.instances.values()]
         .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
         .map((i) => ({
@@ -85,11 +85,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--topic <topic>")
     .option("--mode <mode>")
     .option("--json", "print JSON")
-    .action((src: string | undefined, dst: string | undefined, opts: { topic?: string; mode?: string; json?: boolean }) => {
+    .action(async (src: string | undefined, dst: string | undefined, opts: { topic?: string; mode?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
       const p = loadProject(root);
       const mode = parseMode(opts.mode);
-      const state = readStateStatuses(root);
+      const state = await readStateStatuses(root, p.settings, ctx.io.env);
       const rows = p.plugs
         .filter((x) => (!src || x.src === src) && (!dst || x.dst === dst) && (!opts.topic || x.topic === opts.topic) && (!mode || x.mode === mode))
         .map((x) => {
