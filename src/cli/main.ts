@@ -27,7 +27,7 @@ export function createContext(io: CliIO, program: Command): CliContext {
   };
 }
 
-export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
+export async function buildProgram(io: CliIO, argv: readonly string[] = []): Promise<{ program: Command; ctx: CliContext }> {
   const program = new Command("meshroom");
   const ctx = createContext(io, program);
   program
@@ -42,7 +42,7 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride();
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, argv);
   // Global options are accepted before the command and on every leaf command (`meshroom list -p DIR`).
   // `trigger`/`execute` use `-p` for their params (as the original did), so there only `--path` works.
   program.enablePositionalOptions();
@@ -69,7 +69,7 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CliContext } {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  const { program, ctx } = buildProgram(io);
+  const { program, ctx } = await buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -4,7 +4,8 @@ import { HookRuntime } from "../apply/index.js";
 import type { HookLogSink, SecretAccess } from "../hooks/index.js";
 import type { StateStore } from "../state/index.js";
 import { openProjectStateStore } from "../state/open-backend.js";
-import { desiredResources, parseDesiredDocument, projectToDocument, type DesiredResource } from "../synth/index.js";
+import { desiredResources, type DesiredResource } from "../synth/index.js";
+import { desiredDocumentFor } from "./desired-source.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { loadMesh } from "./load-mesh.js";
 
@@ -26,13 +27,13 @@ export interface ProjectSetupOptions {
 }
 
 /**
- * An engine setup for a YAML project: the project is loaded with its hooks, synthesized
- * in-process into the desired document, and that document (parsed with zod) is all the
- * engine reads of the mesh. Hooks run through the capability graph.
+ * An engine setup: the project is loaded with its hooks; the desired document comes from its
+ * YAML mesh synthesized in-process, or from its own cdktf app when the mesh is defined in code
+ * (desired-source.ts). That document (parsed with zod) is all the engine reads of the mesh.
  */
 export async function loadProjectSetup(root: string, opts: ProjectSetupOptions = {}): Promise<EngineSetup> {
   const mesh = await loadMesh(root);
-  const document = parseDesiredDocument(projectToDocument(mesh.project));
+  const document = await desiredDocumentFor(root, { project: mesh.project });
   const resources = desiredResources(document);
   let secrets: Promise<EngineSecrets> | undefined;
   const openSecrets = () => {

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { buildCapabilityGraph, type CapabilityGraph } from "../capabilities/index.js";
 import { loadHooks, type HookRegistry } from "../hooks/index.js";
 import { loadProject } from "../project/load.js";
@@ -10,7 +11,8 @@ export interface LoadedMesh {
   graph: CapabilityGraph;
 }
 
-export async function loadMesh(root: string): Promise<LoadedMesh> {
+export async function loadMesh(dir: string): Promise<LoadedMesh> {
+  const root = resolve(dir);
   const project = loadProject(root);
   const products = [...project.products.values()];
   const hooks = await loadHooks({ root, products, integrations: project.integrations });

@@ -1,40 +1,56 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { register as registerProject } from "./project.js";
-import { register as registerList } from "./list.js";
-import { register as registerCreate } from "./create.js";
-import { register as registerInstances } from "./instances.js";
-import { register as registerPlugs } from "./plugs.js";
-import { register as registerRuntime } from "./runtime.js";
-import { register as registerCatalog } from "./catalog.js";
-import { register as registerImportProducts } from "./import-products.js";
-import { register as registerSecrets } from "./secrets.js";
-import { register as registerPlan } from "./plan.js";
-import { register as registerApply } from "./apply.js";
-import { register as registerState } from "./state.js";
-import { register as registerStateTransfer } from "./state-transfer.js";
-import { register as registerWorkspace } from "./workspace.js";
-import { register as registerIntake } from "./intake.js";
-import { register as registerSynth } from "./synth.js";
-import { register as registerGraph } from "./graph.js";
 
-/** Each command file exports `register(program, ctx)`; this list wires them in help order. */
-export function registerCommands(program: Command, ctx: CliContext): void {
-  registerProject(program, ctx);
-  registerList(program, ctx);
-  registerCreate(program, ctx);
-  registerInstances(program, ctx);
-  registerPlugs(program, ctx);
-  registerRuntime(program, ctx);
-  registerCatalog(program, ctx);
-  registerImportProducts(program, ctx);
-  registerSecrets(program, ctx);
-  registerPlan(program, ctx);
-  registerApply(program, ctx);
-  registerState(program, ctx);
-  registerStateTransfer(program, ctx);
-  registerWorkspace(program, ctx);
-  registerIntake(program, ctx);
-  registerSynth(program, ctx);
-  registerGraph(program, ctx);
+type Registrar = { register(program: Command, ctx: CliContext): void };
+
+/**
+ * Command modules in help order, with the top-level commands each one registers. Only the
+ * modules of the command being run are imported, so `meshroom list …` never loads the engine,
+ * openpgp or graphviz (CLI cold start). `meshroom --help` loads them all.
+ */
+export const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<Registrar> }> = [
+  { commands: ["init", "validate"], load: () => import("./project.js") },
+  { commands: ["list"], load: () => import("./list.js") },
+  { commands: ["create"], load: () => import("./create.js") },
+  { commands: ["add", "configure", "remove"], load: () => import("./instances.js") },
+  { commands: ["plug", "unplug"], load: () => import("./plugs.js") },
+  { commands: ["produce", "watch", "trigger", "execute"], load: () => import("./runtime.js") },
+  { commands: ["pull", "publish"], load: () => import("./catalog.js") },
+  { commands: ["import-products"], load: () => import("./import-products.js") },
+  { commands: ["secrets"], load: () => import("./secrets.js") },
+  { commands: ["plan"], load: () => import("./plan.js") },
+  { commands: ["apply", "destroy", "up", "down", "refresh"], load: () => import("./apply.js") },
+  { commands: ["state", "force-unlock"], load: () => import("./state.js") },
+  // adds `state push` / `state migrate` to the `state` command registered just above
+  { commands: ["state"], load: () => import("./state-transfer.js") },
+  { commands: ["workspace"], load: () => import("./workspace.js") },
+  { commands: ["intake"], load: () => import("./intake.js") },
+  { commands: ["synth", "get"], load: () => import("./synth.js") },
+  { commands: ["graph"], load: () => import("./graph.js") },
+];
+
+/** Global options that take a value (so their value is not mistaken for the command name). */
+const VALUED_GLOBALS = new Set(["-p", "--path"]);
+
+/** The command named in argv: the first word that is not an option or an option's value. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return argv[i + 1];
+    if (VALUED_GLOBALS.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
+/** Registers the modules argv needs: the named command's, all of them for help or an unknown name, none for `--version`. */
+export async function registerCommands(program: Command, ctx: CliContext, argv: readonly string[]): Promise<void> {
+  const name = commandNameOf(argv);
+  let modules = name === undefined ? [] : COMMAND_MODULES.filter((m) => m.commands.includes(name));
+  const wantsHelp = argv.length === 0 || argv.includes("--help") || argv.includes("-h") || name === "help";
+  if (modules.length === 0 && (wantsHelp || name !== undefined)) modules = [...COMMAND_MODULES];
+  for (const m of modules) (await m.load()).register(program, ctx);
 }

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { listIntegrations, sameIntegration } from "../../capabilities/index.js";
-import { loadMesh } from "../../engine/load-mesh.js";
 import type { CliContext } from "../context.js";
 import { parseRole } from "../options.js";
 import { projectRoot } from "../project-root.js";
@@ -16,6 +14,8 @@ export function registerListIntegrations(list: Command, ctx: CliContext): void {
     .option("--role <role>")
     .option("--json", "print JSON")
     .action(async (product: string | undefined, target: string | undefined, opts: { topic?: string; role?: string; json?: boolean }) => {
+      // loaded here only: `list products` must not pay for the capability graph and the hook loader
+      const [{ listIntegrations, sameIntegration }, { loadMesh }] = await Promise.all([import("../../capabilities/index.js"), import("../../engine/load-mesh.js")]);
       const { project, graph } = await loadMesh(projectRoot(ctx));
       const rows = listIntegrations(graph, {
         ...(product ? { product } : {}),

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { readStateStatuses } from "../../engine/state-addresses.js";
 import { type Capability, plugAddress } from "../../model/index.js";
 import { loadProject } from "../../project/load.js";
 import { TEMPLATES } from "../../project/templates/catalog.js";
@@ -64,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (search: string | undefined, opts: { product?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
       const p = loadProject(root);
-      const state = await readStateStatuses(root, p.settings, ctx.io.env);
+      const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = [...p.instances.values()]
         .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
         .map((i) => ({
@@ -89,7 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       const p = loadProject(root);
       const mode = parseMode(opts.mode);
-      const state = await readStateStatuses(root, p.settings, ctx.io.env);
+      const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = p.plugs
         .filter((x) => (!src || x.src === src) && (!dst || x.dst === dst) && (!opts.topic || x.topic === opts.topic) && (!mode || x.mode === mode))
         .map((x) => {

@@ -1,0 +1,24 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(import.meta.dirname, "../..");
+export const QUICKSTART = join(REPO, "examples/quickstart");
+export const CODE_MESH = join(REPO, "examples/code-mesh");
+
+/**
+ * A copy of an example project in a temp dir, as a user would have it: its own
+ * node_modules where `meshroom` (this checkout, built), cdktf, constructs and jiti resolve.
+ */
+export function exampleCopy(example: string): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "meshroom-constructs-"));
+  cpSync(example, dir, { recursive: true, dereference: true, filter: (src) => !/[/\\](cdktf\.out|\.gen|\.meshroom)$/.test(src) });
+  const nm = join(dir, "node_modules");
+  mkdirSync(join(nm, ".bin"), { recursive: true });
+  mkdirSync(join(nm, "@types"), { recursive: true });
+  symlinkSync(REPO, join(nm, "meshroom"), "dir");
+  for (const pkg of ["cdktf", "constructs", "jiti", "@types/node"]) symlinkSync(join(REPO, "node_modules", pkg), join(nm, pkg), "dir");
+  symlinkSync(join(REPO, "node_modules/jiti/lib/jiti-cli.mjs"), join(nm, ".bin/jiti"));
+  symlinkSync(join(REPO, "bin/meshroom.js"), join(nm, ".bin/meshroom"));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}

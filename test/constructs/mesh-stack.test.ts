@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { Instance, MeshStack, Plug, Secret, Testing } from "../../constructs/index.js";
+import { buildCapabilityGraph } from "../../src/capabilities/index.js";
+import { MeshroomError } from "../../src/errors/index.js";
+import { normalizeProduct } from "../../src/model/index.js";
+import { desiredResources } from "../../src/synth/index.js";
+import { providerSchemaOf } from "../../src/synth/provider-schema.js";
+
+const siem = normalizeProduct("siem_local", "/p/siem_local", {
+  settings: [
+    { name: "port", type: "integer", required: true },
+    { name: "api_key", required: true },
+    { name: "tags", type: "array", items: { name: "tag", type: "string" } },
+  ],
+  consumes: { events: [{}] },
+});
+const edr = normalizeProduct("myedr", "/p/myedr", { produces: { events: [{}] } });
+// no hooks: generic integrations own nothing, so plugs between these products cannot resolve
+const project = { graph: buildCapabilityGraph({ products: [siem, edr], integrations: [], hooks: [] }) };
+
+function mesh(): MeshStack {
+  return new MeshStack(Testing.app(), "soc", { project });
+}
+
+function thrown(f: () => unknown): MeshroomError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof MeshroomError) return e;
+    throw e;
+  }
+  throw new Error("expected a MeshroomError");
+}
+
+describe("MeshStack", () => {
+  it("renders instances with settings, secret references by name and no secret value", () => {
+    const m = mesh();
+    new Instance(m, "siem.eu", { product: "siem_local", settings: { port: 8514, api_key: Secret.fromStore("api_key"), tags: ["a"] } });
+    const doc = Testing.synthMesh(m);
+    expect(doc.resource?.meshroom_instance).toEqual({
+      siem_deu: { name: "siem.eu", product: "siem_local", settings: { port: 8514, tags: ["a"] }, secret_refs: ["api_key"], depends_on: [] },
+    });
+    expect(desiredResources(doc).map((r) => r.address)).toEqual(["instance.siem.eu"]);
+  });
+
+  it("refuses a secret setting written as plain text", () => {
+    const m = mesh();
+    new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: "hunter2" } });
+    const e = thrown(() => Testing.synthMesh(m));
+    expect(e.message).toBe("instance siem: setting api_key is secret and must not be written in the mesh");
+    expect(e.detail).toContain('Secret.fromStore("api_key")');
+  });
+
+  it("checks settings against the product like the CLI (unknown name, wrong type, unknown product)", () => {
+    const m = mesh();
+    new Instance(m, "a", { product: "siem_local", settings: { prot: 1 } });
+    new Instance(m, "b", { product: "siem_local", settings: { port: "x" } });
+    new Instance(m, "c", { product: "nope" });
+    const e = thrown(() => Testing.synthMesh(m));
+    const all = [e.message, ...e.diagnostics.map((d) => d.summary)];
+    expect(all).toEqual([
+      "instance a: product siem_local has no setting prot",
+      'instance b: setting port: expected an integer, got the string "x"',
+      "instance c is of unknown product nope",
+    ]);
+  });
+
+  it("resolves plugs at synth time and reports an impossible one as E_NO_INTEGRATION", () => {
+    const m = mesh();
+    const s = new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: Secret.fromStore("api_key") } });
+    const e = new Instance(m, "edr", { product: "myedr" });
+    new Plug(m, "p", { topic: "events", src: e, dst: s, mode: "push" });
+    const err = thrown(() => Testing.synthMesh(m));
+    expect(err.code).toBe("E_NO_INTEGRATION");
+    expect(err.message).toMatch(/^cannot plug edr → siem events \(push\)/);
+  });
+
+  it("takes a recorded resolution as is and makes the plug depend on both instances", () => {
+    const m = mesh();
+    const s = new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: Secret.fromStore("api_key") } });
+    const e = new Instance(m, "edr", { product: "myedr" });
+    new Plug(m, "p", { topic: "events", src: e, dst: s, resolved: { mode: "push", kind: "data", owner: "both" } });
+    const doc = Testing.synthMesh(m);
+    expect(doc.resource?.meshroom_plug?.["edr-siem-events-push"]).toMatchObject({
+      src: "edr", dst: "siem", owner: "both", format: null, depends_on: ["meshroom_instance.edr", "meshroom_instance.siem"],
+    });
+    expect(desiredResources(doc).find((r) => r.type === "meshroom_plug")?.dependencies).toEqual(["instance.edr", "instance.siem"]);
+  });
+
+  it("refuses two instances with one name", () => {
+    const m = mesh();
+    const scope = new Instance(m, "siem", { product: "myedr" });
+    new Instance(scope, "siem", { product: "myedr" });
+    expect(thrown(() => Testing.synthMesh(m)).code).toBe("E_CONFLICT");
+  });
+});
+
+describe("providerSchemaOf", () => {
+  it("maps settings to typed, required/optional, sensitive attributes of <product>_instance", () => {
+    const { schema } = providerSchemaOf([siem]);
+    const res = schema.provider_schemas["registry.terraform.io/meshroom/meshroom"]?.resource_schemas.meshroom_siem_local_instance;
+    expect(res?.block.attributes).toEqual({
+      port: { type: "number", required: true },
+      api_key: { type: "string", required: true, sensitive: true },
+      tags: { type: ["list", "string"], optional: true },
+    });
+  });
+});
