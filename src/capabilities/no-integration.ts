@@ -45,7 +45,8 @@ export function noIntegrationError(ctx: NoIntegrationContext): MeshroomError {
   const all = [...ctx.src.found, ...ctx.dst.found];
   const action = all.length > 0 && all.every((i) => i.role === "trigger" || i.role === "executor");
   const [srcRole, dstRole]: [Role, Role] = action ? ["trigger", "executor"] : ["producer", "consumer"];
-  const mode = ctx.mode ?? all.find((i) => i.mode === "pull")?.mode;
+  // push is the default mode: suggest pull only when nothing found on either side is push
+  const mode = ctx.mode ?? (all.length > 0 && all.every((i) => i.mode === "pull") ? "pull" : undefined);
   const format = ctx.format ?? all.find((i) => i.format !== undefined)?.format;
   const hooked = (s: Side) => s.found.some((i) => i.ownership !== "no hook");
 
@@ -69,7 +70,7 @@ export function noIntegrationError(ctx: NoIntegrationContext): MeshroomError {
   const detail = [
     `a plug needs a setup hook on each side, or a setup hook with \`ownsBoth: true\` ${ownsBothWhere}; create the missing integration${commands.length > 1 ? "s" : ""}:`,
     ...commands.map((c) => `  ${c}`),
-    "then write its setup hook in the generated hooks file and run the plug command again",
+    "then write its setup hook in a .ts file with the same name next to the integration's YAML (products/<product>/integrations/<target>/<stem>.ts) and run the plug command again",
   ].join("\n");
   return new MeshroomError("E_NO_INTEGRATION", message, { detail });
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { type Capability, plugAddress } from "../../model/index.js";
+import { type Capability, type Product, plugAddress } from "../../model/index.js";
+import type { Project } from "../../project/project.js";
 import { loadProject } from "../../project/load.js";
 import { TEMPLATES } from "../../project/templates/catalog.js";
 import type { CliContext } from "../context.js";
@@ -10,6 +11,13 @@ import { registerListIntegrations } from "./list-integrations.js";
 
 function capLabel(c: Capability): string {
   return `${c.role}:${c.topic}${c.mode === "pull" ? "@pull" : ""}${c.format ? `:${c.format}` : ""}`;
+}
+
+/** Declared capabilities plus those implied by product-wide setup hooks (hook files are imported, never run). */
+async function wideCapabilities(p: Project): Promise<(x: Product) => Capability[]> {
+  const [{ loadHooks }, { effectiveCapabilities }] = await Promise.all([import("../../hooks/index.js"), import("../../capabilities/index.js")]);
+  const hooks = (await loadHooks({ root: p.root, products: [...p.products.values()], integrations: p.integrations })).descriptors();
+  return (x) => effectiveCapabilities(x, hooks);
 }
 
 function matches(search: string | undefined, ...fields: string[]): boolean {
@@ -30,10 +38,11 @@ export function register(program: Command, ctx: CliContext): void {
     .command("products")
     .argument("[search]", "substring of the name, description or tags")
     .option("--tag <tag>", "only products with this tag")
-    .option("--wide", "show every capability")
+    .option("--wide", "show every capability, including those implied by setup hooks (loads the hook files)")
     .option("--json", "print JSON")
-    .action((search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
+    .action(async (search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
       const p = loadProject(projectRoot(ctx));
+      const capsOf = opts.wide ? await wideCapabilities(p) : (x: Product) => x.capabilities;
       const rows = [...p.products.values()]
         .filter((x) => matches(search, x.name, x.description, ...x.tags))
         .filter((x) => !opts.tag || x.tags.some((t) => t.toLowerCase() === opts.tag!.toLowerCase()))
@@ -41,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
           name: x.name,
           description: x.description,
           tags: x.tags,
-          capabilities: x.capabilities.map((c) => ({ role: c.role, topic: c.topic, mode: c.mode, ...(c.format ? { format: c.format } : {}) })),
+          capabilities: capsOf(x).map((c) => ({ role: c.role, topic: c.topic, mode: c.mode, ...(c.format ? { format: c.format } : {}) })),
           integrations: p.integrations.filter((i) => i.product === x.name).length,
           instances: [...p.instances.values()].filter((i) => i.product === x.name).length,
         }));
