@@ -6,6 +6,7 @@ import { runHook, type HookInput, type HookResult, type HookLogSink, type HookRe
 import { compareHookOrder, type HookDescriptor, type HookKind, type IntegrationRef } from "../model/index.js";
 import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
 import { instanceInputsOf, plugInputsOf, type InstanceInputs, type PlugInputs } from "../synth/index.js";
+import { redactValue } from "../util/redact.js";
 import type { FieldChange } from "../plan/index.js";
 import type { ReadOutcome, ResourceRuntime, ResourceStep, RuntimeResource, StepPhase } from "./runtime.js";
 import { sideOutputs } from "./step-records.js";
@@ -63,6 +64,12 @@ export class HookRuntime implements ResourceRuntime {
         this._plugStep(r, p, `${r.address}/${side}/update/${h.id}`, side, h, ref, "update"),
       );
     });
+  }
+
+  hasRead(r: RuntimeResource): boolean {
+    if (r.type === "meshroom_instance") return this._productHooks(instanceInputsOf(r.inputs).product, "readInstance").length > 0;
+    const shape = _shape(plugInputsOf(r.inputs));
+    return setupSides(shape).some((side) => plugSideHooks(this._o.graph, shape, side, "read").length > 0);
   }
 
   async read(r: RuntimeResource, steps: readonly StepRecord[], signal: AbortSignal): Promise<ReadOutcome | undefined> {
@@ -151,12 +158,18 @@ export class HookRuntime implements ResourceRuntime {
     return (await this._callRaw(h, address, input, signal)).outputs as JsonObject | undefined;
   }
 
-  private _callRaw(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<HookResult> {
-    return runHook(this._o.hooks.require(h.id), input, {
+  /**
+   * Outputs go to state, saved plans and drift reports, so known secret values are redacted out
+   * of them here, before anything keeps them: a hook that needs a secret later (in teardown or
+   * read) stores it with `setSecret` and reads it back with `getSecret`, not through outputs.
+   */
+  private async _callRaw(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<HookResult> {
+    const res = await runHook(this._o.hooks.require(h.id), input, {
       address, signal,
       ...(this._o.log ? { log: this._o.log } : {}),
       ...(this._o.secrets ? { secrets: this._o.secrets } : {}),
     });
+    return res.outputs === undefined ? res : { ...res, outputs: redactValue(res.outputs) };
   }
 }
 

@@ -6,6 +6,7 @@ import type { CliContext, CliIO, GlobalOptions } from "./context.js";
 import { VERSION } from "../util/version.js";
 import { registerCommands } from "./commands/index.js";
 import { redactText } from "../util/redact.js";
+import { guardProcessOutput, guardUncaughtErrors } from "./output-guard.js";
 
 export function createContext(io: CliIO, program: Command): CliContext {
   return {
@@ -97,5 +98,8 @@ function handleError(e: unknown, ctx: CliContext, debug: boolean): number {
 }
 
 function defaultIO(): CliIO {
+  guardProcessOutput(process.stdout);
+  guardProcessOutput(process.stderr);
+  guardUncaughtErrors();
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

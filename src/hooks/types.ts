@@ -187,6 +187,10 @@ export interface HookContext extends BaseContext {
 }
 
 type Awaitable<T> = T | Promise<T>;
+/**
+ * `outputs` are kept in state and shown in plans, so known secret values in them are replaced by
+ * `(sensitive value)` before they are stored: keep a secret a later hook needs with `setSecret`.
+ */
 export interface SetupResult { outputs?: HookRecord }
 export interface ReadResult { exists: boolean; outputs?: HookRecord }
 

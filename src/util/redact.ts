@@ -31,10 +31,23 @@ export function redactText(text: string): string {
   return text.replace(r.pattern, REDACTED);
 }
 
-/** Deep-redacts strings inside a JSON-like value. */
+/**
+ * Deep-redacts the strings (values and keys) inside a JSON-like value. It walks the value
+ * rather than redacting its JSON text: in JSON a secret holding `"` or `\` is escaped, so
+ * its raw text would not match there.
+ */
 export function redactValue<T>(value: T): T {
   if (registry().values.size === 0) return value;
-  return JSON.parse(redactText(JSON.stringify(value))) as T;
+  return redactDeep(value) as T;
+}
+
+function redactDeep(v: unknown): unknown {
+  if (typeof v === "string") return redactText(v);
+  if (Array.isArray(v)) return v.map(redactDeep);
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [redactText(k), redactDeep(x)]));
+  }
+  return v;
 }
 
 export function knownSecretCount(): number {

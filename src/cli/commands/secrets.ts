@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { stat } from "node:fs/promises";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
+import { writeUnredacted } from "../output-guard.js";
 import {
   formatScope,
   initSecrets,
@@ -81,8 +82,8 @@ export function register(program: Command, ctx: CliContext): void {
       const scope = parseScope(scopeText);
       const value = await (await _store(ctx)).get(scope, name);
       if (value === undefined) throw _missing(name, scopeText);
-      // The one place meshroom prints a secret on purpose, so it bypasses ctx.out's redaction.
-      ctx.io.stdout.write(`${value}\n`);
+      // The one place meshroom prints a secret on purpose, so it bypasses all redaction.
+      writeUnredacted(ctx.io.stdout, `${value}\n`);
     });
 
   secrets

@@ -67,11 +67,15 @@ function deletedFields(ch: PlanChange): FieldChange[] {
   return keys.filter((k) => k in inputs).map((k) => ({ path: k, before: inputs[k], sensitive: false }));
 }
 
+/** A changed secret: its before/after are HMACs, so the plan only says that it changed. */
+export const SENSITIVE_CHANGED = "(sensitive value changed)";
+
 function fieldLine(f: FieldChange, width: number, action: PlanAction, c: Colors): string {
   const show = (v: unknown) => (f.sensitive ? REDACTED : JSON.stringify(v));
   const name = f.path.padEnd(width);
   if (!("before" in f) || (action === "create" && f.before === undefined)) return `${c.green("+")} ${name} = ${show(f.after)}`;
   if (!("after" in f)) return `${c.red("-")} ${name} = ${show(f.before)}${action === "delete" ? "" : c.dim(" -> null")}`;
+  if (f.sensitive) return `${c.yellow("~")} ${name} = ${SENSITIVE_CHANGED}`;
   return `${c.yellow("~")} ${name} = ${show(f.before)} -> ${show(f.after)}`;
 }
 
@@ -99,7 +103,7 @@ export function renderPlanJson(plan: Plan): Record<string, unknown> {
       change: {
         actions: jsonActions(ch.action),
         before: values(ch.before),
-        after: values(ch.after),
+        after: values(ch.after, ch.before),
         before_sensitive: sensitive(ch.before),
         after_sensitive: sensitive(ch.after),
       },
@@ -117,10 +121,14 @@ function jsonActions(a: PlanAction): string[] {
   return a === "replace" ? ["delete", "create"] : [a];
 }
 
-function values(v: PlanChange["before"]): Record<string, unknown> | null {
+/** Inputs, and each secret as a marker (never its HMAC); `after` says which secrets changed since `before`. */
+function values(v: PlanChange["before"], before?: PlanChange["before"]): Record<string, unknown> | null {
   if (!v) return null;
   const secrets: Record<string, string> = {};
-  for (const name of Object.keys(v.secret_hmacs)) secrets[name] = REDACTED;
+  for (const [name, hmac] of Object.entries(v.secret_hmacs)) {
+    const was = before?.secret_hmacs[name];
+    secrets[name] = was !== undefined && was !== hmac ? SENSITIVE_CHANGED : REDACTED;
+  }
   return { ...v.inputs, secrets };
 }
 
