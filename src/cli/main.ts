@@ -13,7 +13,8 @@ export function createContext(io: CliIO, program: Command): CliContext {
     io,
     globals(): GlobalOptions {
       const o = program.opts<{ path?: string; debug?: boolean; color?: boolean }>();
-      return { path: o.path ?? ".", debug: o.debug === true, color: o.color !== false && !io.env.NO_COLOR };
+      const tty = Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0");
+      return { path: o.path ?? ".", debug: o.debug === true, color: o.color !== false && !io.env.NO_COLOR && tty };
     },
     interactive(): boolean {
       const ci = io.env.CI;

@@ -55,10 +55,32 @@ function paint(action: PlanAction, text: string, c: Colors): string {
 function changeBlock(ch: PlanChange, c: Colors): string[] {
   const why = ch.reason && REASON_TEXT[ch.reason] ? ` (${REASON_TEXT[ch.reason]})` : "";
   const lines = [c.dim(`  # ${ch.address} ${VERB[ch.action]}${why}`), `${paint(ch.action, SYMBOL[ch.action].padStart(3), c)} ${ch.address}`];
-  const fields = ch.action === "delete" ? deletedFields(ch) : ch.action === "create" ? diffValues(null, ch.after) : ch.fields;
+  const fields = compactIntegrations(ch, ch.action === "delete" ? deletedFields(ch) : ch.action === "create" ? diffValues(null, ch.after) : ch.fields);
   const width = Math.min(40, Math.max(0, ...fields.map((f) => f.path.length)));
   for (const f of fields) lines.push(`      ${fieldLine(f, width, ch.action, c)}`);
   return lines;
+}
+
+const INTEGRATION_FIELDS = ["src_integration", "dst_integration"] as const;
+
+/** One line per plug side (`src_integration = "edr → siem: producer events (push, explicit)"`) instead of seven leaf fields. */
+function compactIntegrations(ch: PlanChange, fields: FieldChange[]): FieldChange[] {
+  if (ch.type !== "meshroom_plug") return fields;
+  const out = fields.filter((f) => !INTEGRATION_FIELDS.some((k) => f.path === k || f.path.startsWith(`${k}.`)));
+  for (const k of INTEGRATION_FIELDS) {
+    if (!fields.some((f) => f.path === k || f.path.startsWith(`${k}.`))) continue;
+    const f: FieldChange = { path: k, sensitive: false };
+    if (ch.before && ch.action !== "create") f.before = describeRef(ch.before.inputs[k]);
+    if (ch.after && ch.action !== "delete") f.after = describeRef(ch.after.inputs[k]);
+    out.push(f);
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function describeRef(v: unknown): string | null {
+  if (v === null || typeof v !== "object") return null;
+  const r = v as { product?: string; target?: string; role?: string; topic?: string; mode?: string; format?: string; explicit?: boolean };
+  return `${r.product} → ${r.target}: ${r.role} ${r.topic} (${r.mode}${r.format ? `, ${r.format}` : ""}, ${r.explicit ? "explicit" : "generic"})`;
 }
 
 function deletedFields(ch: PlanChange): FieldChange[] {
