@@ -1,9 +1,9 @@
-import type { SecretsPort } from "../engine/secrets-port.js";
+import type { SecretsStore } from "../secrets/index.js";
 import type { CliContext } from "./context.js";
 
 /** Opens the project's secrets store on first use only: commands with no secret never load openpgp. */
-export function secretsOpener(ctx: CliContext, root: string): () => Promise<SecretsPort> {
-  let store: Promise<SecretsPort> | undefined;
+export function secretsOpener(ctx: CliContext, root: string): () => Promise<SecretsStore> {
+  let store: Promise<SecretsStore> | undefined;
   return () =>
     (store ??= (async () => {
       const { openSecretsStore } = await import("../secrets/index.js");

@@ -8,6 +8,7 @@ import { VERSION } from "../util/version.js";
 import { errCode } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
 import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
+import { sleep } from "../util/sleep.js";
 
 /**
  * A lock file holding `LockInfo` as JSON, taken with an atomic exclusive create: the full
@@ -183,16 +184,4 @@ export class FileLock implements StateLocker {
     await fsp.rm(aside, { force: true });
     return movedId === staleId;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

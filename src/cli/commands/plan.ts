@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
-import { loadProjectSetup, type EngineSecrets } from "../../engine/desired.js";
+import { loadProjectSetup } from "../../engine/desired.js";
 import type { EngineSetup } from "../../engine/engine-setup.js";
 import { planOperation } from "../../engine/plan.js";
 import { makeSavedPlan, writeSavedPlan } from "../../engine/saved-plan.js";
@@ -8,6 +8,7 @@ import { hasChanges } from "../../plan/index.js";
 import type { CliContext } from "../context.js";
 import { collect, parsePositiveInt } from "../options.js";
 import { projectRoot } from "../project-root.js";
+import { secretsOpener } from "../secrets-opener.js";
 import { renderPlanJson, renderPlanText } from "../views/plan.js";
 
 export interface PlanFlags {
@@ -23,16 +24,7 @@ export interface PlanFlags {
 export function openProjectSetup(ctx: CliContext): Promise<EngineSetup> {
   const root = projectRoot(ctx);
   return loadProjectSetup(root, {
-    openSecrets: async (): Promise<EngineSecrets> => {
-      const { openSecretsStore } = await import("../../secrets/index.js");
-      const promptPassphrase = ctx.interactive()
-        ? async () => {
-            const { password } = await import("@inquirer/prompts");
-            return password({ message: "Passphrase of your meshroom key", mask: "*" }, { input: ctx.io.stdin, output: ctx.io.stderr });
-          }
-        : undefined;
-      return openSecretsStore(root, { env: ctx.io.env, ...(promptPassphrase ? { promptPassphrase } : {}) });
-    },
+    openSecrets: secretsOpener(ctx, root),
     log: (e) => ctx.out(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`),
   });
 }

@@ -9,6 +9,7 @@ import { describeHolder, lockedError, lockIdMismatch, type LockHolder } from "..
 import type { PgContext } from "./pg-context.js";
 import { pgFailure } from "./pg-errors.js";
 import { workspaceLockKey } from "./sql.js";
+import { sleep } from "../../util/sleep.js";
 
 /** A lock this process holds: the session that holds the advisory lock, kept open until release. */
 export interface HeldLock {
@@ -202,16 +203,4 @@ export class PgLocker implements StateLocker {
 
 function toInfo(r: LockRow): LockInfo {
   return { id: r.id, operation: r.operation, who: r.who, version: r.version, created: r.created, path: r.path, pid: r.pid, host: r.host };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
