@@ -1,5 +1,5 @@
 import { MeshroomError } from "../errors/index.js";
-import type { Instance, IntegrationRef, Mode, Plug, PlugKind, SettingDef } from "../model/index.js";
+import type { Instance, Mode, Plug, PlugKind, PlugSpec, SettingDef } from "../model/index.js";
 import { complementaryRole, isSourceRole, kindOfRole } from "../model/index.js";
 import type { CapabilityGraph } from "./graph.js";
 import { type Integration, integrationRef } from "./integration.js";
@@ -22,17 +22,7 @@ export interface ResolvePlugRequest {
 }
 
 /** A plug as resolved, before its settings are prompted and its file is written. */
-export interface ResolvedPlug {
-  src: string;
-  dst: string;
-  topic: string;
-  mode: Mode;
-  format?: string;
-  kind: PlugKind;
-  /** "both", or the name of the instance whose integration owns both sides. */
-  owner: string;
-  srcIntegration?: IntegrationRef;
-  dstIntegration?: IntegrationRef;
+export interface ResolvedPlug extends PlugSpec {
   /** Plug settings declared by each side's explicit integration (to prompt). */
   plugSettings: { src: SettingDef[]; dst: SettingDef[] };
 }

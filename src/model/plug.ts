@@ -40,7 +40,8 @@ export type PlugFileRaw = z.infer<typeof PlugFileSchema>;
 
 export type PlugKind = "data" | "action";
 
-export interface Plug {
+/** What a plug is, as resolved by `meshroom plug`: the edge, who sets it up, and through which integrations. */
+export interface PlugSpec {
   src: string;
   dst: string;
   topic: string;
@@ -51,7 +52,16 @@ export interface Plug {
   owner: string;
   srcIntegration?: IntegrationRef;
   dstIntegration?: IntegrationRef;
-  settings: { src: Record<string, unknown>; dst: Record<string, unknown> };
+}
+
+export interface PlugSettings {
+  src: Record<string, unknown>;
+  dst: Record<string, unknown>;
+}
+
+/** A plug as loaded from its file. */
+export interface Plug extends PlugSpec {
+  settings: PlugSettings;
   file: string;
 }
 

@@ -3,7 +3,7 @@ import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "ya
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import {
-  type IntegrationKey, type IntegrationRef, type Mode, type PlugKind, type Role,
+  type IntegrationKey, type Mode, type PlugSettings, type PlugSpec, type Role,
   ROLE_KEYS, assertName, integrationStem,
 } from "../model/index.js";
 import { paths } from "./paths.js";
@@ -101,18 +101,10 @@ export function writeInstanceConfig(root: string, product: string, name: string,
   return file;
 }
 
-export interface PlugFileData {
+/** What `writePlugFile` needs: the plug, its settings, and the product of its source (for the path). */
+export interface PlugFileData extends PlugSpec {
   product: string;
-  src: string;
-  dst: string;
-  topic: string;
-  mode: Mode;
-  format?: string;
-  kind: PlugKind;
-  owner: string;
-  srcIntegration?: IntegrationRef;
-  dstIntegration?: IntegrationRef;
-  settings: { src: Record<string, unknown>; dst: Record<string, unknown> };
+  settings: PlugSettings;
 }
 
 export function writePlugFile(root: string, p: PlugFileData): string {
