@@ -91,6 +91,24 @@ describe("list integrations --json", () => {
   });
 });
 
+describe("list products", () => {
+  const products = async (...args: string[]) =>
+    JSON.parse((await p.ok(["list", "products", ...args, "--json"])).stdout) as Array<{ name: string; capabilities: Array<{ role: string; topic: string; mode: string }> }>;
+
+  it("--wide adds the capabilities implied by product-wide setup hooks", async () => {
+    p.write("products/ids/implied.ts", `import { setupConsumer } from "meshroom/hooks";\nsetupConsumer("threats", async () => ({ outputs: {} }), { mode: "pull" });\n`);
+    try {
+      const plain = (await products()).find((x) => x.name === "ids")!;
+      const wide = (await products("--wide")).find((x) => x.name === "ids")!;
+      expect(plain.capabilities.map((c) => `${c.role}:${c.topic}:${c.mode}`)).toEqual(["producer:alerts:push"]);
+      expect(wide.capabilities.map((c) => `${c.role}:${c.topic}:${c.mode}`)).toEqual(["producer:alerts:push", "consumer:threats:pull"]);
+      expect((await p.ok(["list", "products", "ids", "--wide"])).stdout).toContain("consumer:threats@pull");
+    } finally {
+      p.remove("products/ids/implied.ts");
+    }
+  });
+});
+
 describe("listing never runs hook bodies", () => {
   it("list, validate and plug import the hook files but run no body", async () => {
     p.remove(MARK);
