@@ -1,5 +1,6 @@
-// Generated meshes for the engine benchmark and crash tests: N instances of one product in a
-// ring, one plug from each instance to the next, and an in-memory hook set (no files, no YAML).
+// Generated meshes for the engine benchmark: N instances of one product in a ring, `fanout` plugs
+// from each instance to the next ones (1: to the next; 2: to the next two, as in the Terraform
+// comparison), and an in-memory hook set (no files, no YAML).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,22 +12,25 @@ import type { HookDescriptor, Product } from "../src/model/index.js";
 import { LocalBackend } from "../src/state/index.js";
 import { desiredResources, instanceResourceId, parseDesiredDocument, plugResourceId, type DesiredDocument } from "../src/synth/index.js";
 
-export function ringDocument(plugs: number): DesiredDocument {
+export function ringDocument(instanceCount: number, fanout = 1): DesiredDocument {
+  if (fanout < 1 || fanout >= Math.max(2, instanceCount)) throw new Error(`fanout ${fanout} needs more than ${fanout} instances`);
   const instances: Record<string, unknown> = {};
   const plugMap: Record<string, unknown> = {};
   const name = (i: number) => `n${i}`;
-  for (let i = 0; i < plugs; i++) {
+  for (let i = 0; i < instanceCount; i++) {
     instances[instanceResourceId(name(i))] = { name: name(i), product: "p", settings: { index: i }, secret_refs: [], depends_on: [] };
   }
-  for (let i = 0; i < plugs; i++) {
-    const src = name(i);
-    const dst = name((i + 1) % plugs);
-    const ref = (role: string) => ({ product: "p", target: "p", topic: "events", role, mode: "push", explicit: false });
-    plugMap[plugResourceId(src, dst, "events", "push")] = {
-      src, dst, topic: "events", mode: "push", format: null, kind: "data", owner: "both",
-      src_integration: ref("producer"), dst_integration: ref("consumer"), settings: { src: {}, dst: {} }, secret_refs: [],
-      depends_on: [`meshroom_instance.${instanceResourceId(src)}`, `meshroom_instance.${instanceResourceId(dst)}`],
-    };
+  for (let k = 1; k <= fanout; k++) {
+    for (let i = 0; i < instanceCount; i++) {
+      const src = name(i);
+      const dst = name((i + k) % instanceCount);
+      const ref = (role: string) => ({ product: "p", target: "p", topic: "events", role, mode: "push", explicit: false });
+      plugMap[plugResourceId(src, dst, "events", "push")] = {
+        src, dst, topic: "events", mode: "push", format: null, kind: "data", owner: "both",
+        src_integration: ref("producer"), dst_integration: ref("consumer"), settings: { src: {}, dst: {} }, secret_refs: [],
+        depends_on: [`meshroom_instance.${instanceResourceId(src)}`, `meshroom_instance.${instanceResourceId(dst)}`],
+      };
+    }
   }
   return parseDesiredDocument({ "//": { metadata: { backend: "meshroom", version: "bench" } }, resource: { meshroom_instance: instances, meshroom_plug: plugMap } });
 }
@@ -82,9 +86,14 @@ export function ringHooks(opts: BenchHooks): HookRegistry {
   return new HookRegistry(entries);
 }
 
-/** An engine setup for a ring of `plugs` plugs with a local state backend in `dir` (default: a new temp dir). */
-export function ringSetup(plugs: number, hooks: BenchHooks, dir = mkdtempSync(join(tmpdir(), "meshroom-bench-"))): EngineSetup & { dir: string } {
-  const document = ringDocument(plugs);
+/**
+ * An engine setup for a ring of `instanceCount` instances and `fanout` × `instanceCount` plugs,
+ * with a local state backend in `dir` (default: a new temp dir).
+ */
+export function ringSetup(
+  instanceCount: number, hooks: BenchHooks, dir = mkdtempSync(join(tmpdir(), "meshroom-bench-")), fanout = 1,
+): EngineSetup & { dir: string } {
+  const document = ringDocument(instanceCount, fanout);
   const registry = ringHooks(hooks);
   const graph = buildCapabilityGraph({ products: [ringProduct()], integrations: [], hooks: registry.descriptors() });
   return {

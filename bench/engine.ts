@@ -1,5 +1,5 @@
 // One benchmark case, run in its own process so its peak RSS is its own.
-import { statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { applyOperation, destroyOperation } from "../src/engine/apply.js";
 import { planOperation } from "../src/engine/plan.js";
@@ -36,16 +36,20 @@ async function timed<T>(fn: () => Promise<T>, label = ""): Promise<[T, number]> 
 
 export async function runCase(plugs: number, hookMs: number, parallelism: number): Promise<CaseResult> {
   const setup = ringSetup(plugs, { setupMs: hookMs });
-  const [, planMs] = await timed(() => planOperation(setup, {}), "plan");
-  const [applied, applyMs] = await timed(() => applyOperation(setup, { parallelism }), "apply");
-  const r = applied.result;
-  if (!r || r.failures.length > 0 || r.stateError) throw new Error(`apply failed: ${JSON.stringify(r?.failures.slice(0, 2))}`);
-  const stateBytes = statSync(join(setup.dir, STATE_FILE_NAME)).size;
-  const [noop, noopPlanMs] = await timed(() => planOperation(setup, {}), "noopPlan");
-  if (noop.plan.changes.length !== 0) throw new Error("the no-op plan has changes");
-  const [, destroyMs] = hookMs > 0 ? [undefined, Number.NaN] : await timed(() => destroyOperation(setup, { parallelism }));
-  return {
-    plugs, resources: setup.resources.length, hookMs, parallelism, planMs, noopPlanMs, applyMs, destroyMs,
-    rssMb: process.resourceUsage().maxRSS / 1024, stateBytes, added: r.added, cpu,
-  };
+  try {
+    const [, planMs] = await timed(() => planOperation(setup, {}), "plan");
+    const [applied, applyMs] = await timed(() => applyOperation(setup, { parallelism }), "apply");
+    const r = applied.result;
+    if (!r || r.failures.length > 0 || r.stateError) throw new Error(`apply failed: ${JSON.stringify(r?.failures.slice(0, 2))}`);
+    const stateBytes = statSync(join(setup.dir, STATE_FILE_NAME)).size;
+    const [noop, noopPlanMs] = await timed(() => planOperation(setup, {}), "noopPlan");
+    if (noop.plan.changes.length !== 0) throw new Error("the no-op plan has changes");
+    const [, destroyMs] = hookMs > 0 ? [undefined, Number.NaN] : await timed(() => destroyOperation(setup, { parallelism }), "destroy");
+    return {
+      plugs, resources: setup.resources.length, hookMs, parallelism, planMs, noopPlanMs, applyMs, destroyMs,
+      rssMb: process.resourceUsage().maxRSS / 1024, stateBytes, added: r.added, cpu,
+    };
+  } finally {
+    rmSync(setup.dir, { recursive: true, force: true });
+  }
 }

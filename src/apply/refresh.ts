@@ -22,8 +22,10 @@ export async function refreshResources(
   if (!read) return out;
   const dag = new Dag<string>();
   const byAddress = new Map<string, StateResource>();
+  const hasRead = runtime.hasRead?.bind(runtime);
   for (const r of resources) {
     if (r.status !== "ready") continue;
+    if (hasRead && !_mayRead(hasRead, r)) continue;
     dag.addNode(r.address);
     byAddress.set(r.address, r);
   }
@@ -38,4 +40,13 @@ export async function refreshResources(
   );
   for (const r of results.values()) if (r.status === "failed" || (r.status === "cancelled" && r.error)) throw r.error;
   return out;
+}
+
+/** True unless the runtime says the resource has no read hook (a check that throws leaves it to `read`). */
+function _mayRead(hasRead: NonNullable<ResourceRuntime["hasRead"]>, r: StateResource): boolean {
+  try {
+    return hasRead({ address: r.address, type: r.type, inputs: r.inputs });
+  } catch {
+    return true;
+  }
 }

@@ -53,4 +53,6 @@ export interface ResourceRuntime {
   canUpdate(r: RuntimeResource): boolean;
   /** Runs the read hooks (drift check); undefined when the resource has none. */
   read?(r: RuntimeResource, steps: readonly StepRecord[], signal: AbortSignal): Promise<ReadOutcome | undefined>;
+  /** False when `read` would find no read hook for this resource (lets a refresh skip it without a walk). */
+  hasRead?(r: RuntimeResource): boolean;
 }

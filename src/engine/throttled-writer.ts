@@ -3,9 +3,10 @@ import type { StateFile, StateWriter, WriteOutcome } from "../state/index.js";
 /**
  * Paces the persister's background saves. Rendering and fsyncing a large state costs O(size);
  * the persister starts the next save as soon as one lands, so on a big mesh saving would take
- * most of the process's time. This writer waits between saves (at least `minGapMs`, and as long
- * as the last save took), then saves the latest state (`latest()`), not the snapshot handed in,
- * so nothing done meanwhile is lost: the cost of persisting stays a bounded share of the run.
+ * most of the process's time. This writer waits between saves (at least `minGapMs`, and
+ * `costFactor` times as long as the last save took), then saves the latest state (`latest()`),
+ * not the snapshot handed in, so nothing done meanwhile is lost: saving stays at most
+ * 1 / (1 + costFactor) of the run, and the stored state lags the run by a few save times at most.
  * `writeSync` (the last save before exiting on a second Ctrl-C) is never delayed.
  */
 export class ThrottledWriter implements StateWriter {
@@ -17,10 +18,11 @@ export class ThrottledWriter implements StateWriter {
     private readonly _inner: StateWriter,
     private readonly _latest: () => StateFile,
     private readonly _minGapMs = 25,
+    private readonly _costFactor = 3,
   ) {}
 
   async write(_snapshot: StateFile): Promise<WriteOutcome> {
-    const gap = this._hurry ? 0 : Math.max(this._minGapMs, this._lastCost);
+    const gap = this._hurry ? 0 : Math.max(this._minGapMs, this._costFactor * this._lastCost);
     const wait = this._lastEnd + gap - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const t0 = performance.now();

@@ -15,36 +15,43 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
   if (d.kind === "watch") throw new MeshroomError("E_INTERNAL", `hook '${d.title}' is a watch hook: use runWatch`);
   checkHookInput(entry, input);
   const redact = opts.redact ?? redactText;
-  const who = `hook '${redact(d.title)}' (${describeHookOrigin(d)})`;
-  if (opts.signal?.aborted) throw new MeshroomError("E_ABORTED", `${who} was not run for ${opts.address}: the operation was interrupted`);
+  const who = () => `hook '${redact(d.title)}' (${describeHookOrigin(d)})`;
+  if (opts.signal?.aborted) throw new MeshroomError("E_ABORTED", `${who()} was not run for ${opts.address}: the operation was interrupted`);
 
+  // The stop reasons are built only when a hook is stopped: an error (with its stack) per call
+  // would dominate the cost of applying thousands of quick hooks.
   const ctl = new AbortController();
-  const timeoutError = new MeshroomError("E_HOOK_TIMEOUT", `hook '${redact(d.title)}' for ${opts.address} timed out after ${d.timeout}s`, {
-    detail: `raise its \`timeout\` option (seconds) in ${d.source} if it needs longer`,
-  });
-  const abortError = new MeshroomError("E_ABORTED", `${who} for ${opts.address} was interrupted`);
-  const timer = setTimeout(() => ctl.abort(timeoutError), d.timeout * 1000);
-  const onAbort = () => ctl.abort(abortError);
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const stopped = new Promise<never>((_, reject) => {
-    ctl.signal.addEventListener("abort", () => reject(ctl.signal.reason), { once: true });
-  });
-  stopped.catch(() => undefined);
-
+  const outer = opts.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   let raw: unknown;
   try {
     const ctx = buildHookContext(entry, input, opts, ctl.signal);
-    raw = await Promise.race([Promise.resolve().then(() => entry.fn(ctx)), stopped]);
+    raw = await new Promise<unknown>((resolve, reject) => {
+      // Rejected before the hook's own abort listeners run, so the stop reason wins the race.
+      const halt = (reason: MeshroomError) => {
+        reject(reason);
+        ctl.abort(reason);
+      };
+      timer = setTimeout(() => halt(new MeshroomError("E_HOOK_TIMEOUT", `hook '${redact(d.title)}' for ${opts.address} timed out after ${d.timeout}s`, {
+        detail: `raise its \`timeout\` option (seconds) in ${d.source} if it needs longer`,
+      })), d.timeout * 1000);
+      if (outer) {
+        onAbort = () => halt(new MeshroomError("E_ABORTED", `${who()} for ${opts.address} was interrupted`));
+        outer.addEventListener("abort", onAbort, { once: true });
+      }
+      Promise.resolve().then(() => entry.fn(ctx)).then(resolve, reject);
+    });
   } catch (e) {
     if (ctl.signal.aborted) throw ctl.signal.reason;
     throw hookFailure(d, opts.address, e, redact);
   } finally {
     clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
+    if (onAbort) outer?.removeEventListener("abort", onAbort);
   }
   const result = parseHookResult(d.kind, raw);
   if (typeof result === "string") {
-    throw new MeshroomError("E_HOOK_FAILED", `${who} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
+    throw new MeshroomError("E_HOOK_FAILED", `${who()} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
   }
   return result;
 }

@@ -41,7 +41,7 @@ export function plan(desired: readonly DesiredResource[], prior: PriorState, opt
   const selected = selectAddresses(desired, prior.resources, opts, mode === "destroy");
   const changes: PlanChange[] = [];
   const summary = { add: 0, change: 0, destroy: 0, noop: 0 };
-  for (const c of [...all.values()].sort(changeOrder)) {
+  for (const c of all.values()) {
     if (selected && !selected.has(c.address)) continue;
     if (c.action === "no-op") {
       summary.noop++;
@@ -52,6 +52,7 @@ export function plan(desired: readonly DesiredResource[], prior: PriorState, opt
     if (c.action === "update") summary.change++;
     changes.push(c);
   }
+  changes.sort(changeOrder); // only the changes: a no-op plan of 10,000 resources sorts nothing
   const keptDrift = selected ? drift.filter((d) => selected.has(d.address)) : drift;
   return { mode, changes, drift: keptDrift, lineage: prior.lineage, serial: prior.serial, summary };
 }

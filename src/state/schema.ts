@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
+import { looksLikeResources } from "./quick-check.js";
 
 /** The state file format version this meshroom reads and writes. */
 export const STATE_FORMAT_VERSION = 1;
@@ -83,15 +84,29 @@ export function parseStateValue(raw: unknown, source: string): StateFile {
       throw badState(source, `it uses state format version ${v}, newer than this meshroom supports (${STATE_FORMAT_VERSION})`, "Upgrade meshroom to read it.");
     }
   }
+  const data = quickParse(raw) ?? zodParse(raw, source);
+  const seen = new Set<string>();
+  for (const r of data.resources) {
+    if (seen.has(r.address)) throw badState(source, `resource ${r.address} appears twice`);
+    seen.add(r.address);
+  }
+  return data;
+}
+
+/** The document as is when its resources pass the quick check and the rest passes zod; else undefined. */
+function quickParse(raw: unknown): StateFile | undefined {
+  if (typeof raw !== "object" || raw === null || !("resources" in raw)) return undefined;
+  const { resources, ...rest } = raw as Record<string, unknown>;
+  if (!looksLikeResources(resources)) return undefined;
+  const head = StateFileSchema.safeParse({ ...rest, resources: [] });
+  return head.success ? { ...head.data, resources } : undefined;
+}
+
+function zodParse(raw: unknown, source: string): StateFile {
   const parsed = StateFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
     throw badState(source, issues.join("; "));
-  }
-  const seen = new Set<string>();
-  for (const r of parsed.data.resources) {
-    if (seen.has(r.address)) throw badState(source, `resource ${r.address} appears twice`);
-    seen.add(r.address);
   }
   return parsed.data;
 }

@@ -30,7 +30,7 @@ export async function pushState(store: StateStore, state: StateFile, opts: PushO
         ? `it holds another state (lineage ${stored.lineage}, this one ${state.lineage})`
         : stored.serial > state.serial
           ? `it is newer (serial ${stored.serial}, this one ${state.serial})`
-          : stored.serial === state.serial && renderState(stored).contentKey !== renderState(state).contentKey
+          : stored.serial === state.serial && !renderState(stored).sameContent(renderState(state))
             ? `it has other content at the same serial ${stored.serial}`
             : undefined;
     if (why) {

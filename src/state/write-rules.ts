@@ -6,7 +6,8 @@ import type { StateFile } from "./schema.js";
 export interface StoredSnapshot {
   lineage: string;
   serial: number;
-  contentKey: string;
+  /** The stored content: its content key (`RenderedState.contentKey`), or the render it was written from. */
+  content: string | RenderedState;
 }
 
 export type WriteDecision = { write: false; serial: number } | { write: true; serial: number };
@@ -39,6 +40,7 @@ export function decideWrite(
         "another meshroom wrote it meanwhile. Run the command again to work from the current state.",
     });
   }
-  if (stored.contentKey === rendered.contentKey) return { write: false, serial: stored.serial };
+  const same = typeof stored.content === "string" ? stored.content === rendered.contentKey : stored.content.sameContent(rendered);
+  if (same) return { write: false, serial: stored.serial };
   return { write: true, serial: Math.max(stored.serial, state.serial) + 1 };
 }

@@ -23,7 +23,7 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, text: string, opts: AtomicWriteOptions = {}): Promise<boolean> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<boolean> {
   await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
@@ -48,7 +48,7 @@ export async function writeFileAtomic(path: string, text: string, opts: AtomicWr
   return true;
 }
 
-export function writeFileAtomicSync(path: string, text: string, opts: AtomicWriteOptions = {}): boolean {
+export function writeFileAtomicSync(path: string, text: string | Uint8Array, opts: AtomicWriteOptions = {}): boolean {
   fs.mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {

@@ -10,7 +10,6 @@ import { decideWrite } from "../write-rules.js";
 import type { PgContext } from "./pg-context.js";
 import { pgFailure, pgReason } from "./pg-errors.js";
 import { PgLocker } from "./pg-lock.js";
-import { sha256 } from "./sql.js";
 
 interface StoredRow {
   lineage: string;
@@ -106,15 +105,15 @@ export class PgStateStore implements StateStore {
 
   private async _transaction(c: pg.ClientBase, state: StateFile, rendered: RenderedState, force: boolean): Promise<{ write: boolean; serial: number }> {
     const t = this._ctx.tables.states;
-    const hash = sha256(rendered.contentKey);
+    const hash = rendered.contentKey; // already the SHA-256 (hex) of the content
     await c.query("BEGIN");
     try {
       const r = await c.query<StoredRow>(`SELECT lineage, serial::text AS serial, content_sha256 FROM ${t} WHERE workspace = $1 FOR UPDATE`, [this.workspace]);
       const row = r.rows[0];
-      const stored = row && { lineage: row.lineage, serial: Number(row.serial), contentKey: row.content_sha256 };
+      const stored = row && { lineage: row.lineage, serial: Number(row.serial), content: row.content_sha256 };
       const d = force
         ? { write: true, serial: Math.max(stored?.serial ?? 0, state.serial) + 1 }
-        : decideWrite(state, { ...rendered, contentKey: hash }, stored, this.location);
+        : decideWrite(state, rendered, stored, this.location);
       if (d.write) {
         const values = [this.workspace, state.lineage, d.serial, hash, rendered.text(d.serial, VERSION)];
         // No row yet: a plain INSERT, so of two first writers racing, the second fails rather than overwrites.
