@@ -10,7 +10,9 @@ import {
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
 import { ProjectFileSchema, type ProjectSettings } from "./project-file.js";
-import { readYamlFile } from "./yaml-file.js";
+import { ManifestCache } from "./manifest-cache.js";
+import { readYamlFile, type ParsedYaml } from "./yaml-file.js";
+import type { ZodType } from "zod";
 
 const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
 const DECLARATION = /\.d\.ts$/;
@@ -41,6 +43,7 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
   }
   const diagnostics: Diagnostic[] = [];
   const rel = (f: string) => relative(root, f) || f;
+  const cache = ManifestCache.open(root);
   const settings = loadProjectFile(root, diagnostics);
   const products = new Map<string, Product>();
   const productHookFiles = new Map<string, string[]>();
@@ -58,11 +61,12 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
       diagnostics.push({ summary: "product folder has no definition.yaml", location: { file: rel(dir) } });
       continue;
     }
-    const parsed = readYamlFile(defFile, ProductDefinitionSchema, root);
+    const parsed = cachedYaml(cache, defFile, "product", ProductDefinitionSchema, root);
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.value && !parsed.cached && parsed.diagnostics.length === 0) cache.remember(defFile, "product", parsed.value);
     // a product whose definition has errors still exists: its integrations and instances are
     // checked too, so one broken definition does not hide (or fake) problems elsewhere
-    const loadedIntegrations = loadIntegrations(root, name, diagnostics);
+    const loadedIntegrations = loadIntegrations(root, name, diagnostics, cache);
     if (!parsed.value) {
       brokenProducts.add(name);
       continue;
@@ -78,7 +82,14 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
   }
   const instances = loadInstances(root, products, brokenProducts, diagnostics);
   const plugs = loadPlugs(root, instances, diagnostics);
+  cache.save();
   return { project: { root, settings, products, integrations, instances, plugs, productHookFiles }, diagnostics };
+}
+
+/** A manifest from the cache when its file is unchanged, else parsed (and checked) from disk. */
+function cachedYaml<T>(cache: ManifestCache, file: string, kind: string, schema: ZodType<T>, root: string): ParsedYaml<T> {
+  const hit = cache.get(file, kind);
+  return hit !== undefined ? { value: hit as T, diagnostics: [], cached: true } : readYamlFile(file, schema, root);
 }
 
 function loadProjectFile(root: string, diagnostics: Diagnostic[]): ProjectSettings {
@@ -89,7 +100,7 @@ function loadProjectFile(root: string, diagnostics: Diagnostic[]): ProjectSettin
   return parsed.value ?? {};
 }
 
-function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[]): ExplicitIntegration[] {
+function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[], cache: ManifestCache): ExplicitIntegration[] {
   const out: ExplicitIntegration[] = [];
   const base = paths.integrationsDir(root, product);
   for (const target of listDirs(base)) {
@@ -110,10 +121,11 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
         });
         continue;
       }
-      const parsed = readYamlFile(file, IntegrationFileSchema, root);
+      const parsed = cachedYaml(cache, file, "integration", IntegrationFileSchema, root);
       diagnostics.push(...parsed.diagnostics);
       if (!parsed.value) continue;
       const raw = parsed.value;
+      const before = diagnostics.length;
       const mismatch = (field: string, inFile: unknown, inName: unknown) =>
         diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: parsed.locate?.([field]) ?? { file: shown, field } });
       if (raw.topic !== undefined && raw.topic !== key.topic) mismatch("topic", raw.topic, key.topic);
@@ -135,6 +147,7 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
       };
       if (description !== undefined) integ.description = description;
       if (hooksFile) integ.hooksFile = join(dir, hooksFile);
+      if (!parsed.cached && parsed.diagnostics.length === 0 && diagnostics.length === before) cache.remember(file, "integration", raw);
       out.push(integ);
     }
   }

@@ -12,6 +12,8 @@ export interface ParsedYaml<T> {
   value?: T;
   doc?: Document;
   diagnostics: Diagnostic[];
+  /** True when the value came from the manifest cache (the file is unchanged since it loaded cleanly). */
+  cached?: boolean;
   /** For checks made after the schema: the file location of a field path (e.g. `["settings", "port"]`). */
   locate?: (path: (string | number)[]) => SourceLocation;
 }

@@ -20,6 +20,12 @@ async function wideCapabilities(p: Project): Promise<(x: Product) => Capability[
   return (x) => effectiveCapabilities(x, hooks);
 }
 
+function countBy<T>(items: Iterable<T>, key: (x: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+  return m;
+}
+
 function matches(search: string | undefined, ...fields: string[]): boolean {
   if (!search) return true;
   const s = search.toLowerCase();
@@ -43,6 +49,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
       const p = loadProject(projectRoot(ctx));
       const capsOf = opts.wide ? await wideCapabilities(p) : (x: Product) => x.capabilities;
+      const integrationsOf = countBy(p.integrations, (i) => i.product);
+      const instancesOf = countBy(p.instances.values(), (i) => i.product);
       const rows = [...p.products.values()]
         .filter((x) => matches(search, x.name, x.description, ...x.tags))
         .filter((x) => !opts.tag || x.tags.some((t) => t.toLowerCase() === opts.tag!.toLowerCase()))
@@ -51,8 +59,8 @@ export function register(program: Command, ctx: CliContext): void {
           description: x.description,
           tags: x.tags,
           capabilities: capsOf(x).map((c) => ({ role: c.role, topic: c.topic, mode: c.mode, ...(c.format ? { format: c.format } : {}) })),
-          integrations: p.integrations.filter((i) => i.product === x.name).length,
-          instances: [...p.instances.values()].filter((i) => i.product === x.name).length,
+          integrations: integrationsOf.get(x.name) ?? 0,
+          instances: instancesOf.get(x.name) ?? 0,
         }));
       type Row = (typeof rows)[number];
       const headers = opts.wide ? ["name", "tags", "integrations", "instances", "capabilities"] : ["name", "tags", "capabilities", "integrations", "instances"];

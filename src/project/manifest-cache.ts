@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { VERSION } from "../util/version.js";
+
+/**
+ * Parsed manifests of a project, keyed by file identity (size, mtime and ctime in ns, inode), so a
+ * big catalog (500 products, 2,000 integrations) is not parsed again by every command. Only files
+ * that loaded without any problem are remembered; anything else is parsed each time so its
+ * diagnostics keep their line and column. The cache lives in the user's cache directory, never in
+ * the project (loading a project writes nothing there). `MESHROOM_NO_CACHE=1` turns it off.
+ */
+interface Entry {
+  kind: string;
+  id: string;
+  value: unknown;
+}
+
+interface CacheFile {
+  version: string;
+  entries: Record<string, Entry>;
+}
+
+export class ManifestCache {
+  private entries: Record<string, Entry> = {};
+  private dirty = false;
+  /** Files asked for during this load: the others are gone and are dropped on save. */
+  private readonly seen = new Set<string>();
+
+  private constructor(private readonly file: string | undefined) {}
+
+  static open(root: string, env: NodeJS.ProcessEnv = process.env): ManifestCache {
+    if (env.MESHROOM_NO_CACHE === "1") return new ManifestCache(undefined);
+    const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
+    const key = createHash("sha256").update(root).digest("hex").slice(0, 24);
+    const cache = new ManifestCache(join(base, "meshroom", "manifests", `${key}.json`));
+    try {
+      const doc = JSON.parse(readFileSync(cache.file!, "utf8")) as CacheFile;
+      if (doc.version === VERSION && doc.entries && typeof doc.entries === "object") cache.entries = doc.entries;
+    } catch {
+      // no cache yet, or an unreadable one: start empty
+    }
+    return cache;
+  }
+
+  /** The remembered value of `file` when the file has not changed since. */
+  get(file: string, kind: string): unknown {
+    this.seen.add(file);
+    const e = this.entries[file];
+    if (!e || e.kind !== kind) return undefined;
+    return e.id === identity(file) ? e.value : undefined;
+  }
+
+  remember(file: string, kind: string, value: unknown): void {
+    if (!this.file) return;
+    const id = identity(file);
+    // A file changed in the last moments may change again within the filesystem's timestamp
+    // granularity without its identity changing ("racily clean", as git calls it): parse it
+    // again next time rather than trust it.
+    if (!id || Date.now() - Number(BigInt(id.split(":")[1]!) / 1_000_000n) < RACY_MS) return;
+    this.entries[file] = { kind, id, value };
+    this.dirty = true;
+  }
+
+  /** Drops entries of files that are gone, then writes the cache (best effort: a cache never fails a command). */
+  save(): void {
+    if (!this.file) return;
+    for (const f of Object.keys(this.entries)) {
+      if (!this.seen.has(f)) {
+        delete this.entries[f];
+        this.dirty = true;
+      }
+    }
+    if (!this.dirty) return;
+    try {
+      writeFileAtomicSync(this.file, JSON.stringify({ version: VERSION, entries: this.entries } satisfies CacheFile), { mode: 0o600 });
+      this.dirty = false;
+      pruneOldCaches(dirname(this.file));
+    } catch {
+      // read-only home or full disk: the next command parses again
+    }
+  }
+}
+
+const RACY_MS = 2_000;
+
+/** One cache file per project: keep the most recently used ones only. */
+const MAX_CACHED_PROJECTS = 32;
+
+function pruneOldCaches(dir: string): void {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  if (files.length <= MAX_CACHED_PROJECTS) return;
+  const byAge = files.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { f } of byAge.slice(MAX_CACHED_PROJECTS)) rmSync(join(dir, f), { force: true });
+}
+
+function identity(file: string): string {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProjectWithDiagnostics } from "../../src/project/load.js";
+import { EDR_DEFINITION, SIEM_DEFINITION, makeProject, snapshotDir } from "./helpers.js";
+
+const saved = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, MESHROOM_NO_CACHE: process.env.MESHROOM_NO_CACHE };
+let cacheHome: string;
+
+beforeAll(() => {
+  cacheHome = mkdtempSync(join(tmpdir(), "mr-cache-"));
+  process.env.XDG_CACHE_HOME = cacheHome;
+  delete process.env.MESHROOM_NO_CACHE;
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(cacheHome, { recursive: true, force: true });
+});
+
+const files = () => ({
+  "products/myedr/definition.yaml": EDR_DEFINITION,
+  "products/mysiem/definition.yaml": SIEM_DEFINITION,
+  "products/myedr/integrations/mysiem/events_producer_ecs.yaml": "topic: events\nrole: producer\nformat: ecs\ndescription: first\n",
+});
+
+/** A project whose files were last changed a minute ago (fresh files are never cached). */
+function settledProject(): string {
+  const root = makeProject(files());
+  const past = new Date(Date.now() - 60_000);
+  for (const f of Object.keys(files())) utimesSync(join(root, f), past, past);
+  return root;
+}
+
+describe("the manifest cache", () => {
+  it("does not remember files changed in the last moments (timestamps are coarse)", () => {
+    const own = mkdtempSync(join(tmpdir(), "mr-cache-fresh-"));
+    process.env.XDG_CACHE_HOME = own;
+    try {
+      loadProjectWithDiagnostics(makeProject(files()));
+      expect(existsSync(join(own, "meshroom"))).toBe(false);
+    } finally {
+      process.env.XDG_CACHE_HOME = cacheHome;
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it("is written in the user's cache dir, never in the project, and gives the same project back", () => {
+    const root = settledProject();
+    const before = snapshotDir(root);
+    const first = loadProjectWithDiagnostics(root);
+    expect(first.diagnostics).toEqual([]);
+    expect(snapshotDir(root)).toEqual(before);
+    expect(readdirSync(join(cacheHome, "meshroom", "manifests")).length).toBeGreaterThan(0);
+    const second = loadProjectWithDiagnostics(root);
+    expect(second.diagnostics).toEqual([]);
+    expect([...second.project.products.values()].map((p) => [p.name, p.capabilities])).toEqual(
+      [...first.project.products.values()].map((p) => [p.name, p.capabilities]),
+    );
+    expect(second.project.integrations.map((i) => i.description)).toEqual(["first"]);
+  });
+
+  it("sees an edited file at once, even with the same size", () => {
+    const root = settledProject();
+    const file = join(root, "products/myedr/integrations/mysiem/events_producer_ecs.yaml");
+    expect(loadProjectWithDiagnostics(root).project.integrations[0]!.description).toBe("first");
+    writeFileSync(file, "topic: events\nrole: producer\nformat: ecs\ndescription: other\n");
+    expect(loadProjectWithDiagnostics(root).project.integrations[0]!.description).toBe("other");
+  });
+
+  it("a cached file that becomes invalid is reported with its line and column", () => {
+    const root = settledProject();
+    loadProjectWithDiagnostics(root);
+    writeFileSync(join(root, "products/mysiem/definition.yaml"), `${SIEM_DEFINITION}\nbogus_field: 1\n`);
+    const d = loadProjectWithDiagnostics(root).diagnostics.find((x) => x.location?.file === "products/mysiem/definition.yaml");
+    expect(d?.summary).toMatch(/unknown field/);
+    expect(d?.location?.line).toBeGreaterThan(1);
+  });
+
+  it("MESHROOM_NO_CACHE=1 writes no cache", () => {
+    const own = mkdtempSync(join(tmpdir(), "mr-cache-off-"));
+    process.env.XDG_CACHE_HOME = own;
+    process.env.MESHROOM_NO_CACHE = "1";
+    try {
+      loadProjectWithDiagnostics(settledProject());
+      expect(existsSync(join(own, "meshroom"))).toBe(false);
+    } finally {
+      process.env.XDG_CACHE_HOME = cacheHome;
+      delete process.env.MESHROOM_NO_CACHE;
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
