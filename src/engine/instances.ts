@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { MeshroomError } from "../errors/index.js";
-import { type Product, type SettingDef, assertName, coerceSettingValue } from "../model/index.js";
+import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../model/index.js";
 import { loadProject } from "../project/load.js";
 import { paths } from "../project/paths.js";
 import type { Project } from "../project/project.js";
@@ -120,7 +119,12 @@ export async function removeInstance(
   const inst = project.instances.get(name);
   if (!inst) throw noInstance(name);
   const plugs = project.plugs.filter((p) => p.src === name || p.dst === name);
-  const inState = [...opts.stateAddresses].filter((a) => a === `instance.${name}` || (a.startsWith("plug.") && plugMentions(a, name)));
+  // instance names may contain dots: split plug addresses on the names known to the project or the state
+  const names = new Set([...project.instances.keys(), ...[...opts.stateAddresses].filter((a) => a.startsWith("instance.")).map((a) => a.slice("instance.".length))]);
+  const inState = [...opts.stateAddresses].filter((a) => {
+    const p = parseAddress(a, names);
+    return p?.type === "meshroom_instance" ? p.name === name : p?.type === "meshroom_plug" && (p.src === name || p.dst === name);
+  });
   if (!opts.force && (plugs.length || inState.length)) {
     const why: string[] = [];
     if (plugs.length) why.push(`plugs: ${plugs.map((p) => `${p.src} -[${p.topic}]-> ${p.dst}`).join(", ")}`);
@@ -140,14 +144,7 @@ export async function removeInstance(
   return { removedPlugFiles };
 }
 
-function plugMentions(address: string, name: string): boolean {
-  return address.startsWith(`plug.${name}.`) || address.includes(`.${name}.`);
-}
-
 function noInstance(name: string): MeshroomError {
   return new MeshroomError("E_NOT_FOUND", `instance ${name} not found`, { detail: "see `meshroom list instances`" });
 }
 
-export function instanceExists(root: string, product: string, name: string): boolean {
-  return existsSync(paths.instanceConfig(root, product, name));
-}

@@ -190,8 +190,14 @@ describe("remove", () => {
       expect(r.stderr).toContain("state: instance.st1");
       expect(r.stderr).toContain("meshroom destroy --target instance.st1");
       expect(existsSync(join(root, "instances/tele/st1/config.yaml"))).toBe(true);
+      // an instance named like a plug's topic is not "referenced" by that plug
+      await ok(["-p", root, "add", "tele", "events", "-c", "API_URL=u"]);
+      const plug = { ...resource, address: "plug.st1.other.events.push", type: "meshroom_plug", dependencies: ["instance.st1"] };
+      writeFileSync(join(root, "meshroom.state.json"), state(2, [resource, plug]));
+      await ok(["-p", root, "remove", "events"]);
+      expect(existsSync(join(root, "instances/tele/events"))).toBe(false);
     } finally {
-      writeFileSync(join(root, "meshroom.state.json"), state(2, []));
+      writeFileSync(join(root, "meshroom.state.json"), state(3, []));
     }
   });
 
