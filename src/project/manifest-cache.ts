@@ -26,8 +26,8 @@ interface CacheFile {
 export class ManifestCache {
   private entries: Record<string, Entry> = {};
   private dirty = false;
-  /** Files asked for during this load: the others are gone and are dropped on save. */
-  private readonly seen = new Set<string>();
+  /** Files asked for during this load, with their identity before they were read; the others are dropped on save. */
+  private readonly seen = new Map<string, string>();
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -47,15 +47,17 @@ export class ManifestCache {
 
   /** The remembered value of `file` when the file has not changed since. */
   get(file: string, kind: string): unknown {
-    this.seen.add(file);
+    const id = identity(file);
+    this.seen.set(file, id);
     const e = this.entries[file];
     if (!e || e.kind !== kind) return undefined;
-    return e.id === identity(file) ? e.value : undefined;
+    return e.id === id ? e.value : undefined;
   }
 
   remember(file: string, kind: string, value: unknown): void {
     if (!this.file) return;
-    const id = identity(file);
+    // the identity taken before the file was read: a change made while it was parsed is not hidden
+    const id = this.seen.get(file) ?? "";
     // A file changed in the last moments may change again within the filesystem's timestamp
     // granularity without its identity changing ("racily clean", as git calls it): parse it
     // again next time rather than trust it.

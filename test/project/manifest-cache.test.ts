@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,6 +78,21 @@ describe("the manifest cache", () => {
     const d = loadProjectWithDiagnostics(root).diagnostics.find((x) => x.location?.file === "products/mysiem/definition.yaml");
     expect(d?.summary).toMatch(/unknown field/);
     expect(d?.location?.line).toBeGreaterThan(1);
+  });
+
+  it("a damaged cache entry (one its schema refuses) is not trusted: the file is parsed again", () => {
+    const root = settledProject();
+    loadProjectWithDiagnostics(root);
+    const dir = join(cacheHome, "meshroom", "manifests");
+    for (const f of readdirSync(dir)) {
+      const doc = JSON.parse(readFileSync(join(dir, f), "utf8")) as { entries: Record<string, { value: unknown }> };
+      for (const e of Object.values(doc.entries)) e.value = { role: 42, produces: "not a map" }; // valid for no schema
+      writeFileSync(join(dir, f), JSON.stringify(doc));
+    }
+    const again = loadProjectWithDiagnostics(root);
+    expect(again.diagnostics).toEqual([]);
+    expect(again.project.integrations.map((i) => i.description)).toEqual(["first"]);
+    expect(again.project.products.get("myedr")?.capabilities.length).toBeGreaterThan(0);
   });
 
   it("MESHROOM_NO_CACHE=1 writes no cache", () => {
