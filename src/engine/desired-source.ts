@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { ERROR_REPORT_FILE } from "../../constructs/error-report.js";
 import { MeshroomError, type ErrorCode } from "../errors/index.js";
-import { runCommand } from "../exec/index.js";
+import { runCommand, stderrTail } from "../exec/index.js";
 import { loadProject } from "../project/load.js";
 import type { Project } from "../project/project.js";
 import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../synth/index.js";
@@ -88,7 +88,7 @@ export async function runMeshApp(root: string, config: CdktfJson, opts: { outdir
   });
   if (existsSync(reportFile)) throw _reportedError(reportFile);
   if (run.exitCode !== 0) {
-    const tail = run.stderr.trim().split("\n").slice(-20).join("\n");
+    const tail = stderrTail(run.stderr.trim());
     throw new MeshroomError("E_EXEC", `the mesh app \`${app}\` exited with code ${run.exitCode}`, { ...(tail ? { detail: tail } : {}) });
   }
   if (!existsSync(manifestFile)) {

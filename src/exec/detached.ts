@@ -3,6 +3,9 @@ import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } f
 import { dirname } from "node:path";
 import { MeshroomError } from "../errors/index.js";
 import { killGroup } from "./run-command.js";
+import { isAlive } from "../util/process.js";
+
+export { isAlive };
 
 export interface SpawnDetachedOptions {
   cwd: string;
@@ -69,14 +72,6 @@ export function readPid(pidFile: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** True when the pid file names a live process. */
 export function isProcessRunning(pidFile: string): boolean {

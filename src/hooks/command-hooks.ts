@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { stderrTail } from "../exec/index.js";
 import type { CommandHookDecl } from "../model/index.js";
 import type { RawHook } from "./descriptor.js";
 import { JsonValueSchema } from "./results.js";
@@ -36,7 +37,7 @@ export function commandHookFn(decl: CommandHookDecl, dir: string): HookFn {
       env: { MESHROOM_HOOK_KIND: decl.kind, MESHROOM_ADDRESS: ctx.address },
     });
     if (r.exitCode !== 0) {
-      const text = r.stderr.trim().split("\n").slice(-20).join("\n");
+      const text = stderrTail(r.stderr.trim());
       throw new Error(text ? `${decl.run.join(" ")} exited with code ${r.exitCode}: ${text}` : `${decl.run.join(" ")} exited with code ${r.exitCode}`);
     }
     const out = r.stdout.trim();

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { isAlive } from "../util/process.js";
 
 export const LOCK_FILE = "intake.lock";
 export const SERVER_FILE = "server.json";
@@ -27,20 +28,11 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The current holder, when a live process holds the lock. */
 export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
   try {
     const r = LockInfo.safeParse(JSON.parse(await fsp.readFile(join(dir, LOCK_FILE), "utf8")));
-    if (r.success && pidAlive(r.data.pid)) return r.data;
+    if (r.success && isAlive(r.data.pid)) return r.data;
   } catch {
     // no lock, or a half-written one: nobody holds it
   }

@@ -7,7 +7,7 @@ export { plan } from "./plan.js";
 export type { PriorState } from "./plan.js";
 export { selectAddresses } from "./filters.js";
 export { diffValues, sameJson, sameValues } from "./diff.js";
-export { isChange, hasChanges } from "./types.js";
+export { hasChanges } from "./types.js";
 export type {
   ActionReason, Drift, FieldChange, Plan, PlanAction, PlanChange, PlanMode, PlanOptions, PlanSummary, RefreshResult, ResourceValues,
 } from "./types.js";

@@ -95,10 +95,6 @@ export interface PlanOptions {
   refreshOnly?: boolean;
 }
 
-export function isChange(c: PlanChange): boolean {
-  return c.action !== "no-op";
-}
-
 export function hasChanges(plan: Plan): boolean {
   return plan.changes.length > 0 || (plan.mode === "refresh-only" && plan.drift.length > 0);
 }

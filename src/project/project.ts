@@ -14,7 +14,3 @@ export interface Project {
   /** Product-wide hook files (absolute paths) per product. */
   productHookFiles: Map<string, string[]>;
 }
-
-export function findInstance(project: Project, name: string): Instance | undefined {
-  return project.instances.get(name);
-}

@@ -36,7 +36,7 @@ export type {
 } from "./backend.js";
 export { describeHolder, lockedError } from "./lock-messages.js";
 export type { LockHolder } from "./lock-messages.js";
-export { FileLock, currentUser, processIsAlive } from "./lock-file.js";
+export { FileLock, currentUser } from "./lock-file.js";
 export { writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
 export {
   LocalBackend,

@@ -9,6 +9,7 @@ import { errCode } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
 import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
 import { sleep } from "../util/sleep.js";
+import { isAlive } from "../util/process.js";
 
 /**
  * A lock file holding `LockInfo` as JSON, taken with an atomic exclusive create: the full
@@ -40,15 +41,6 @@ export function currentUser(): string {
   return `${user || "unknown"}@${hostname()}`;
 }
 
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errCode(e) === "EPERM"; // exists, owned by someone else
-  }
-}
-
 export class FileLock implements StateLocker {
   constructor(
     readonly lockPath: string,
@@ -76,7 +68,7 @@ export class FileLock implements StateLocker {
       const holder = await this._tryCreate(info);
       if (holder === "taken") break;
       if (!holder) continue; // the lock vanished between our create and our read: try again
-      if ("info" in holder && holder.info.host === hostname() && !processIsAlive(holder.info.pid)) {
+      if ("info" in holder && holder.info.host === hostname() && !isAlive(holder.info.pid)) {
         if (await this._breakStale(holder.info.id)) {
           const h = holder.info;
           warnings.push(

@@ -1,5 +1,6 @@
 import type { ExplicitIntegration, IntegrationRef, Plug, Product } from "../model/index.js";
 import type { Project } from "../project/project.js";
+import { sameIntegration } from "../capabilities/integration.js";
 import { VERSION } from "../util/version.js";
 import type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
 import { instanceResourceId, plugResourceId } from "./ids.js";
@@ -66,10 +67,7 @@ function secretSettingNames(product: Product): string[] {
 }
 
 function findExplicit(list: readonly ExplicitIntegration[], ref: IntegrationRef): ExplicitIntegration | undefined {
-  if (!ref.explicit) return undefined;
-  return list.find(
-    (i) => i.product === ref.product && i.target === ref.target && i.topic === ref.topic && i.role === ref.role && i.mode === ref.mode && (i.format ?? undefined) === (ref.format ?? undefined),
-  );
+  return ref.explicit ? list.find((i) => sameIntegration(ref, i)) : undefined;
 }
 
 /** Settings come from YAML; this drops what JSON cannot hold (undefined) and sorts keys. */

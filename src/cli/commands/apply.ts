@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { ApplyEvent } from "../../apply/index.js";
 import { MeshroomError } from "../../errors/index.js";
-import { applyExitCode, applyOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/apply.js";
+import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/apply.js";
 import { readSavedPlan } from "../../engine/saved-plan.js";
 import { downOperation, upOperation, type MeshFilter } from "../../engine/up.js";
 import type { Plan } from "../../plan/index.js";
@@ -121,7 +121,7 @@ export function register(program: Command, ctx: CliContext): void {
   destroy.action(async (flags: ApplyFlags) => {
     const confirm = confirmer(ctx, flags.autoApprove, "destroy");
     const setup = await openProjectSetup(ctx);
-    await runWithProgress(ctx, true, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, destroy: true }), confirm);
+    await runWithProgress(ctx, true, (r) => destroyOperation(setup, { ...commonRequest(flags), ...r }), confirm);
   });
 
   const filterArgs = (c: Command) =>
@@ -149,6 +149,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)")
     .action(async (flags: ApplyFlags) => {
       const setup = await openProjectSetup(ctx);
-      await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, refreshOnly: true }), undefined);
+      await runWithProgress(ctx, false, (r) => refreshOperation(setup, { ...commonRequest(flags), ...r }), undefined);
     });
 }

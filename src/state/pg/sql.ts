@@ -55,10 +55,6 @@ export function workspaceLockKey(schema: string, workspace: string): string {
   return advisoryKey(`meshroom-state:${schema}:${workspace}`);
 }
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 /**
  * Creates the schema and tables if missing. Serialized with a transaction advisory lock, as two
  * concurrent `CREATE TABLE IF NOT EXISTS` can still collide in the catalog.
