@@ -41,6 +41,20 @@ export function currentUser(): string {
   return `${user || "unknown"}@${hostname()}`;
 }
 
+/** Who takes a lock, and for what: the record a second client's error shows. */
+export function newLockInfo(req: LockRequest, path: string): LockInfo {
+  return {
+    id: randomUUID(),
+    operation: req.operation,
+    who: req.who ?? currentUser(),
+    version: VERSION,
+    created: new Date().toISOString(),
+    path,
+    pid: process.pid,
+    host: hostname(),
+  };
+}
+
 export class FileLock implements StateLocker {
   constructor(
     readonly lockPath: string,
@@ -49,16 +63,7 @@ export class FileLock implements StateLocker {
   ) {}
 
   async lock(req: LockRequest, opts: LockOptions = {}): Promise<LockHandle> {
-    const info: LockInfo = {
-      id: randomUUID(),
-      operation: req.operation,
-      who: req.who ?? currentUser(),
-      version: VERSION,
-      created: new Date().toISOString(),
-      path: this.statePath,
-      pid: process.pid,
-      host: hostname(),
-    };
+    const info = newLockInfo(req, this.statePath);
     const warnings: string[] = [];
     const timeoutMs = opts.timeoutMs ?? 0;
     const deadline = Date.now() + timeoutMs;

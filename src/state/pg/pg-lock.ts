@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type pg from "pg";
 import { MeshroomError } from "../../errors/index.js";
-import { VERSION } from "../../util/version.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "../backend.js";
-import { currentUser } from "../lock-file.js";
+import { newLockInfo } from "../lock-file.js";
 import { describeHolder, lockedError, lockIdMismatch, type LockHolder } from "../lock-messages.js";
 import type { PgContext } from "./pg-context.js";
 import { pgFailure } from "./pg-errors.js";
@@ -49,16 +46,7 @@ export class PgLocker implements StateLocker {
   }
 
   async lock(req: LockRequest, opts: LockOptions = {}): Promise<LockHandle> {
-    const info: LockInfo = {
-      id: randomUUID(),
-      operation: req.operation,
-      who: req.who ?? currentUser(),
-      version: VERSION,
-      created: new Date().toISOString(),
-      path: this._ctx.location(this.workspace),
-      pid: process.pid,
-      host: hostname(),
-    };
+    const info = newLockInfo(req, this._ctx.location(this.workspace));
     const held: HeldLock = { info, client: this._ctx.newClient() };
     held.client.on("error", (e: Error) => {
       held.lost ??= e;
