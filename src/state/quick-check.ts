@@ -1,4 +1,4 @@
-import type { StateResource } from "./schema.js";
+import { PendingStepSchema, ResourceStatusSchema, ResourceTypeSchema, type StateResource } from "./schema.js";
 
 /**
  * A hand-written check of the state schema's resource shape, for speed: validating 20,000
@@ -18,14 +18,25 @@ function everyItem(v: unknown, test: (item: unknown) => boolean): boolean {
   return true;
 }
 
+// Keys are listed here on purpose: a field added to the schema makes this check refuse (zod then
+// runs and checks the new field) instead of letting it through unchecked.
 const RESOURCE_KEYS = new Set(["address", "type", "status", "inputs", "outputs", "secret_hmacs", "steps_done", "pending_step", "dependencies"]);
 const STEP_KEYS = new Set(["id", "title", "side", "outputs"]);
 const PENDING_KEYS = new Set(["id", "title", "side", "action", "started"]);
-const TYPES = new Set(["meshroom_instance", "meshroom_plug"]);
-const STATUSES = new Set(["ready", "tainted", "pending"]);
-const ACTIONS = new Set(["setup", "teardown", "update"]);
+
+/** Enum values come from the zod schemas themselves (on first use: schema.ts imports this file). */
+let enums: { types: Set<string>; statuses: Set<string>; actions: Set<string> } | undefined;
+
+function schemaEnums(): NonNullable<typeof enums> {
+  return (enums ??= {
+    types: new Set<string>(ResourceTypeSchema.options),
+    statuses: new Set<string>(ResourceStatusSchema.options),
+    actions: new Set<string>(PendingStepSchema.shape.action.options),
+  });
+}
 
 function isResource(v: unknown): boolean {
+  const { types: TYPES, statuses: STATUSES } = schemaEnums();
   if (!plainWithKeys(v, RESOURCE_KEYS)) return false;
   const r = v as Record<string, unknown>;
   return (
@@ -52,7 +63,7 @@ function isPending(v: unknown): boolean {
   const p = v as Record<string, unknown>;
   return (
     nonEmptyString(p.id) && typeof p.title === "string" && (!("side" in p) || typeof p.side === "string") &&
-    typeof p.action === "string" && ACTIONS.has(p.action) && typeof p.started === "string"
+    typeof p.action === "string" && schemaEnums().actions.has(p.action) && typeof p.started === "string"
   );
 }
 
