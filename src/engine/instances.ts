@@ -111,11 +111,10 @@ export interface RemoveInstanceResult {
  * with `force`, plugs to and from it are removed too. Its secrets are dropped.
  */
 export async function removeInstance(
-  root: string,
+  project: Project,
   name: string,
   opts: { force: boolean; stateAddresses: ReadonlySet<string>; openSecrets: () => Promise<SecretsPort>; hasSecrets: boolean },
 ): Promise<RemoveInstanceResult> {
-  const project = loadProject(root);
   const inst = project.instances.get(name);
   if (!inst) throw noInstance(name);
   const plugs = project.plugs.filter((p) => p.src === name || p.dst === name);
@@ -140,7 +139,7 @@ export async function removeInstance(
     await store.save();
   }
   for (const f of removedPlugFiles) removePath(f);
-  removePath(paths.instanceDir(root, inst.product, name));
+  removePath(paths.instanceDir(project.root, inst.product, name));
   return { removedPlugFiles };
 }
 

@@ -109,9 +109,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--force", "remove it anyway, with the plugs to and from it")
     .action(async (name: string, opts: { force?: boolean }) => {
       const root = projectRoot(ctx);
-      const r = await removeInstance(root, name, {
+      const project = loadProject(root);
+      const r = await removeInstance(project, name, {
         force: opts.force === true,
-        stateAddresses: await readStateAddresses(root, loadProject(root).settings, ctx.io.env),
+        stateAddresses: await readStateAddresses(root, project.settings, ctx.io.env),
         openSecrets: secretsOpener(ctx, root),
         hasSecrets: existsSync(join(root, "secrets.gpg")),
       });
