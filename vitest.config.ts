@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Slow suites start daemons, browsers and servers and some measure wall time against the
+    // spec's targets (on "a machine that is not otherwise busy"): run their files one at a time.
+    fileParallelism: !slow,
     // builds dist/ when it is older than src/, so end-to-end tests run the current CLI (test/setup/build.ts)
     globalSetup: ["test/setup/build.ts"],
   },

@@ -113,7 +113,7 @@ function listIntegrationHookFiles(productDir: string, warnings: string[], rel: (
   const base = join(productDir, "integrations");
   for (const target of safeReaddir(base)) {
     const tdir = join(base, target);
-    if (!isDir(tdir)) continue;
+    // not a directory: safeReaddir gives nothing (no stat per target: catalogs have thousands)
     for (const file of listHookFiles(tdir)) {
       const stem = file.slice(tdir.length + 1).replace(HOOK_FILE, "");
       const key = parseIntegrationFileName(stem);
@@ -189,13 +189,6 @@ function safeReaddir(dir: string): string[] {
 function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
   } catch {
     return false;
   }

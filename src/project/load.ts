@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
@@ -278,17 +278,26 @@ function cmp(a: string, b: string): number {
 }
 
 function listDirs(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
+  return entriesOf(dir)
     .filter((d) => d.isDirectory() && !d.name.startsWith("."))
     .map((d) => d.name)
     .sort();
 }
 
 function listFiles(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  return readdirSync(dir, { withFileTypes: true })
+  return entriesOf(dir)
     .filter((d) => d.isFile())
     .map((d) => d.name)
     .sort();
+}
+
+/** A directory's entries; none when it is missing or not a directory (one syscall: big catalogs have thousands). */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw e;
+  }
 }
