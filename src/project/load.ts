@@ -88,10 +88,9 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
 
 /** A manifest from the cache when its file is unchanged, else parsed (and checked) from disk. */
 function cachedYaml<T>(cache: ManifestCache, file: string, kind: string, schema: ZodType<T>, root: string): ParsedYaml<T> {
-  // cached values are checked again (cheap next to parsing YAML): the cache is a file like any other
+  // a hit passed this schema when it was remembered, by this very build of meshroom (manifest-cache.ts)
   const hit = cache.get(file, kind);
-  const checked = hit === undefined ? undefined : schema.safeParse(hit);
-  return checked?.success ? { value: checked.data, diagnostics: [], cached: true } : readYamlFile(file, schema, root);
+  return hit !== undefined ? { value: hit as T, diagnostics: [], cached: true } : readYamlFile(file, schema, root);
 }
 
 function loadProjectFile(root: string, diagnostics: Diagnostic[]): ProjectSettings {

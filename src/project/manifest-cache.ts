@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { VERSION } from "../util/version.js";
 
@@ -38,7 +39,7 @@ export class ManifestCache {
     const cache = new ManifestCache(join(base, "meshroom", "manifests", `${key}.json`));
     try {
       const doc = JSON.parse(readFileSync(cache.file!, "utf8")) as CacheFile;
-      if (doc.version === VERSION && doc.entries && typeof doc.entries === "object") cache.entries = doc.entries;
+      if (doc.version === BUILD && doc.entries && typeof doc.entries === "object" && !Array.isArray(doc.entries)) cache.entries = doc.entries;
     } catch {
       // no cache yet, or an unreadable one: start empty
     }
@@ -77,7 +78,7 @@ export class ManifestCache {
     }
     if (!this.dirty) return;
     try {
-      writeFileAtomicSync(this.file, JSON.stringify({ version: VERSION, entries: this.entries } satisfies CacheFile), { mode: 0o600 });
+      writeFileAtomicSync(this.file, JSON.stringify({ version: BUILD, entries: this.entries } satisfies CacheFile), { mode: 0o600 });
       this.dirty = false;
       pruneOldCaches(dirname(this.file));
     } catch {
@@ -87,6 +88,14 @@ export class ManifestCache {
 }
 
 const RACY_MS = 2_000;
+
+/**
+ * Values are trusted as they were checked when remembered, so a cache is only read by the build
+ * that wrote it: the version plus this module's build time (any rebuild, schema change included,
+ * starts a fresh cache). Checking every hit with zod again would cost as much as a tenth of a
+ * second on a 2,500-file catalog.
+ */
+const BUILD = `${VERSION}:${Math.round(statSync(fileURLToPath(import.meta.url)).mtimeMs)}`;
 
 /** One cache file per project: keep the most recently used ones only. */
 const MAX_CACHED_PROJECTS = 32;

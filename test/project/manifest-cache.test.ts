@@ -80,19 +80,30 @@ describe("the manifest cache", () => {
     expect(d?.location?.line).toBeGreaterThan(1);
   });
 
-  it("a damaged cache entry (one its schema refuses) is not trusted: the file is parsed again", () => {
+  it("a cache written by another build of meshroom is not read: the files are parsed again", () => {
     const root = settledProject();
     loadProjectWithDiagnostics(root);
     const dir = join(cacheHome, "meshroom", "manifests");
     for (const f of readdirSync(dir)) {
-      const doc = JSON.parse(readFileSync(join(dir, f), "utf8")) as { entries: Record<string, { value: unknown }> };
-      for (const e of Object.values(doc.entries)) e.value = { role: 42, produces: "not a map" }; // valid for no schema
+      const doc = JSON.parse(readFileSync(join(dir, f), "utf8")) as { version: string; entries: Record<string, { value: unknown }> };
+      doc.version = "0.0.0-other-build";
+      for (const e of Object.values(doc.entries)) e.value = { role: 42, produces: "not a map" };
       writeFileSync(join(dir, f), JSON.stringify(doc));
     }
     const again = loadProjectWithDiagnostics(root);
     expect(again.diagnostics).toEqual([]);
     expect(again.project.integrations.map((i) => i.description)).toEqual(["first"]);
     expect(again.project.products.get("myedr")?.capabilities.length).toBeGreaterThan(0);
+  });
+
+  it("an unreadable cache file is ignored", () => {
+    const root = settledProject();
+    loadProjectWithDiagnostics(root);
+    const dir = join(cacheHome, "meshroom", "manifests");
+    for (const f of readdirSync(dir)) writeFileSync(join(dir, f), "{ not json");
+    const again = loadProjectWithDiagnostics(root);
+    expect(again.diagnostics).toEqual([]);
+    expect(again.project.integrations.map((i) => i.description)).toEqual(["first"]);
   });
 
   it("MESHROOM_NO_CACHE=1 writes no cache", () => {
