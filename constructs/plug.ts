@@ -3,7 +3,9 @@ import { TerraformElement } from "cdktf";
 import { MeshroomError } from "../src/errors/index.js";
 import type { IntegrationRef, Mode, PlugKind } from "../src/model/index.js";
 import { findIntegration, resolvePlug, type PlugEnd } from "../src/capabilities/index.js";
-import { instanceResourceId, plugResourceId } from "../src/synth/ids.js";
+import { plugResourceId } from "../src/synth/ids.js";
+import type { DesiredPlug } from "../src/synth/document.js";
+import { desiredPlugRecord } from "../src/synth/plug-record.js";
 import { PLUG, brand, hasBrand } from "./brand.js";
 import { errorText } from "./instance.js";
 import { MeshStack } from "./mesh-stack.js";
@@ -118,20 +120,11 @@ export class Plug extends TerraformElement {
     return {
       resource: {
         meshroom_plug: {
-          [this.resourceId]: {
-            src: r.src.name,
-            dst: r.dst.name,
-            topic: this.props.topic,
-            mode: r.mode,
-            format: r.format ?? null,
-            kind: r.kind,
-            owner: r.owner,
-            src_integration: r.srcIntegration ?? null,
-            dst_integration: r.dstIntegration ?? null,
-            settings: { src: { ...(this.props.settings?.src ?? {}) }, dst: { ...(this.props.settings?.dst ?? {}) } },
-            secret_refs: [...secretRefs],
-            depends_on: [`meshroom_instance.${instanceResourceId(r.src.name)}`, `meshroom_instance.${instanceResourceId(r.dst.name)}`],
-          },
+          [this.resourceId]: desiredPlugRecord(
+            { ...r, src: r.src.name, dst: r.dst.name, topic: this.props.topic },
+            { src: { ...(this.props.settings?.src ?? {}) }, dst: { ...(this.props.settings?.dst ?? {}) } } as DesiredPlug["settings"],
+            secretRefs,
+          ),
         },
       },
     };

@@ -4,6 +4,7 @@ import { sameIntegration } from "../capabilities/integration.js";
 import { VERSION } from "../util/version.js";
 import type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
 import { instanceResourceId, plugResourceId } from "./ids.js";
+import { desiredPlugRecord } from "./plug-record.js";
 
 export interface SynthOptions {
   /** Stamped in `//.metadata.version` (default: this meshroom's version). */
@@ -46,20 +47,7 @@ function plugResource(project: Project, p: Plug): DesiredPlug {
     const def = ref && findExplicit(project.integrations, ref);
     for (const s of def?.plugSettings ?? []) if (s.secret) secretRefs.add(s.name);
   }
-  return {
-    src: p.src,
-    dst: p.dst,
-    topic: p.topic,
-    mode: p.mode,
-    format: p.format ?? null,
-    kind: p.kind,
-    owner: p.owner,
-    src_integration: p.srcIntegration ?? null,
-    dst_integration: p.dstIntegration ?? null,
-    settings: { src: toJsonRecord(p.settings.src), dst: toJsonRecord(p.settings.dst) },
-    secret_refs: [...secretRefs].sort(),
-    depends_on: [`meshroom_instance.${instanceResourceId(p.src)}`, `meshroom_instance.${instanceResourceId(p.dst)}`],
-  };
+  return desiredPlugRecord(p, { src: toJsonRecord(p.settings.src), dst: toJsonRecord(p.settings.dst) }, secretRefs);
 }
 
 function secretSettingNames(product: Product): string[] {
