@@ -85,8 +85,13 @@ async function intake(): Promise<Check[]> {
 function coldStart(): Check[] {
   section("CLI cold start");
   const r = runColdStartBench(10);
-  for (const t of r.timings) console.log(`${t.command.padEnd(26)} median ${String(t.medianMs).padStart(5)} ms  (min ${t.minMs}, max ${t.maxMs}, ${t.runs} runs)`);
-  return r.timings.map((t) => ({ target: `cold start: ${t.command} < ${r.budgetMs} ms`, pass: t.medianMs < r.budgetMs, measured: `median ${t.medianMs} ms` }));
+  for (const t of r.timings) {
+    const note = t.budgeted ? "" : "  (for information: every manifest parsed)";
+    console.log(`${t.command.padEnd(26)} median ${String(t.medianMs).padStart(5)} ms  (min ${t.minMs}, max ${t.maxMs}, ${t.runs} runs)${note}`);
+  }
+  return r.timings
+    .filter((t) => t.budgeted)
+    .map((t) => ({ target: `cold start: ${t.command} < ${r.budgetMs} ms`, pass: t.medianMs < r.budgetMs, measured: `median ${t.medianMs} ms` }));
 }
 
 const SECTIONS = {

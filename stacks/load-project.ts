@@ -26,9 +26,9 @@ export async function loadMeshProject(root = "."): Promise<LoadedMeshProject> {
  * loaded). Enough for plugs that carry the resolution `meshroom plug` recorded (YAML plug
  * files), not for resolving new ones: hooks decide who owns a plug's sides.
  */
-export function loadCatalogProject(root = "."): LoadedMeshProject {
+export async function loadCatalogProject(root = "."): Promise<LoadedMeshProject> {
   const abs = resolve(root);
-  const project = loadProject(abs);
+  const project = await loadProject(abs);
   const graph = buildCapabilityGraph({ products: [...project.products.values()], integrations: project.integrations, hooks: [] });
   return { root: abs, graph, project };
 }

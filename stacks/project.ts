@@ -13,7 +13,7 @@ import { yamlMeshStack } from "./yaml-mesh.js";
  */
 export async function synthYamlProject(root = ".", outdir?: string): Promise<{ outdir: string; stack: string; file: string }> {
   // YAML plugs carry their recorded resolution, so hooks need not be loaded (they cost more than the rest)
-  const project = loadCatalogProject(root);
+  const project = await loadCatalogProject(root);
   const app = new App({ ...(outdir !== undefined ? { outdir } : {}), stackTraces: false });
   const stack = yamlMeshStack(app, project);
   stack.checkMesh();

@@ -61,7 +61,7 @@ export function isMeshroomApp(app: string | undefined): boolean {
  */
 export async function desiredDocumentFor(root: string, opts: { project?: Project; signal?: AbortSignal } = {}): Promise<DesiredDocument> {
   const config = readCdktfJson(root);
-  if (isMeshroomApp(config?.app)) return parseDesiredDocument(projectToDocument(opts.project ?? loadProject(root)));
+  if (isMeshroomApp(config?.app)) return parseDesiredDocument(projectToDocument(opts.project ?? (await loadProject(root))));
   return (await runMeshApp(root, config!, opts)).document;
 }
 

@@ -28,7 +28,7 @@ interface GeneratorModule {
  */
 export async function generateBindings(root: string, opts: { outdir?: string } = {}): Promise<GetResult> {
   const abs = resolve(root);
-  const project = loadProject(abs);
+  const project = await loadProject(abs);
   const { schema, skipped } = providerSchemaOf(project.products.values());
   const outdir = resolve(abs, opts.outdir ?? ".gen");
   const target = join(outdir, "providers", "meshroom");

@@ -74,7 +74,7 @@ export function checkNewInstance(project: Project, productName: string, name: st
 
 /** Writes the instance's config.yaml and stores its secrets (secrets first: nothing half-written on failure). */
 export async function addInstance(root: string, req: AddInstanceRequest, openSecrets: () => Promise<SecretsPort>): Promise<string> {
-  const project = loadProject(root);
+  const project = await loadProject(root);
   checkNewInstance(project, req.product, req.name);
   await storeSecrets({ instance: req.name }, req.secrets, openSecrets);
   return writeInstanceConfig(root, req.product, req.name, req.settings);
@@ -87,7 +87,7 @@ export async function configureInstance(
   secrets: Record<string, string>,
   openSecrets: () => Promise<SecretsPort>,
 ): Promise<string> {
-  const project = loadProject(root);
+  const project = await loadProject(root);
   const inst = project.instances.get(name);
   if (!inst) throw noInstance(name);
   await storeSecrets({ instance: name }, secrets, openSecrets);

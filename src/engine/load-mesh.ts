@@ -13,7 +13,7 @@ export interface LoadedMesh {
 
 export async function loadMesh(dir: string): Promise<LoadedMesh> {
   const root = resolve(dir);
-  const project = loadProject(root);
+  const project = await loadProject(root);
   const products = [...project.products.values()];
   const hooks = await loadHooks({ root, products, integrations: project.integrations });
   const graph = buildCapabilityGraph({ products, integrations: project.integrations, hooks: hooks.descriptors() });

@@ -15,9 +15,9 @@ export interface CreateProductResult {
 }
 
 /** Scaffolds products/NAME/ (definition.yaml + a commented hooks file), optionally from a template. */
-export function createProduct(root: string, name: string, from?: string): CreateProductResult {
+export async function createProduct(root: string, name: string, from?: string): Promise<CreateProductResult> {
   assertName("product", name);
-  loadProject(root);
+  await loadProject(root);
   const dir = paths.productDir(root, name);
   if (existsSync(dir)) throw new MeshroomError("E_EXISTS", `product ${name} already exists`, { detail: `edit ${paths.definition(root, name)} instead` });
   let t;
@@ -45,8 +45,8 @@ export interface CapabilityRequest {
 }
 
 /** Adds a capability; E_EXISTS when the same one is already declared. */
-export function createCapability(root: string, req: CapabilityRequest): void {
-  const project = loadProject(root);
+export async function createCapability(root: string, req: CapabilityRequest): Promise<void> {
+  const project = await loadProject(root);
   if (!project.products.has(req.product)) throw noProduct(req.product);
   if (!addCapability(root, req.product, req.role, req.topic, req.mode, req.format)) {
     throw new MeshroomError("E_EXISTS", `${req.product} already ${roleVerb(req.role)} ${req.topic} (${req.mode}${req.format ? `, ${req.format}` : ""})`);
@@ -59,8 +59,8 @@ export interface CreateIntegrationResult {
 }
 
 /** Writes the integration file and makes sure both products declare the matching capabilities. */
-export function createIntegration(root: string, req: CapabilityRequest & { target: string }): CreateIntegrationResult {
-  const project = loadProject(root);
+export async function createIntegration(root: string, req: CapabilityRequest & { target: string }): Promise<CreateIntegrationResult> {
+  const project = await loadProject(root);
   assertName("product", req.target);
   assertName("topic", req.topic);
   if (req.format !== undefined) assertName("format", req.format);

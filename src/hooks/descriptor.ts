@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ModeSchema, RoleSchema, type HookDescriptor, type HookKind, type IntegrationKey, type Role } from "../model/index.js";
+import type { HookDescriptor, HookKind, IntegrationKey, Role } from "../model/index.js";
+import { ModeSchema, RoleSchema } from "../model/schemas.js";
 
 export const DEFAULT_HOOK_TIMEOUT_S = 300;
 

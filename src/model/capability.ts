@@ -1,12 +1,7 @@
-import { z } from "zod";
-
 export const ROLES = ["producer", "consumer", "trigger", "executor"] as const;
 export type Role = (typeof ROLES)[number];
 export const MODES = ["push", "pull"] as const;
 export type Mode = (typeof MODES)[number];
-
-export const RoleSchema = z.enum(ROLES);
-export const ModeSchema = z.enum(MODES);
 
 /** The definition.yaml key that lists capabilities of each role. */
 export const ROLE_KEYS = { producer: "produces", consumer: "consumes", trigger: "triggers", executor: "executes" } as const;

@@ -1,5 +1,6 @@
-// model: zod schemas, types and addresses of a meshroom project (products, integrations,
-// instances, plugs). Pure: no I/O.
+// model: types, names and addresses of a meshroom project (products, integrations, instances,
+// plugs). Pure: no I/O. The zod schemas of its manifests are in ./schemas.js, on purpose not
+// re-exported here: loading zod is left to the code that parses a manifest.
 export * from "./names.js";
 export * from "./capability.js";
 export * from "./settings.js";

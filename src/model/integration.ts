@@ -1,9 +1,9 @@
-import { z } from "zod";
-import { type Mode, type Role, ROLES, ModeSchema, RoleSchema } from "./capability.js";
-import { CommandHookSchema } from "./product.js";
+import { type Mode, type Role, ROLES } from "./capability.js";
 import { isValidName } from "./names.js";
-import { RawSettingSchema, type SettingDef } from "./settings.js";
-import type { CommandHookDecl } from "./product.js";
+import type { SettingDef } from "./settings.js";
+import type { CommandHookDecl, IntegrationFileRaw } from "./schemas.js";
+
+export type { IntegrationFileRaw };
 
 /** The key of an integration: one side of an interop between `product` and `target`. */
 export interface IntegrationKey {
@@ -54,23 +54,6 @@ export function parseIntegrationFileName(fileName: string): IntegrationKey | und
 export function isIntegrationFile(fileName: string): boolean {
   return FILE_EXT.test(fileName);
 }
-
-/** Contents of an explicit integration YAML file. Fields repeated from the name must agree with it. */
-export const IntegrationFileSchema = z
-  .object({
-    topic: z.string().optional(),
-    role: RoleSchema.optional(),
-    mode: ModeSchema.optional(),
-    format: z.string().nullable().optional(),
-    description: z.string().optional(),
-    /** Settings asked when a plug uses this integration. */
-    plug_settings: z.array(RawSettingSchema).optional(),
-    /** Fixed settings of the integration itself, handed to hooks as `integration.settings`. */
-    settings: z.record(z.string(), z.unknown()).optional(),
-    hooks: z.array(CommandHookSchema).optional(),
-  })
-  .catchall(z.unknown());
-export type IntegrationFileRaw = z.infer<typeof IntegrationFileSchema>;
 
 /** An explicit integration, as loaded. */
 export interface ExplicitIntegration extends IntegrationKey {

@@ -1,42 +1,6 @@
-import { z } from "zod";
-import { type Mode, type Role, ModeSchema, RoleSchema } from "./capability.js";
+import type { Mode, Role } from "./capability.js";
+import type { IntegrationRef } from "./schemas.js";
 import { isValidName } from "./names.js";
-
-/** Which integration serves one side of a plug. */
-export const IntegrationRefSchema = z
-  .object({
-    product: z.string(),
-    target: z.string(),
-    topic: z.string(),
-    role: RoleSchema,
-    mode: ModeSchema,
-    format: z.string().optional(),
-    explicit: z.boolean(),
-  })
-  .strict();
-export type IntegrationRef = z.infer<typeof IntegrationRefSchema>;
-
-/** instances/<p>/<src>/plugs/<dst>/<topic>[_pull].yaml */
-export const PlugFileSchema = z
-  .object({
-    topic: z.string().optional(),
-    mode: ModeSchema.optional(),
-    format: z.string().nullable().optional(),
-    kind: z.enum(["data", "action"]),
-    /** Who sets the edge up: "both" when each side owns its end, else the instance that owns both. */
-    owner: z.string(),
-    src_integration: IntegrationRefSchema.nullable().optional(),
-    dst_integration: IntegrationRefSchema.nullable().optional(),
-    settings: z
-      .object({
-        src: z.record(z.string(), z.unknown()).nullable().optional(),
-        dst: z.record(z.string(), z.unknown()).nullable().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-export type PlugFileRaw = z.infer<typeof PlugFileSchema>;
 
 export type PlugKind = "data" | "action";
 
@@ -76,4 +40,5 @@ export function parsePlugFileName(fileName: string): { topic: string; mode: Mode
   return { topic: m[1], mode: m[2] ? "pull" : "push" };
 }
 
-export type { Role };
+export type { Role, IntegrationRef };
+export type { PlugFileRaw } from "./schemas.js";

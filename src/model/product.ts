@@ -1,55 +1,8 @@
-import { z } from "zod";
-import { NAME_PATTERN } from "./names.js";
-import { type Capability, type Role, ROLES, ROLE_KEYS, ModeSchema, RoleSchema } from "./capability.js";
-import { RawSettingSchema, type SettingDef, normalizeSetting } from "./settings.js";
+import { type Capability, type Role, ROLES, ROLE_KEYS } from "./capability.js";
+import { type SettingDef, normalizeSetting } from "./settings.js";
+import type { CommandHookDecl, ProductDefinitionRaw } from "./schemas.js";
 
-const Name = z.string().regex(NAME_PATTERN, "must match ^[A-Za-z0-9][A-Za-z0-9_.]*$").refine((s) => !s.includes(".."), "must not contain ..");
-
-/** One entry under `produces.<topic>` etc. `{}` means push mode, any format. */
-export const CapabilitySpecSchema = z
-  .object({ mode: ModeSchema.optional(), format: Name.optional() })
-  .passthrough();
-
-const RoleMap = z.record(Name, z.array(CapabilitySpecSchema).nullable()).nullable().optional();
-
-/** A command hook declared in YAML (30-hooks.md, "Hooks in any language"). */
-export const CommandHookSchema = z
-  .object({
-    kind: z.enum([
-      "setup", "teardown", "read", "update", "setupInstance", "teardownInstance", "readInstance",
-      "produce", "trigger", "execute", "pull", "publish",
-    ]),
-    role: RoleSchema.optional(),
-    topic: Name.optional(),
-    target: Name.optional(),
-    mode: ModeSchema.optional(),
-    format: Name.optional(),
-    run: z.array(z.string().min(1)).min(1),
-    order: z.union([z.literal("first"), z.literal("last"), z.number().int()]).optional(),
-    ownsBoth: z.boolean().optional(),
-    keepWhenOverloaded: z.boolean().optional(),
-    title: z.string().optional(),
-    timeout: z.number().positive().optional(),
-    secrets: z.array(z.string()).optional(),
-  })
-  .strict();
-export type CommandHookDecl = z.infer<typeof CommandHookSchema>;
-
-export const ProductDefinitionSchema = z
-  .object({
-    name: Name.optional(),
-    description: z.string().optional(),
-    vendor: z.string().optional(),
-    tags: z.array(z.string()).nullable().optional(),
-    settings: z.array(RawSettingSchema).nullable().optional(),
-    produces: RoleMap,
-    consumes: RoleMap,
-    triggers: RoleMap,
-    executes: RoleMap,
-    hooks: z.array(CommandHookSchema).optional(),
-  })
-  .strict();
-export type ProductDefinitionRaw = z.infer<typeof ProductDefinitionSchema>;
+export type { CommandHookDecl, ProductDefinitionRaw };
 
 /** A loaded product: the folder name is its name. */
 export interface Product {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { RawSetting } from "./schemas.js";
 import { MeshroomError } from "../errors/index.js";
 
 export const SETTING_TYPES = ["string", "integer", "number", "boolean", "array", "object"] as const;
@@ -19,20 +19,6 @@ export interface SettingDef {
 
 /** Secret by flag, or by name (10-project-and-cli.md). */
 export const SECRET_NAME_PATTERN = /password|token|secret|api_?key/i;
-
-const RawSettingBase = z.object({
-  name: z.string().min(1),
-  type: z.enum(SETTING_TYPES).optional(),
-  description: z.string().optional(),
-  default: z.unknown().optional(),
-  required: z.boolean().optional(),
-  secret: z.boolean().optional(),
-});
-type RawSetting = z.infer<typeof RawSettingBase> & { properties?: RawSetting[]; items?: RawSetting };
-export const RawSettingSchema: z.ZodType<RawSetting> = RawSettingBase.extend({
-  properties: z.lazy(() => z.array(RawSettingSchema)).optional(),
-  items: z.lazy(() => RawSettingSchema).optional(),
-}).strict();
 
 export function normalizeSetting(raw: RawSetting): SettingDef {
   const type: SettingType = raw.type ?? inferType(raw);

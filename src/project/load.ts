@@ -3,16 +3,13 @@ import { join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
   type ExplicitIntegration, type Instance, type Plug, type Product,
-  InstanceConfigSchema, IntegrationFileSchema, PlugFileSchema, ProductDefinitionSchema,
   checkSettingValue, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName,
 } from "../model/index.js";
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
-import { ProjectFileSchema, type ProjectSettings } from "./project-file.js";
-import { ManifestCache } from "./manifest-cache.js";
-import { readYamlFile, type ParsedYaml } from "./yaml-file.js";
-import type { ZodType } from "zod";
+import type { ProjectSettings } from "./project-file.js";
+import { ManifestReader } from "./manifest-reader.js";
 
 const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
 const DECLARATION = /\.d\.ts$/;
@@ -28,14 +25,14 @@ export function isProjectDir(root: string): boolean {
 }
 
 /** Loads a project and throws one error listing every problem. */
-export function loadProject(root: string): Project {
-  const { project, diagnostics } = loadProjectWithDiagnostics(root);
+export async function loadProject(root: string): Promise<Project> {
+  const { project, diagnostics } = await loadProjectWithDiagnostics(root);
   throwIfDiagnostics(diagnostics, `project ${root} is invalid (run \`meshroom validate\` to see every problem)`);
   return project;
 }
 
 /** Loads what can be loaded and reports every problem (for `validate`). */
-export function loadProjectWithDiagnostics(root: string): LoadResult {
+export async function loadProjectWithDiagnostics(root: string): Promise<LoadResult> {
   if (!isProjectDir(root)) {
     throw new MeshroomError("E_NOT_PROJECT", `${root} is not a meshroom project`, {
       detail: "create one with `meshroom init <path>`, or point at one with `-p <dir>`",
@@ -43,8 +40,8 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
   }
   const diagnostics: Diagnostic[] = [];
   const rel = (f: string) => relative(root, f) || f;
-  const cache = ManifestCache.open(root);
-  const settings = loadProjectFile(root, diagnostics);
+  const manifests = ManifestReader.open(root);
+  const settings = await loadProjectFile(root, manifests, diagnostics);
   const products = new Map<string, Product>();
   const productHookFiles = new Map<string, string[]>();
   const integrations: ExplicitIntegration[] = [];
@@ -61,12 +58,12 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
       diagnostics.push({ summary: "product folder has no definition.yaml", location: { file: rel(dir) } });
       continue;
     }
-    const parsed = cachedYaml(cache, defFile, "product", ProductDefinitionSchema, root);
+    const parsed = await manifests.read("product", defFile);
     diagnostics.push(...parsed.diagnostics);
-    if (parsed.value && !parsed.cached && parsed.diagnostics.length === 0) cache.remember(defFile, "product", parsed.value);
+    manifests.remember("product", defFile, parsed);
     // a product whose definition has errors still exists: its integrations and instances are
     // checked too, so one broken definition does not hide (or fake) problems elsewhere
-    const loadedIntegrations = loadIntegrations(root, name, diagnostics, cache);
+    const loadedIntegrations = await loadIntegrations(root, name, diagnostics, manifests);
     if (!parsed.value) {
       brokenProducts.add(name);
       continue;
@@ -80,28 +77,22 @@ export function loadProjectWithDiagnostics(root: string): LoadResult {
       diagnostics.push({ summary: `integration targets unknown product ${JSON.stringify(i.target)}`, location: { file: rel(i.file) } });
     }
   }
-  const instances = loadInstances(root, products, brokenProducts, diagnostics);
-  const plugs = loadPlugs(root, instances, diagnostics);
-  cache.save();
+  const instances = await loadInstances(root, products, brokenProducts, diagnostics, manifests);
+  const plugs = await loadPlugs(root, instances, diagnostics, manifests);
+  manifests.save();
   return { project: { root, settings, products, integrations, instances, plugs, productHookFiles }, diagnostics };
 }
 
-/** A manifest from the cache when its file is unchanged, else parsed (and checked) from disk. */
-function cachedYaml<T>(cache: ManifestCache, file: string, kind: string, schema: ZodType<T>, root: string): ParsedYaml<T> {
-  // a hit passed this schema when it was remembered, by this very build of meshroom (manifest-cache.ts)
-  const hit = cache.get(file, kind);
-  return hit !== undefined ? { value: hit as T, diagnostics: [], cached: true } : readYamlFile(file, schema, root);
-}
-
-function loadProjectFile(root: string, diagnostics: Diagnostic[]): ProjectSettings {
+async function loadProjectFile(root: string, manifests: ManifestReader, diagnostics: Diagnostic[]): Promise<ProjectSettings> {
   const file = paths.projectFile(root);
   if (!existsSync(file)) return {};
-  const parsed = readYamlFile(file, ProjectFileSchema, root);
+  const parsed = await manifests.read("project", file);
   diagnostics.push(...parsed.diagnostics);
+  manifests.remember("project", file, parsed);
   return parsed.value ?? {};
 }
 
-function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[], cache: ManifestCache): ExplicitIntegration[] {
+async function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[], manifests: ManifestReader): Promise<ExplicitIntegration[]> {
   const out: ExplicitIntegration[] = [];
   const base = paths.integrationsDir(root, product);
   for (const target of listDirs(base)) {
@@ -122,7 +113,7 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
         });
         continue;
       }
-      const parsed = cachedYaml(cache, file, "integration", IntegrationFileSchema, root);
+      const parsed = await manifests.read("integration", file);
       diagnostics.push(...parsed.diagnostics);
       if (!parsed.value) continue;
       const raw = parsed.value;
@@ -148,14 +139,16 @@ function loadIntegrations(root: string, product: string, diagnostics: Diagnostic
       };
       if (description !== undefined) integ.description = description;
       if (hooksFile) integ.hooksFile = join(dir, hooksFile);
-      if (!parsed.cached && parsed.diagnostics.length === 0 && diagnostics.length === before) cache.remember(file, "integration", raw);
+      if (parsed.diagnostics.length === 0 && diagnostics.length === before) manifests.remember("integration", file, parsed);
       out.push(integ);
     }
   }
   return out;
 }
 
-function loadInstances(root: string, products: Map<string, Product>, brokenProducts: ReadonlySet<string>, diagnostics: Diagnostic[]): Map<string, Instance> {
+async function loadInstances(
+  root: string, products: Map<string, Product>, brokenProducts: ReadonlySet<string>, diagnostics: Diagnostic[], manifests: ManifestReader,
+): Promise<Map<string, Instance>> {
   const instances = new Map<string, Instance>();
   const base = paths.instancesDir(root);
   for (const product of listDirs(base).sort()) {
@@ -179,19 +172,28 @@ function loadInstances(root: string, products: Map<string, Product>, brokenProdu
         });
         continue;
       }
-      let settings: Record<string, unknown> = {};
-      let locate: ((path: (string | number)[]) => SourceLocation) | undefined;
-      if (existsSync(file)) {
-        const parsed = readYamlFile(file, InstanceConfigSchema, root);
-        diagnostics.push(...parsed.diagnostics);
-        if (!parsed.value) continue;
-        settings = parsed.value.settings ?? {};
-        locate = parsed.locate;
-      } else {
+      if (!existsSync(file)) {
         diagnostics.push({ summary: "instance folder has no config.yaml", location: { file: shown } });
         continue;
       }
-      if (def) diagnostics.push(...checkInstanceSettings(def, settings, (field) => locate?.(["settings", field]) ?? { file: shown, field: `settings.${field}` }));
+      let parsed = await manifests.read("instance", file);
+      diagnostics.push(...parsed.diagnostics);
+      if (!parsed.value) continue;
+      // the file itself is remembered once it parses: its settings are checked against the
+      // product's definition on every load, as the definition may change on its own
+      manifests.remember("instance", file, parsed);
+      const settings = parsed.value.settings ?? {};
+      if (def) {
+        const check = (locate?: (path: (string | number)[]) => SourceLocation) =>
+          checkInstanceSettings(def, settings, (field) => locate?.(["settings", field]) ?? { file: shown, field: `settings.${field}` });
+        let problems = check(parsed.locate);
+        // a cached file has no line numbers: parse it again to point at each problem
+        if (problems.length && parsed.cached) {
+          parsed = await manifests.parse("instance", file);
+          problems = check(parsed.locate);
+        }
+        diagnostics.push(...problems);
+      }
       instances.set(name, { name, product, settings, file });
     }
   }
@@ -229,7 +231,7 @@ function checkInstanceSettings(def: Product, settings: Record<string, unknown>, 
   return out;
 }
 
-function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: Diagnostic[]): Plug[] {
+async function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: Diagnostic[], manifests: ManifestReader): Promise<Plug[]> {
   const plugs: Plug[] = [];
   for (const src of instances.values()) {
     const base = paths.plugsDir(root, src.product, src.name);
@@ -246,16 +248,18 @@ function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: 
           diagnostics.push({ summary: `plug destination ${JSON.stringify(dst)} is not an instance of this project`, location: { file: shown } });
           continue;
         }
-        const parsed = readYamlFile(file, PlugFileSchema, root);
+        const parsed = await manifests.read("plug", file);
         diagnostics.push(...parsed.diagnostics);
         if (!parsed.value) continue;
         const raw = parsed.value;
+        const before = diagnostics.length;
         if (raw.topic !== undefined && raw.topic !== key.topic) {
           diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: parsed.locate?.(["topic"]) ?? { file: shown, field: "topic" } });
         }
         if (raw.mode !== undefined && raw.mode !== key.mode) {
           diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: parsed.locate?.(["mode"]) ?? { file: shown, field: "mode" } });
         }
+        if (parsed.diagnostics.length === 0 && diagnostics.length === before) manifests.remember("plug", file, parsed);
         const plug: Plug = {
           src: src.name, dst, topic: key.topic, mode: key.mode, kind: raw.kind, owner: raw.owner,
           settings: { src: raw.settings?.src ?? {}, dst: raw.settings?.dst ?? {} },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import { IntegrationRefSchema, ModeSchema } from "../model/index.js";
+import { IntegrationRefSchema, ModeSchema } from "../model/schemas.js";
 
 /**
  * The desired document: what `cdktf synth` writes as `cdk.tf.json` for a mesh, and the only

@@ -31,7 +31,7 @@ describe("rendering at size", () => {
   });
 
   it.skipIf(!existsSync(join(QUICKSTART, "instances")))("renders the quickstart mesh to SVG and HTML", async () => {
-    const p = loadProject(QUICKSTART);
+    const p = await loadProject(QUICKSTART);
     const view = buildMeshView({ instances: p.instances.values(), products: p.products, plugs: p.plugs, statuses: new Map() });
     const svg = await timed("quickstart → svg", () => renderView(view, "svg"));
     const html = await timed("quickstart → html", () => renderView(view, "html"));

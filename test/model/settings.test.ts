@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MeshroomError } from "../../src/errors/index.js";
+import { ProductDefinitionSchema } from "../../src/model/schemas.js";
 import {
-  ProductDefinitionSchema, SECRET_NAME_PATTERN, checkSettingValue, coerceSettingValue, normalizeProduct, normalizeSetting,
+  SECRET_NAME_PATTERN, checkSettingValue, coerceSettingValue, normalizeProduct, normalizeSetting,
   type SettingDef,
 } from "../../src/model/index.js";
 

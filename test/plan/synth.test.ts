@@ -32,10 +32,10 @@ describe("resource ids", () => {
 });
 
 describe("desired document", () => {
-  it("is built from a project: plugs depend on their instances, no secret values", () => {
+  it("is built from a project: plugs depend on their instances, no secret values", async () => {
     const m = basicMesh();
     try {
-      const doc = projectToDocument(loadProject(m.root), { version: "t" });
+      const doc = projectToDocument(await loadProject(m.root), { version: "t" });
       expect(doc["//"].metadata).toEqual({ backend: "meshroom", version: "t" });
       expect(doc.resource?.meshroom_instance?.siem1).toEqual({ name: "siem1", product: "siem", settings: { port: 8514 }, secret_refs: [], depends_on: [] });
       const plug = doc.resource?.meshroom_plug?.["edr1-siem1-events-push"];

@@ -5,8 +5,8 @@ import { loadProject, loadProjectWithDiagnostics } from "../../src/project/load.
 import { MAX_MANIFEST_BYTES, MAX_YAML_DEPTH } from "../../src/project/yaml-file.js";
 import { EDR_DEFINITION, SIEM_DEFINITION, makeProject, snapshotDir } from "./helpers.js";
 
-function diagsOf(root: string): Diagnostic[] {
-  return loadProjectWithDiagnostics(root).diagnostics;
+async function diagsOf(root: string): Promise<Diagnostic[]> {
+  return (await loadProjectWithDiagnostics(root)).diagnostics;
 }
 
 function find(ds: Diagnostic[], file: string, re: RegExp): Diagnostic {
@@ -26,9 +26,9 @@ const VALID = {
 };
 
 describe("loading a valid project", () => {
-  it("loads products, integrations (with their hooks file), instances and plugs", () => {
+  it("loads products, integrations (with their hooks file), instances and plugs", async () => {
     const root = makeProject(VALID);
-    const { project, diagnostics } = loadProjectWithDiagnostics(root);
+    const { project, diagnostics } = await loadProjectWithDiagnostics(root);
     expect(diagnostics).toEqual([]);
     expect([...project.products.keys()]).toEqual(["myedr", "mysiem"]);
     const edr = project.products.get("myedr")!;
@@ -44,7 +44,7 @@ describe("loading a valid project", () => {
     expect(project.plugs).toEqual([expect.objectContaining({ src: "edr1", dst: "siem1", topic: "events", mode: "push", format: "ecs", kind: "data", owner: "both" })]);
   });
 
-  it("reads .yml integration and plug files too", () => {
+  it("reads .yml integration and plug files too", async () => {
     const root2 = makeProject({
       "products/myedr/definition.yaml": EDR_DEFINITION,
       "products/mysiem/definition.yaml": SIEM_DEFINITION,
@@ -53,29 +53,29 @@ describe("loading a valid project", () => {
       "instances/mysiem/siem1/config.yaml": "{}\n",
       "instances/mysiem/siem1/plugs/edr1/events_pull.yml": "kind: data\nowner: siem1\n",
     });
-    const { project, diagnostics } = loadProjectWithDiagnostics(root2);
+    const { project, diagnostics } = await loadProjectWithDiagnostics(root2);
     expect(diagnostics).toEqual([]);
     expect(project.integrations[0]).toMatchObject({ topic: "events", role: "producer", format: "ecs", mode: "pull", description: "pulled" });
     expect(project.plugs[0]).toMatchObject({ src: "siem1", dst: "edr1", topic: "events", mode: "pull", owner: "siem1" });
   });
 
-  it("applies nothing and writes nothing while loading", () => {
+  it("applies nothing and writes nothing while loading", async () => {
     const root = makeProject(VALID);
     const before = snapshotDir(root);
-    loadProject(root);
+    await loadProject(root);
     expect(snapshotDir(root)).toEqual(before);
   });
 });
 
 describe("loader diagnostics", () => {
-  it("refuses a directory that is not a project", () => {
+  it("refuses a directory that is not a project", async () => {
     const root = makeProject();
     rmSync(`${root}/meshroom.yaml`);
     rmSync(`${root}/instances`, { recursive: true });
-    expect(() => loadProjectWithDiagnostics(root)).toThrow(expect.objectContaining({ code: "E_NOT_PROJECT" }));
+    await expect(loadProjectWithDiagnostics(root)).rejects.toThrow(expect.objectContaining({ code: "E_NOT_PROJECT" }));
   });
 
-  it("reports every problem at once, each with file, line, column and field", () => {
+  it("reports every problem at once, each with file, line, column and field", async () => {
     const root = makeProject({
       // unknown field + wrong type
       "products/myedr/definition.yaml": EDR_DEFINITION,
@@ -102,7 +102,7 @@ describe("loader diagnostics", () => {
       // huge file
       "instances/mysiem/huge/config.yaml": "settings:\n" + "  # padding\n".repeat(Math.ceil((MAX_MANIFEST_BYTES + 10) / 12)),
     });
-    const ds = diagsOf(root);
+    const ds = await diagsOf(root);
 
     const colour = find(ds, "products/other/definition.yaml", /^unknown field `colour`$/);
     expect(colour.location).toMatchObject({ line: 5, column: 1, field: "colour" });
@@ -131,7 +131,7 @@ describe("loader diagnostics", () => {
     expect(typed.location).toMatchObject({ field: "settings.port", line: 4, column: 9 });
 
     const integ = "products/myedr/integrations/mysiem/events_producer_ecs.yaml";
-    ["topic", "role", "mode", "format"].forEach((field, i) => {
+    ["topic", "role", "mode", "format"].forEach(async (field, i) => {
       const d = find(ds, integ, new RegExp(`^${field} .* disagrees with the file name`));
       expect(d.location).toMatchObject({ field, line: i + 1, column: field.length + 3 });
     });
@@ -144,7 +144,7 @@ describe("loader diagnostics", () => {
     // and loadProject turns all of them into one error
     let err: unknown;
     try {
-      loadProject(root);
+      await loadProject(root);
     } catch (e) {
       err = e;
     }
@@ -154,7 +154,7 @@ describe("loader diagnostics", () => {
     expect((err as MeshroomError).render()).toContain("products/other/definition.yaml:5:1: unknown field `colour` (field `colour`)");
   });
 
-  it("does not call instances of a product with a broken definition 'of unknown product', and still checks its integrations", () => {
+  it("does not call instances of a product with a broken definition 'of unknown product', and still checks its integrations", async () => {
     const root = makeProject({
       "products/myedr/definition.yaml": EDR_DEFINITION + "colour: blue\n",
       "products/mysiem/definition.yaml": SIEM_DEFINITION,
@@ -162,21 +162,21 @@ describe("loader diagnostics", () => {
       "instances/myedr/e1/config.yaml": "settings: {}\n",
       "instances/mysiem/e1/config.yaml": "settings: {}\n",
     });
-    const ds = diagsOf(root);
+    const ds = await diagsOf(root);
     expect(ds.map((d) => d.summary).join("\n")).not.toMatch(/unknown product/);
     find(ds, "products/myedr/integrations/mysiem/events_producer.yaml", /role "consumer" disagrees/);
     find(ds, "instances/mysiem/e1/config.yaml", /used twice/);
   });
 
-  it("locates a nested wrong type on the value's line and column", () => {
+  it("locates a nested wrong type on the value's line and column", async () => {
     const root = makeProject({
       "products/p/definition.yaml": "name: p\nproduces:\n  events:\n    - mode: sideways\n",
     });
-    const d = find(diagsOf(root), "products/p/definition.yaml", /push|pull|option/i);
+    const d = find(await diagsOf(root), "products/p/definition.yaml", /push|pull|option/i);
     expect(d.location).toMatchObject({ field: "produces.events.0.mode", line: 4, column: 13 });
   });
 
-  it("refuses nesting deeper than the limit before the parser can exhaust the stack, and accepts it just below", () => {
+  it("refuses nesting deeper than the limit before the parser can exhaust the stack, and accepts it just below", async () => {
     const deep = (n: number) => "[".repeat(n) + "]".repeat(n) + "\n";
     const root = makeProject({
       "products/flow/definition.yaml": `name: flow\ntags: ${deep(MAX_YAML_DEPTH + 1)}`,
@@ -184,7 +184,7 @@ describe("loader diagnostics", () => {
       "products/huge/definition.yaml": deep(100_000),
       "products/ok/definition.yaml": `description: "[[[[ not nesting"\ntags: ${deep(MAX_YAML_DEPTH - 2)}`,
     });
-    const ds = diagsOf(root);
+    const ds = await diagsOf(root);
     expect(find(ds, "products/flow/definition.yaml", /nesting is deeper than 100 levels/).location).toMatchObject({ line: 2 });
     find(ds, "products/block/definition.yaml", /nesting is deeper than 100 levels/);
     find(ds, "products/huge/definition.yaml", /nesting is deeper than 100 levels/);
@@ -194,29 +194,29 @@ describe("loader diagnostics", () => {
     expect(ok.every((d) => !/nesting/.test(d.summary))).toBe(true);
   });
 
-  it("refuses a file with several YAML documents", () => {
+  it("refuses a file with several YAML documents", async () => {
     const root = makeProject({ "products/p/definition.yaml": "name: p\n---\nname: q\n" });
-    expect(find(diagsOf(root), "products/p/definition.yaml", /multiple documents/).location).toMatchObject({ line: 2, column: 1 });
+    expect(find(await diagsOf(root), "products/p/definition.yaml", /multiple documents/).location).toMatchObject({ line: 2, column: 1 });
   });
 
-  it("refuses duplicate keys in a YAML map", () => {
+  it("refuses duplicate keys in a YAML map", async () => {
     const root = makeProject({ "products/p/definition.yaml": "name: p\nname: q\n" });
-    const d = find(diagsOf(root), "products/p/definition.yaml", /YAML syntax error/);
+    const d = find(await diagsOf(root), "products/p/definition.yaml", /YAML syntax error/);
     expect(d.summary).toMatch(/unique|duplicate/i);
     expect(d.location?.line).toBe(2);
   });
 
-  it("refuses an instance of the right product with unknown settings, naming the known ones", () => {
+  it("refuses an instance of the right product with unknown settings, naming the known ones", async () => {
     const root = makeProject({
       "products/myedr/definition.yaml": EDR_DEFINITION,
       "instances/myedr/e/config.yaml": "settings:\n  API_URL: u\n  colour: red\n",
     });
-    const d = find(diagsOf(root), "instances/myedr/e/config.yaml", /unknown setting "colour"/);
+    const d = find(await diagsOf(root), "instances/myedr/e/config.yaml", /unknown setting "colour"/);
     expect(d.summary).toContain("known: API_URL, port");
     expect(d.summary).not.toContain("API_KEY");
   });
 
-  it("reports folders that break the rules: product without definition, bad names, instance without config", () => {
+  it("reports folders that break the rules: product without definition, bad names, instance without config", async () => {
     const root = makeProject({
       "products/nodef/hooks.ts": "",
       "products/my edr/definition.yaml": "{}\n",
@@ -224,33 +224,33 @@ describe("loader diagnostics", () => {
       "instances/ok/i1/.keep": "",
       "instances/ok/bad name/config.yaml": "{}\n",
     });
-    const ds = diagsOf(root);
+    const ds = await diagsOf(root);
     find(ds, "products/nodef", /no definition\.yaml/);
     find(ds, "products/my edr", /invalid product folder name "my edr"/);
     find(ds, "instances/ok/i1/config.yaml", /no config\.yaml/);
     find(ds, "instances/ok/bad name", /invalid instance folder/);
   });
 
-  it("flags an integration that targets an unknown product", () => {
+  it("flags an integration that targets an unknown product", async () => {
     const root = makeProject({
       "products/myedr/definition.yaml": EDR_DEFINITION,
       "products/myedr/integrations/nosuch/events_producer.yaml": "{}\n",
     });
-    find(diagsOf(root), "products/myedr/integrations/nosuch/events_producer.yaml", /targets unknown product "nosuch"/);
+    find(await diagsOf(root), "products/myedr/integrations/nosuch/events_producer.yaml", /targets unknown product "nosuch"/);
   });
 
-  it("flags an empty file as valid-but-empty and a scalar document as a wrong type", () => {
+  it("flags an empty file as valid-but-empty and a scalar document as a wrong type", async () => {
     const root = makeProject({
       "products/empty/definition.yaml": "",
       "products/scalar/definition.yaml": "just a string\n",
     });
-    const { project, diagnostics } = loadProjectWithDiagnostics(root);
+    const { project, diagnostics } = await loadProjectWithDiagnostics(root);
     expect(project.products.has("empty")).toBe(true);
     const d = find(diagnostics, "products/scalar/definition.yaml", /expected object/i);
     expect(d.location?.line).toBe(1);
   });
 
-  it("refuses a plug whose YAML disagrees with its file name, and a plug file with a bad name", () => {
+  it("refuses a plug whose YAML disagrees with its file name, and a plug file with a bad name", async () => {
     const root = makeProject({
       "products/mysiem/definition.yaml": SIEM_DEFINITION,
       "instances/mysiem/a/config.yaml": "{}\n",
@@ -259,7 +259,7 @@ describe("loader diagnostics", () => {
       "instances/mysiem/a/plugs/b/_pull.yaml": "kind: data\nowner: both\n",
       "instances/mysiem/a/plugs/b/alerts.yaml": "kind: stuff\nowner: both\n",
     });
-    const ds = diagsOf(root);
+    const ds = await diagsOf(root);
     expect(find(ds, "instances/mysiem/a/plugs/b/events.yaml", /topic "alerts" disagrees/).location).toMatchObject({ field: "topic", line: 1, column: 8 });
     expect(find(ds, "instances/mysiem/a/plugs/b/events.yaml", /mode "pull" disagrees/).location).toMatchObject({ field: "mode", line: 2, column: 7 });
     find(ds, "instances/mysiem/a/plugs/b/_pull.yaml", /plug file name must be/);

@@ -82,7 +82,7 @@ const content: fc.Arbitrary<string | Uint8Array> = fc.oneof(
 );
 
 describe("the loader on malformed manifests", () => {
-  it("gives diagnostics or loads cleanly for thousands of generated files, never throws anything else, never writes", () => {
+  it("gives diagnostics or loads cleanly for thousands of generated files, never throws anything else, never writes", async () => {
     // tmpfs when there is one: this test writes tens of thousands of small files
     const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
     const root = mkdtempSync(join(base, "mr-fuzz-"));
@@ -94,8 +94,8 @@ describe("the loader on malformed manifests", () => {
     for (const [rel, text] of Object.entries(BASE)) write(rel, text);
     let dirty: string[] = [];
     let withDiagnostics = 0;
-    fc.assert(
-      fc.property(fc.constantFrom(...TARGETS), content, fc.option(fc.tuple(fc.constantFrom(...TARGETS), content)), (target, data, second) => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...TARGETS), content, fc.option(fc.tuple(fc.constantFrom(...TARGETS), content)), async (target, data, second) => {
         for (const rel of dirty) write(rel, BASE[rel]!);
         dirty = second ? [target, second[0]] : [target];
         write(target, data);
@@ -104,7 +104,7 @@ describe("the loader on malformed manifests", () => {
         // loadProject = loadProjectWithDiagnostics + one E_BAD_MANIFEST error listing them all
         let diagnostics: Diagnostic[] = [];
         try {
-          loadProject(root);
+          await loadProject(root);
         } catch (e) {
           if (!isMeshroomError(e)) throw e;
           expect(e.code).toBe("E_BAD_MANIFEST");
@@ -127,9 +127,9 @@ describe("the loader on malformed manifests", () => {
     expect(withDiagnostics).toBeGreaterThan(Number(process.env.FUZZ_RUNS ?? 2000) * 0.6);
   }, 240_000);
 
-  it.each(NASTY.map((n, i) => [i, n] as const))("nasty input #%i in a definition gives diagnostics, not a crash", (_i, text) => {
+  it.each(NASTY.map((n, i) => [i, n] as const))("nasty input #%i in a definition gives diagnostics, not a crash", async (_i, text) => {
     const root = makeProject({ ...BASE, "products/myedr/definition.yaml": text });
-    const { diagnostics } = loadProjectWithDiagnostics(root);
+    const { diagnostics } = await loadProjectWithDiagnostics(root);
     expect(diagnostics.length).toBeGreaterThan(0);
   });
 });

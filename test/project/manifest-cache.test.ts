@@ -22,9 +22,13 @@ afterAll(() => {
 });
 
 const files = () => ({
+  "meshroom.yaml": "name: cached\n",
   "products/myedr/definition.yaml": EDR_DEFINITION,
   "products/mysiem/definition.yaml": SIEM_DEFINITION,
   "products/myedr/integrations/mysiem/events_producer_ecs.yaml": "topic: events\nrole: producer\nformat: ecs\ndescription: first\n",
+  "instances/myedr/edr1/config.yaml": "settings:\n  API_URL: https://edr\n  port: 9000\n",
+  "instances/mysiem/siem1/config.yaml": "settings: {}\n",
+  "instances/myedr/edr1/plugs/siem1/events.yaml": "kind: data\nowner: both\nformat: ecs\n",
 });
 
 /** A project whose files were last changed a minute ago (fresh files are never cached). */
@@ -36,11 +40,11 @@ function settledProject(): string {
 }
 
 describe("the manifest cache", () => {
-  it("does not remember files changed in the last moments (timestamps are coarse)", () => {
+  it("does not remember files changed in the last moments (timestamps are coarse)", async () => {
     const own = mkdtempSync(join(tmpdir(), "mr-cache-fresh-"));
     process.env.XDG_CACHE_HOME = own;
     try {
-      loadProjectWithDiagnostics(makeProject(files()));
+      await loadProjectWithDiagnostics(makeProject(files()));
       expect(existsSync(join(own, "meshroom"))).toBe(false);
     } finally {
       process.env.XDG_CACHE_HOME = cacheHome;
@@ -48,14 +52,14 @@ describe("the manifest cache", () => {
     }
   });
 
-  it("is written in the user's cache dir, never in the project, and gives the same project back", () => {
+  it("is written in the user's cache dir, never in the project, and gives the same project back", async () => {
     const root = settledProject();
     const before = snapshotDir(root);
-    const first = loadProjectWithDiagnostics(root);
+    const first = await loadProjectWithDiagnostics(root);
     expect(first.diagnostics).toEqual([]);
     expect(snapshotDir(root)).toEqual(before);
     expect(readdirSync(join(cacheHome, "meshroom", "manifests")).length).toBeGreaterThan(0);
-    const second = loadProjectWithDiagnostics(root);
+    const second = await loadProjectWithDiagnostics(root);
     expect(second.diagnostics).toEqual([]);
     expect([...second.project.products.values()].map((p) => [p.name, p.capabilities])).toEqual(
       [...first.project.products.values()].map((p) => [p.name, p.capabilities]),
@@ -63,26 +67,57 @@ describe("the manifest cache", () => {
     expect(second.project.integrations.map((i) => i.description)).toEqual(["first"]);
   });
 
-  it("sees an edited file at once, even with the same size", () => {
+  it("serves every kind of manifest: project file, definitions, integrations, instances and plugs", async () => {
     const root = settledProject();
-    const file = join(root, "products/myedr/integrations/mysiem/events_producer_ecs.yaml");
-    expect(loadProjectWithDiagnostics(root).project.integrations[0]!.description).toBe("first");
-    writeFileSync(file, "topic: events\nrole: producer\nformat: ecs\ndescription: other\n");
-    expect(loadProjectWithDiagnostics(root).project.integrations[0]!.description).toBe("other");
+    const first = await loadProjectWithDiagnostics(root);
+    expect(first.diagnostics).toEqual([]);
+    const dir = join(cacheHome, "meshroom", "manifests");
+    const kinds = readdirSync(dir).flatMap((f) =>
+      Object.values((JSON.parse(readFileSync(join(dir, f), "utf8")) as { entries: Record<string, { kind: string }> }).entries).map((e) => e.kind));
+    expect(new Set(kinds)).toEqual(new Set(["project", "product", "integration", "instance", "plug"]));
+    const second = await loadProjectWithDiagnostics(root);
+    expect(second.project.settings).toEqual({ name: "cached" });
+    expect(second.project.instances).toEqual(first.project.instances);
+    expect(second.project.plugs).toEqual(first.project.plugs);
   });
 
-  it("a cached file that becomes invalid is reported with its line and column", () => {
+  it("checks a cached instance against its product's definition on every load, pointing at the line", async () => {
     const root = settledProject();
-    loadProjectWithDiagnostics(root);
+    expect((await loadProjectWithDiagnostics(root)).diagnostics).toEqual([]);
+    // the definition changes, the instance file does not (it stays a cache hit)
+    writeFileSync(join(root, "products/myedr/definition.yaml"), EDR_DEFINITION.replace("  - { name: port, type: integer, default: 8443 }\n", ""));
+    const d = (await loadProjectWithDiagnostics(root)).diagnostics.find((x) => x.location?.file === "instances/myedr/edr1/config.yaml");
+    expect(d?.summary).toMatch(/unknown setting "port"/);
+    expect(d?.location).toMatchObject({ line: 3, column: 9, field: "settings.port" });
+  });
+
+  it("sees an edited plug file at once", async () => {
+    const root = settledProject();
+    expect((await loadProjectWithDiagnostics(root)).project.plugs[0]!.owner).toBe("both");
+    writeFileSync(join(root, "instances/myedr/edr1/plugs/siem1/events.yaml"), "kind: data\nowner: edr1\nformat: ecs\n");
+    expect((await loadProjectWithDiagnostics(root)).project.plugs[0]!.owner).toBe("edr1");
+  });
+
+  it("sees an edited file at once, even with the same size", async () => {
+    const root = settledProject();
+    const file = join(root, "products/myedr/integrations/mysiem/events_producer_ecs.yaml");
+    expect((await loadProjectWithDiagnostics(root)).project.integrations[0]!.description).toBe("first");
+    writeFileSync(file, "topic: events\nrole: producer\nformat: ecs\ndescription: other\n");
+    expect((await loadProjectWithDiagnostics(root)).project.integrations[0]!.description).toBe("other");
+  });
+
+  it("a cached file that becomes invalid is reported with its line and column", async () => {
+    const root = settledProject();
+    await loadProjectWithDiagnostics(root);
     writeFileSync(join(root, "products/mysiem/definition.yaml"), `${SIEM_DEFINITION}\nbogus_field: 1\n`);
-    const d = loadProjectWithDiagnostics(root).diagnostics.find((x) => x.location?.file === "products/mysiem/definition.yaml");
+    const d = (await loadProjectWithDiagnostics(root)).diagnostics.find((x) => x.location?.file === "products/mysiem/definition.yaml");
     expect(d?.summary).toMatch(/unknown field/);
     expect(d?.location?.line).toBeGreaterThan(1);
   });
 
-  it("a cache written by another build of meshroom is not read: the files are parsed again", () => {
+  it("a cache written by another build of meshroom is not read: the files are parsed again", async () => {
     const root = settledProject();
-    loadProjectWithDiagnostics(root);
+    await loadProjectWithDiagnostics(root);
     const dir = join(cacheHome, "meshroom", "manifests");
     for (const f of readdirSync(dir)) {
       const doc = JSON.parse(readFileSync(join(dir, f), "utf8")) as { version: string; entries: Record<string, { value: unknown }> };
@@ -90,28 +125,28 @@ describe("the manifest cache", () => {
       for (const e of Object.values(doc.entries)) e.value = { role: 42, produces: "not a map" };
       writeFileSync(join(dir, f), JSON.stringify(doc));
     }
-    const again = loadProjectWithDiagnostics(root);
+    const again = await loadProjectWithDiagnostics(root);
     expect(again.diagnostics).toEqual([]);
     expect(again.project.integrations.map((i) => i.description)).toEqual(["first"]);
     expect(again.project.products.get("myedr")?.capabilities.length).toBeGreaterThan(0);
   });
 
-  it("an unreadable cache file is ignored", () => {
+  it("an unreadable cache file is ignored", async () => {
     const root = settledProject();
-    loadProjectWithDiagnostics(root);
+    await loadProjectWithDiagnostics(root);
     const dir = join(cacheHome, "meshroom", "manifests");
     for (const f of readdirSync(dir)) writeFileSync(join(dir, f), "{ not json");
-    const again = loadProjectWithDiagnostics(root);
+    const again = await loadProjectWithDiagnostics(root);
     expect(again.diagnostics).toEqual([]);
     expect(again.project.integrations.map((i) => i.description)).toEqual(["first"]);
   });
 
-  it("MESHROOM_NO_CACHE=1 writes no cache", () => {
+  it("MESHROOM_NO_CACHE=1 writes no cache", async () => {
     const own = mkdtempSync(join(tmpdir(), "mr-cache-off-"));
     process.env.XDG_CACHE_HOME = own;
     process.env.MESHROOM_NO_CACHE = "1";
     try {
-      loadProjectWithDiagnostics(settledProject());
+      await loadProjectWithDiagnostics(settledProject());
       expect(existsSync(join(own, "meshroom"))).toBe(false);
     } finally {
       process.env.XDG_CACHE_HOME = cacheHome;

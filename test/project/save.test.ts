@@ -20,7 +20,7 @@ produces:
 `;
 
 describe("saving keeps the user's comments and key order", () => {
-  it("addCapability appends to definition.yaml and keeps every comment and key order", () => {
+  it("addCapability appends to definition.yaml and keeps every comment and key order", async () => {
     const root = makeProject({ "products/myedr/definition.yaml": COMMENTED_DEFINITION });
     const file = join(root, "products/myedr/definition.yaml");
     expect(addCapability(root, "myedr", "consumer", "iocs", "pull", "stix")).toBe(true);
@@ -33,7 +33,7 @@ describe("saving keeps the user's comments and key order", () => {
     expect(order.every((v) => v >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain("iocs: [ { format: stix }, { mode: pull, format: stix } ]");
-    const p = loadProject(root).products.get("myedr")!;
+    const p = (await loadProject(root)).products.get("myedr")!;
     expect(p.capabilities.map((c) => `${c.role}:${c.topic}:${c.mode}:${c.format ?? "-"}`)).toEqual([
       "producer:events:push:-", "consumer:iocs:push:stix", "consumer:iocs:pull:stix", "executor:contain:push:-",
     ]);
@@ -65,28 +65,28 @@ describe("saving keeps the user's comments and key order", () => {
     expect(text).toBe("# my instance, do not lose this\ndescription: prod # inline\nsettings:\n  # the URL\n  API_URL: https://new\n  port: 8443 # port\n");
   });
 
-  it("writeInstanceConfig creates a new file with a header comment and unsets keys on request", () => {
+  it("writeInstanceConfig creates a new file with a header comment and unsets keys on request", async () => {
     const root = makeProject({ "products/myedr/definition.yaml": EDR_DEFINITION });
     const file = writeInstanceConfig(root, "myedr", "e2", { API_URL: "u", port: 1 });
     expect(readFileSync(file, "utf8")).toMatch(/^# Instance e2 of product myedr\. .*\n[\s\S]*settings:\n  API_URL: u\n  port: 1\n$/);
     writeInstanceConfig(root, "myedr", "e2", {}, ["port"]);
-    expect(loadProject(root).instances.get("e2")?.settings).toEqual({ API_URL: "u" });
+    expect((await loadProject(root)).instances.get("e2")?.settings).toEqual({ API_URL: "u" });
     expect(() => writeInstanceConfig(root, "myedr", "../evil", {})).toThrow(/invalid instance name/);
   });
 
-  it("writeIntegrationFile writes a file that loads back as the same key and never overwrites", () => {
+  it("writeIntegrationFile writes a file that loads back as the same key and never overwrites", async () => {
     const root = makeProject({ "products/myedr/definition.yaml": EDR_DEFINITION, "products/mysiem/definition.yaml": SIEM_DEFINITION });
     const key = { topic: "detection_rules", role: "consumer" as const, mode: "pull" as const, format: "sigma" };
     const file = writeIntegrationFile(root, "myedr", "mysiem", key);
     expect(file.endsWith("products/myedr/integrations/mysiem/detection_rules_consumer_sigma_pull.yaml")).toBe(true);
-    const i = loadProject(root).integrations[0]!;
+    const i = (await loadProject(root)).integrations[0]!;
     expect(i).toMatchObject({ ...key, product: "myedr", target: "mysiem" });
     writeFileSync(file, "# edited by hand\ndescription: mine\n");
     writeIntegrationFile(root, "myedr", "mysiem", key);
     expect(readFileSync(file, "utf8")).toBe("# edited by hand\ndescription: mine\n");
   });
 
-  it("writePlugFile writes a plug that loads back", () => {
+  it("writePlugFile writes a plug that loads back", async () => {
     const root = makeProject({
       "products/myedr/definition.yaml": EDR_DEFINITION,
       "products/mysiem/definition.yaml": SIEM_DEFINITION,
@@ -94,25 +94,25 @@ describe("saving keeps the user's comments and key order", () => {
       "instances/mysiem/s/config.yaml": "{}\n",
     });
     writePlugFile(root, { product: "myedr", src: "e", dst: "s", topic: "events", mode: "pull", format: "ecs", kind: "data", owner: "s", settings: { src: {}, dst: { index: "x" } } });
-    const [plug] = loadProject(root).plugs;
+    const [plug] = (await loadProject(root)).plugs;
     expect(plug).toMatchObject({ src: "e", dst: "s", topic: "events", mode: "pull", format: "ecs", owner: "s", settings: { src: {}, dst: { index: "x" } } });
     expect(plug!.file.endsWith("instances/myedr/e/plugs/s/events_pull.yaml")).toBe(true);
   });
 });
 
 describe("addCapability edge cases", () => {
-  it("treats `topic:` with no list as one push capability and keeps it when adding another", () => {
+  it("treats `topic:` with no list as one push capability and keeps it when adding another", async () => {
     const root = makeProject({ "products/p/definition.yaml": "produces:\n  events:\n" });
     expect(addCapability(root, "p", "producer", "events", "push")).toBe(false);
     expect(readFileSync(join(root, "products/p/definition.yaml"), "utf8")).toBe("produces:\n  events:\n");
     expect(addCapability(root, "p", "producer", "events", "pull")).toBe(true);
-    expect(loadProject(root).products.get("p")!.capabilities.map((c) => c.mode)).toEqual(["push", "pull"]);
+    expect((await loadProject(root)).products.get("p")!.capabilities.map((c) => c.mode)).toEqual(["push", "pull"]);
   });
-  it("creates the role map and topic list when missing", () => {
+  it("creates the role map and topic list when missing", async () => {
     const root = makeProject({ "products/p/definition.yaml": "# only a comment\nname: p\n" });
     expect(addCapability(root, "p", "trigger", "contain", "push")).toBe(true);
     const text = readFileSync(join(root, "products/p/definition.yaml"), "utf8");
     expect(text.startsWith("# only a comment\nname: p\n")).toBe(true);
-    expect(loadProject(root).products.get("p")!.capabilities).toEqual([{ product: "p", role: "trigger", topic: "contain", mode: "push" }]);
+    expect((await loadProject(root)).products.get("p")!.capabilities).toEqual([{ product: "p", role: "trigger", topic: "contain", mode: "push" }]);
   });
 });

@@ -16,9 +16,9 @@ export function register(program: Command, ctx: CliContext): void {
     .description("scaffold products/NAME/ with a definition.yaml and a commented hooks file")
     .argument("<name>", "product name")
     .option("--from <template>", "start from a shipped template (see `meshroom list templates`)")
-    .action((name: string, opts: { from?: string }) => {
+    .action(async (name: string, opts: { from?: string }) => {
       const root = projectRoot(ctx);
-      const r = createProduct(root, name, opts.from);
+      const r = await createProduct(root, name, opts.from);
       ctx.out(`Created product ${name}${opts.from ? ` from template ${opts.from}` : ""}:`);
       for (const f of r.files) ctx.out(`  ${relative(root, f)}`);
     });
@@ -31,10 +31,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<role>", "producer | consumer | trigger | executor")
     .option("--mode <mode>", "push (default) or pull")
     .option("--format <format>", "data format (unset matches any)")
-    .action((product: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
+    .action(async (product: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
       const r = parseRole(role);
       const mode = parseMode(opts.mode) ?? "push";
-      createCapability(projectRoot(ctx), { product, topic, role: r, mode, ...(opts.format ? { format: opts.format } : {}) });
+      await createCapability(projectRoot(ctx), { product, topic, role: r, mode, ...(opts.format ? { format: opts.format } : {}) });
       ctx.out(`Added capability: ${product} ${r} ${topic} (${mode}${opts.format ? `, ${opts.format}` : ""}).`);
     });
 
@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
       const root = projectRoot(ctx);
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
-      const r = createIntegration(root, req);
+      const r = await createIntegration(root, req);
       ctx.out(`Created integration ${relative(root, r.file)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
       const deps = cliHookDeps(ctx, root);

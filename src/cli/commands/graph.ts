@@ -53,7 +53,7 @@ export function renderOpennessText(o: Openness): string[] {
 }
 
 async function _meshView(root: string, planFile: string | undefined): Promise<GraphView> {
-  const project = loadProject(root);
+  const project = await loadProject(root);
   let plan: PlanOverlayChange[] | undefined;
   let title = `meshroom mesh: ${project.instances.size} instances, ${project.plugs.length} plugs`;
   if (planFile !== undefined) {

@@ -68,7 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (productName: string, name: string | undefined, flags: SettingFlags) => {
       const root = projectRoot(ctx);
       const instanceName = name ?? productName;
-      const project = loadProject(root);
+      const project = await loadProject(root);
       const product = checkNewInstance(project, productName, instanceName);
       const input = await readSettingsInput(ctx, flags);
       const r = resolveSettings(product, input);
@@ -87,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret, value read from one stdin line (repeatable)", collect)
     .action(async (name: string, flags: SettingFlags) => {
       const root = projectRoot(ctx);
-      const project = loadProject(root);
+      const project = await loadProject(root);
       const inst = project.instances.get(name);
       if (!inst) throw new MeshroomError("E_NOT_FOUND", `instance ${name} not found`, { detail: "see `meshroom list instances`" });
       const product = project.products.get(inst.product)!;
@@ -109,7 +109,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--force", "remove it anyway, with the plugs to and from it")
     .action(async (name: string, opts: { force?: boolean }) => {
       const root = projectRoot(ctx);
-      const project = loadProject(root);
+      const project = await loadProject(root);
       const r = await removeInstance(project, name, {
         force: opts.force === true,
         stateAddresses: await readStateAddresses(root, project.settings, ctx.io.env),

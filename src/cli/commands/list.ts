@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--wide", "show every capability, including those implied by setup hooks (loads the hook files)")
     .option("--json", "print JSON")
     .action(async (search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
-      const p = loadProject(projectRoot(ctx));
+      const p = await loadProject(projectRoot(ctx));
       const capsOf = opts.wide ? await wideCapabilities(p) : (x: Product) => x.capabilities;
       const integrationsOf = countBy(p.integrations, (i) => i.product);
       const instancesOf = countBy(p.instances.values(), (i) => i.product);
@@ -79,7 +79,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON")
     .action(async (search: string | undefined, opts: { product?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
-      const p = loadProject(root);
+      const p = await loadProject(root);
       const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = [...p.instances.values()]
         .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
@@ -103,7 +103,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON")
     .action(async (src: string | undefined, dst: string | undefined, opts: { topic?: string; mode?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
-      const p = loadProject(root);
+      const p = await loadProject(root);
       const mode = parseMode(opts.mode);
       const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = p.plugs

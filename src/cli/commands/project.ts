@@ -25,9 +25,9 @@ export function register(program: Command, ctx: CliContext): void {
     .command("validate")
     .description("load every file of the project and report every problem at once")
     .option("--json", "print the problems as JSON")
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
       const root = projectRoot(ctx);
-      const { project, diagnostics } = loadProjectWithDiagnostics(root);
+      const { project, diagnostics } = await loadProjectWithDiagnostics(root);
       if (opts.json) {
         ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics }, null, 2));
       } else if (diagnostics.length === 0) {

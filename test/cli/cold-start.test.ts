@@ -1,0 +1,50 @@
+import { cpSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { REPO, ok, tempDir } from "./helpers.js";
+
+vi.setConfig({ testTimeout: 120_000 });
+
+/** Files last changed a minute ago: the manifest cache does not trust files changed in the last 2 s. */
+function settle(dir: string): void {
+  const past = new Date(Date.now() - 60_000);
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) utimesSync(join(e.parentPath, e.name), past, past);
+  }
+}
+
+const RECORDER = join(REPO, "test/cli/fixtures/record-modules.mjs");
+
+describe("cold start", () => {
+  it("a listing on an unchanged project is served by the manifest cache and loads neither yaml nor zod", async () => {
+    const root = join(tempDir(), "quickstart");
+    cpSync(join(REPO, "examples/quickstart"), root, { recursive: true });
+    settle(root);
+    const cache = tempDir("mr-cache-");
+    const record = join(tempDir(), "modules.txt");
+    const run = async () => {
+      writeFileSync(record, "");
+      const r = await ok(["list", "products", "--json", "-p", root], {
+        env: { XDG_CACHE_HOME: cache, RECORD_MODULES: record, NODE_OPTIONS: `--import ${RECORDER}` },
+      });
+      const packages = new Set(readFileSync(record, "utf8").split("\n").map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean));
+      return { out: JSON.parse(r.stdout) as unknown, packages };
+    };
+
+    const first = await run(); // parses every manifest and fills the cache
+    expect(first.packages).toContain("yaml");
+    expect(first.packages).toContain("zod");
+
+    const warm = await run();
+    expect(warm.out).toEqual(first.out);
+    expect(warm.packages).not.toContain("yaml");
+    expect(warm.packages).not.toContain("zod");
+
+    // one edited file is parsed again (and only then are the parser's packages loaded)
+    const config = join(root, "instances/sink/siem/config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8") + "\n# edited\n");
+    const edited = await run();
+    expect(edited.out).toEqual(first.out);
+    expect(edited.packages).toContain("yaml");
+  });
+});
