@@ -15,7 +15,7 @@ export async function loadMesh(dir: string): Promise<LoadedMesh> {
   const root = resolve(dir);
   const project = await loadProject(root);
   const products = [...project.products.values()];
-  const hooks = await loadHooks({ root, products, integrations: project.integrations });
+  const hooks = await loadHooks({ root, products, integrations: project.integrations, files: project.hookFiles });
   const graph = buildCapabilityGraph({ products, integrations: project.integrations, hooks: hooks.descriptors() });
   return { project, hooks, graph };
 }

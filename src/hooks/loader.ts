@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MeshroomError } from "../errors/index.js";
-import { parseIntegrationFileName, type CommandHookDecl, type IntegrationKey } from "../model/index.js";
+import type { CommandHookDecl, IntegrationKey } from "../model/index.js";
+import { findHookFiles, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
 import { hookGlobalState, type HookRegistration } from "./api.js";
 import { commandHookFn, commandHookRaw } from "./command-hooks.js";
 import { toDescriptor, type HookOrigin, type RawHook } from "./descriptor.js";
@@ -29,11 +30,11 @@ export interface LoadHooksInput {
   /** Project root, for ids and messages. */
   root: string;
   products: readonly HookSourceProduct[];
-  /** Only their YAML command hooks are taken from here; hook files are found on disk. */
+  /** Only their YAML command hooks are taken from here. */
   integrations?: readonly HookSourceIntegration[];
+  /** The hook files, as the project loader found them (`project.hookFiles`); looked for on disk when absent. */
+  files?: HookFiles;
 }
-
-const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
 
 /**
  * Registers every hook of a project: product-wide files `products/<p>/*.ts|js|mjs`, integration
@@ -57,15 +58,26 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
   const entries: HookEntry[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
-  const rel = (f: string) => relative(input.root, f).split(sep).join("/");
+  const prefix = input.root.endsWith(sep) ? input.root : input.root + sep;
+  // files are under the root: a slice, not path.relative (thousands of calls on a big catalog)
+  const rel = (f: string) => (f.startsWith(prefix) ? f.slice(prefix.length) : relative(input.root, f)).split(sep).join("/");
   const add = (raw: RawHook, fn: HookFn, origin: HookOrigin, id: string, dir: string, file: string) => {
     const d = toDescriptor(raw, origin, id);
     if (typeof d === "string") problems.push(`${rel(file)}: ${d}`);
     else entries.push({ descriptor: d, fn, dir });
   };
 
+  const files = input.files ?? findHookFiles(input.products);
+  const integrationFiles = new Map<string, IntegrationHookFile[]>();
+  for (const h of files.integrations) {
+    const list = integrationFiles.get(h.product);
+    if (list) list.push(h);
+    else integrationFiles.set(h.product, [h]);
+  }
+  for (const { file, reason } of files.ignored) warnings.push(`${rel(file)}: ignored, ${reason}`);
+
   for (const p of [...input.products].sort((a, b) => cmp(a.name, b.name))) {
-    for (const file of listHookFiles(p.dir)) {
+    for (const file of files.products.get(p.name) ?? []) {
       const origin: HookOrigin = { type: "product", product: p.name, source: rel(file) };
       (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, p.dir, file));
     }
@@ -74,7 +86,7 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
       const origin: HookOrigin = { type: "product", product: p.name, source: rel(defFile) };
       add(commandHookRaw(decl), commandHookFn(decl, p.dir), origin, `${rel(defFile)}#hooks[${i}]`, p.dir, defFile);
     });
-    for (const { file, target, key } of listIntegrationHookFiles(p.dir, warnings, rel)) {
+    for (const { file, target, key } of integrationFiles.get(p.name) ?? []) {
       const origin: HookOrigin = { type: "integration", product: p.name, target, key, source: rel(file) };
       (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, dirname(file), file));
     }
@@ -100,32 +112,6 @@ function fromRegistration(r: HookRegistration): RawHook {
   if (r.role !== undefined) raw.role = r.role;
   if (r.topic !== undefined) raw.topic = r.topic;
   return raw;
-}
-
-function listHookFiles(dir: string): string[] {
-  return safeReaddir(dir)
-    .filter((n) => HOOK_FILE.test(n) && !n.endsWith(".d.ts") && !n.endsWith(".d.mts") && isFile(join(dir, n)))
-    .map((n) => join(dir, n));
-}
-
-function listIntegrationHookFiles(productDir: string, warnings: string[], rel: (f: string) => string) {
-  const out: Array<{ file: string; target: string; key: IntegrationKey }> = [];
-  const base = join(productDir, "integrations");
-  for (const target of safeReaddir(base)) {
-    const tdir = join(base, target);
-    // not a directory: safeReaddir gives nothing (no stat per target: catalogs have thousands)
-    for (const file of listHookFiles(tdir)) {
-      const stem = file.slice(tdir.length + 1).replace(HOOK_FILE, "");
-      const key = parseIntegrationFileName(stem);
-      const hasYaml = existsSync(join(tdir, `${stem}.yaml`)) || existsSync(join(tdir, `${stem}.yml`));
-      if (!key || !hasYaml) {
-        warnings.push(`${rel(file)}: ignored, it is not next to an integration file (${stem}.yaml named <topic>_<role>[_<format>][_pull])`);
-        continue;
-      }
-      out.push({ file, target, key });
-    }
-  }
-  return out;
 }
 
 type Jiti = { import(id: string): Promise<unknown> };
@@ -179,20 +165,6 @@ function firstLine(s: string): string {
   return s.split("\n")[0] ?? s;
 }
 
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort(cmp);
-  } catch {
-    return [];
-  }
-}
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

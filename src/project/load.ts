@@ -1,5 +1,5 @@
-import { type Dirent, existsSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
   type ExplicitIntegration, type Instance, type Plug, type Product,
@@ -10,9 +10,7 @@ import { paths } from "./paths.js";
 import type { Project } from "./project.js";
 import type { ProjectSettings } from "./project-file.js";
 import { ManifestReader } from "./manifest-reader.js";
-
-const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
-const DECLARATION = /\.d\.ts$/;
+import { type HookFiles, dirNamesIn as listDirs, fileNamesIn as listFiles, integrationHookFilesIn, productHookFileNames } from "./hook-files.js";
 
 export interface LoadResult {
   project: Project;
@@ -43,7 +41,7 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   const manifests = ManifestReader.open(root);
   const settings = await loadProjectFile(root, manifests, diagnostics);
   const products = new Map<string, Product>();
-  const productHookFiles = new Map<string, string[]>();
+  const hookFiles: HookFiles = { products: new Map(), integrations: [], ignored: [] };
   const integrations: ExplicitIntegration[] = [];
   const brokenProducts = new Set<string>();
 
@@ -63,13 +61,13 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
     manifests.remember("product", defFile, parsed);
     // a product whose definition has errors still exists: its integrations and instances are
     // checked too, so one broken definition does not hide (or fake) problems elsewhere
-    const loadedIntegrations = await loadIntegrations(root, name, diagnostics, manifests);
+    const loadedIntegrations = await loadIntegrations(root, name, diagnostics, manifests, hookFiles);
     if (!parsed.value) {
       brokenProducts.add(name);
       continue;
     }
     products.set(name, normalizeProduct(name, dir, parsed.value));
-    productHookFiles.set(name, listFiles(dir).filter((f) => HOOK_FILE.test(f) && !DECLARATION.test(f)).map((f) => join(dir, f)));
+    hookFiles.products.set(name, productHookFileNames(listFiles(dir)).map((f) => join(dir, f)));
     integrations.push(...loadedIntegrations);
   }
   for (const i of integrations) {
@@ -80,7 +78,7 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   const instances = await loadInstances(root, products, brokenProducts, diagnostics, manifests);
   const plugs = await loadPlugs(root, instances, diagnostics, manifests);
   manifests.save();
-  return { project: { root, settings, products, integrations, instances, plugs, productHookFiles }, diagnostics };
+  return { project: { root, settings, products, integrations, instances, plugs, hookFiles }, diagnostics };
 }
 
 async function loadProjectFile(root: string, manifests: ManifestReader, diagnostics: Diagnostic[]): Promise<ProjectSettings> {
@@ -92,7 +90,9 @@ async function loadProjectFile(root: string, manifests: ManifestReader, diagnost
   return parsed.value ?? {};
 }
 
-async function loadIntegrations(root: string, product: string, diagnostics: Diagnostic[], manifests: ManifestReader): Promise<ExplicitIntegration[]> {
+async function loadIntegrations(
+  root: string, product: string, diagnostics: Diagnostic[], manifests: ManifestReader, hookFiles: HookFiles,
+): Promise<ExplicitIntegration[]> {
   const out: ExplicitIntegration[] = [];
   const base = paths.integrationsDir(root, product);
   for (const target of listDirs(base)) {
@@ -102,6 +102,10 @@ async function loadIntegrations(root: string, product: string, diagnostics: Diag
       continue;
     }
     const files = listFiles(dir);
+    const hooks = integrationHookFilesIn(product, target, dir, files);
+    hookFiles.integrations.push(...hooks.found);
+    hookFiles.ignored.push(...hooks.ignored);
+    const hookFileOf = new Map(hooks.found.map((h) => [basename(h.file).replace(/\.[^.]+$/, ""), h.file]));
     for (const f of files.filter(isIntegrationFile).sort()) {
       const file = join(dir, f);
       const shown = relative(root, file);
@@ -124,8 +128,7 @@ async function loadIntegrations(root: string, product: string, diagnostics: Diag
       if (raw.role !== undefined && raw.role !== key.role) mismatch("role", raw.role, key.role);
       if (raw.mode !== undefined && raw.mode !== key.mode) mismatch("mode", raw.mode, key.mode);
       if (raw.format != null && raw.format !== key.format) mismatch("format", raw.format, key.format ?? null);
-      const stem = f.replace(/\.ya?ml$/, "");
-      const hooksFile = files.find((h) => HOOK_FILE.test(h) && !DECLARATION.test(h) && h.replace(HOOK_FILE, "") === stem);
+      const hooksFile = hookFileOf.get(f.replace(/\.ya?ml$/, ""));
       const { topic: _t, role: _r, mode: _m, format: _f, description, plug_settings, settings, hooks, ...extra } = raw;
       const integ: ExplicitIntegration = {
         ...key,
@@ -138,7 +141,7 @@ async function loadIntegrations(root: string, product: string, diagnostics: Diag
         file,
       };
       if (description !== undefined) integ.description = description;
-      if (hooksFile) integ.hooksFile = join(dir, hooksFile);
+      if (hooksFile) integ.hooksFile = hooksFile;
       if (parsed.diagnostics.length === 0 && diagnostics.length === before) manifests.remember("integration", file, parsed);
       out.push(integ);
     }
@@ -278,29 +281,4 @@ async function loadPlugs(root: string, instances: Map<string, Instance>, diagnos
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function listDirs(dir: string): string[] {
-  return entriesOf(dir)
-    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
-    .map((d) => d.name)
-    .sort();
-}
-
-function listFiles(dir: string): string[] {
-  return entriesOf(dir)
-    .filter((d) => d.isFile())
-    .map((d) => d.name)
-    .sort();
-}
-
-/** A directory's entries; none when it is missing or not a directory (one syscall: big catalogs have thousands). */
-function entriesOf(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return [];
-    throw e;
-  }
 }

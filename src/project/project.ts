@@ -1,4 +1,5 @@
 import type { ExplicitIntegration, Instance, Plug, Product } from "../model/index.js";
+import type { HookFiles } from "./hook-files.js";
 import type { ProjectSettings } from "./project-file.js";
 
 /** A loaded meshroom project: everything on disk, parsed and checked, hooks not yet loaded. */
@@ -11,6 +12,6 @@ export interface Project {
   instances: Map<string, Instance>;
   /** Plugs sorted by source, destination, topic, mode. */
   plugs: Plug[];
-  /** Product-wide hook files (absolute paths) per product. */
-  productHookFiles: Map<string, string[]>;
+  /** The hook files of products and integrations, found while loading (not imported). */
+  hookFiles: HookFiles;
 }

@@ -16,7 +16,7 @@ function capLabel(c: Capability): string {
 /** Declared capabilities plus those implied by product-wide setup hooks (hook files are imported, never run). */
 async function wideCapabilities(p: Project): Promise<(x: Product) => Capability[]> {
   const [{ loadHooks }, { effectiveCapabilities }] = await Promise.all([import("../../hooks/index.js"), import("../../capabilities/index.js")]);
-  const hooks = (await loadHooks({ root: p.root, products: [...p.products.values()], integrations: p.integrations })).descriptors();
+  const hooks = (await loadHooks({ root: p.root, products: [...p.products.values()], integrations: p.integrations, files: p.hookFiles })).descriptors();
   return (x) => effectiveCapabilities(x, hooks);
 }
 

@@ -1,0 +1,125 @@
+import { type Dirent, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type IntegrationKey, parseIntegrationFileName } from "../model/index.js";
+
+/**
+ * Where a project's hook files are: product-wide files `products/<p>/*.ts|mts|js|mjs`, and
+ * integration files `products/<p>/integrations/<t>/<stem>.ts` next to `<stem>.yaml`. The project
+ * loader finds them while it reads those folders anyway, so loading hooks walks nothing again.
+ */
+export interface HookFiles {
+  /** Product-wide hook files (absolute paths, sorted) per product. */
+  products: Map<string, string[]>;
+  /** Integration hook files, sorted by product, target and file. */
+  integrations: IntegrationHookFile[];
+  /** Hook files in integration folders that no integration file claims, and why. */
+  ignored: Array<{ file: string; reason: string }>;
+}
+
+export interface IntegrationHookFile {
+  product: string;
+  target: string;
+  key: IntegrationKey;
+  /** Absolute path. */
+  file: string;
+}
+
+const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
+const DECLARATION = /\.d\.m?ts$/;
+
+export function isHookFileName(name: string): boolean {
+  return HOOK_FILE.test(name) && !DECLARATION.test(name);
+}
+
+/** Hook file names among a product folder's files. */
+export function productHookFileNames(fileNames: readonly string[]): string[] {
+  return fileNames.filter(isHookFileName).sort();
+}
+
+/**
+ * The hook files of one integration folder `products/<product>/integrations/<target>`, from the
+ * names of its files: each claimed by the integration file of the same stem, or ignored.
+ */
+export function integrationHookFilesIn(
+  product: string, target: string, dir: string, fileNames: readonly string[],
+): { found: IntegrationHookFile[]; ignored: HookFiles["ignored"] } {
+  const names = new Set(fileNames);
+  const found: IntegrationHookFile[] = [];
+  const ignored: HookFiles["ignored"] = [];
+  const claimed = new Map<string, string>();
+  for (const name of [...fileNames].filter(isHookFileName).sort()) {
+    const file = join(dir, name);
+    const stem = name.replace(HOOK_FILE, "");
+    const key = parseIntegrationFileName(stem);
+    if (!key || !(names.has(`${stem}.yaml`) || names.has(`${stem}.yml`))) {
+      ignored.push({ file, reason: `it is not next to an integration file (${stem}.yaml named <topic>_<role>[_<format>][_pull])` });
+      continue;
+    }
+    const first = claimed.get(stem);
+    if (first !== undefined) {
+      ignored.push({ file, reason: `integration ${stem} already has its hook file ${first}` });
+      continue;
+    }
+    claimed.set(stem, name);
+    found.push({ product, target, key, file });
+  }
+  return { found, ignored };
+}
+
+/**
+ * The hook files of products found on disk, for callers that have no loaded project (the
+ * project loader finds the same files, by the same rules, while it loads).
+ */
+export function findHookFiles(products: ReadonlyArray<{ name: string; dir: string }>): HookFiles {
+  const out: HookFiles = { products: new Map(), integrations: [], ignored: [] };
+  for (const p of [...products].sort((a, b) => cmp(a.name, b.name))) {
+    out.products.set(p.name, productHookFileNames(fileNamesIn(p.dir)).map((n) => join(p.dir, n)));
+    const base = join(p.dir, "integrations");
+    for (const target of dirNamesIn(base)) {
+      const dir = join(base, target);
+      const { found, ignored } = integrationHookFilesIn(p.name, target, dir, fileNamesIn(dir));
+      out.integrations.push(...found);
+      out.ignored.push(...ignored);
+    }
+  }
+  return out;
+}
+
+/** Names of the regular files in `dir` (a symlink counts when it points at a file); none when it is missing. */
+export function fileNamesIn(dir: string): string[] {
+  return entriesOf(dir)
+    .filter((d) => d.isFile() || (d.isSymbolicLink() && isFile(join(dir, d.name))))
+    .map((d) => d.name)
+    .sort(cmp);
+}
+
+/** Names of the sub-folders of `dir`, hidden ones left out; none when it is missing. */
+export function dirNamesIn(dir: string): string[] {
+  return entriesOf(dir)
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .map((d) => d.name)
+    .sort(cmp);
+}
+
+/** A directory's entries; none when it is missing or not a directory (one syscall: big catalogs have thousands). */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw e;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
