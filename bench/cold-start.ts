@@ -8,10 +8,11 @@
  * (`MESHROOM_NO_CACHE=1`: every file parsed, as on the first run or right after editing them all).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { settle } from "./settle.js";
 
 export interface ColdStartTiming {
   command: string;
@@ -75,14 +76,6 @@ export function runColdStartBench(runs = 10): ColdStartResult {
     return { budgetMs: 300, timings };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** As if the project had been written a minute ago: the manifest cache does not trust files changed in the last 2 s. */
-function settle(dir: string): void {
-  const past = new Date(Date.now() - 60_000);
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) utimesSync(join(e.parentPath, e.name), past, past);
   }
 }
 

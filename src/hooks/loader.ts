@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MeshroomError } from "../errors/index.js";
+import { type Diagnostic, MeshroomError } from "../errors/index.js";
 import type { CommandHookDecl, IntegrationKey } from "../model/index.js";
 import { findHookFiles, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
 import { hookGlobalState, type HookRegistration } from "./api.js";
@@ -57,13 +57,15 @@ export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
 async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
   const entries: HookEntry[] = [];
   const warnings: string[] = [];
-  const problems: string[] = [];
+  const problems: Diagnostic[] = [];
+  /** Files that could not be imported: the others are still loaded, so every problem is reported at once. */
+  const importFailures: MeshroomError[] = [];
   const prefix = input.root.endsWith(sep) ? input.root : input.root + sep;
   // files are under the root: a slice, not path.relative (thousands of calls on a big catalog)
   const rel = (f: string) => (f.startsWith(prefix) ? f.slice(prefix.length) : relative(input.root, f)).split(sep).join("/");
   const add = (raw: RawHook, fn: HookFn, origin: HookOrigin, id: string, dir: string, file: string) => {
     const d = toDescriptor(raw, origin, id);
-    if (typeof d === "string") problems.push(`${rel(file)}: ${d}`);
+    if (typeof d === "string") problems.push({ summary: d, location: { file: rel(file) } });
     else entries.push({ descriptor: d, fn, dir });
   };
 
@@ -75,11 +77,21 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
     else integrationFiles.set(h.product, [h]);
   }
   for (const { file, reason } of files.ignored) warnings.push(`${rel(file)}: ignored, ${reason}`);
+  const registrationsOf = async (file: string): Promise<HookRegistration[]> => {
+    try {
+      return await importHookFile(file, rel(file));
+    } catch (e) {
+      if (!(e instanceof MeshroomError)) throw e;
+      importFailures.push(e);
+      problems.push(...e.diagnostics);
+      return [];
+    }
+  };
 
   for (const p of [...input.products].sort((a, b) => cmp(a.name, b.name))) {
     for (const file of files.products.get(p.name) ?? []) {
       const origin: HookOrigin = { type: "product", product: p.name, source: rel(file) };
-      (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, p.dir, file));
+      (await registrationsOf(file)).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, p.dir, file));
     }
     const defFile = join(p.dir, "definition.yaml");
     (p.commandHooks ?? []).forEach((decl, i) => {
@@ -88,7 +100,7 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
     });
     for (const { file, target, key } of integrationFiles.get(p.name) ?? []) {
       const origin: HookOrigin = { type: "integration", product: p.name, target, key, source: rel(file) };
-      (await importHookFile(file, rel(file))).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, dirname(file), file));
+      (await registrationsOf(file)).forEach((r, i) => add(fromRegistration(r), r.fn as HookFn, origin, `${rel(file)}#${r.registrar}:${r.topic ?? ""}:${i}`, dirname(file), file));
     }
   }
   for (const integ of input.integrations ?? []) {
@@ -99,9 +111,12 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
       add(commandHookRaw(decl), commandHookFn(decl, dirname(integ.file)), origin, `${rel(integ.file)}#hooks[${i}]`, dirname(integ.file), integ.file);
     });
   }
+  // one file that cannot be imported is its own error (with its cause, for --debug)
+  if (problems.length === 1 && importFailures.length === 1) throw importFailures[0]!;
   if (problems.length > 0) {
     throw new MeshroomError("E_BAD_MANIFEST", `hooks: ${problems.length} problem${problems.length === 1 ? "" : "s"} found`, {
-      diagnostics: problems.map((summary) => ({ summary })),
+      diagnostics: problems,
+      ...(importFailures[0] ? { cause: importFailures[0] } : {}),
     });
   }
   return new HookRegistry(entries, warnings);
@@ -151,7 +166,7 @@ async function importHookFile(file: string, shown: string): Promise<HookRegistra
     const msg = e instanceof Error ? e.message : String(e);
     throw new MeshroomError("E_BAD_MANIFEST", `could not load hook file ${shown}: ${firstLine(msg)}`, {
       detail: msg.includes("\n") ? msg : undefined,
-      diagnostics: [{ summary: firstLine(msg), location: { file } }],
+      diagnostics: [{ summary: `cannot be loaded: ${firstLine(msg)}`, location: { file: shown } }],
       cause: e,
     });
   } finally {
@@ -162,7 +177,7 @@ async function importHookFile(file: string, shown: string): Promise<HookRegistra
 }
 
 function firstLine(s: string): string {
-  return s.split("\n")[0] ?? s;
+  return (s.split("\n")[0] ?? s).trim();
 }
 
 function cmp(a: string, b: string): number {

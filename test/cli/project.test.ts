@@ -36,7 +36,7 @@ describe("the issue's done-when flow", () => {
     // the human tables name them too
     expect((await ok(["-p", root, "list", "products"])).stdout).toMatch(/^NAME\s+TAGS\s+CAPABILITIES\s+INTEGRATIONS\s+INSTANCES\nmyedr\s+EDR\s+\d+\s+0\s+1$/);
     expect((await ok(["-p", root, "list", "instances"])).stdout).toMatch(/^NAME\s+PRODUCT\s+PLUGS\s+STATUS\nmyedr\s+myedr\s+0\s+not applied$/);
-    expect((await ok(["-p", root, "validate"])).stdout).toContain("The project is valid: 1 products, 0 explicit integrations, 1 instances, 0 plugs.");
+    expect((await ok(["-p", root, "validate"])).stdout).toMatch(/^The project is valid: 1 products, 0 explicit integrations, 1 instances, 0 plugs, [1-9]\d* hooks\.$/m);
   });
 });
 
@@ -101,7 +101,7 @@ describe("templates", () => {
     }
     for (const { t, copy } of copies) renameSync(join(copy, "products", `p_${t.name}`), join(root, "products", `p_${t.name}`));
     const v = await meshroom(["-p", root, "validate", "--json"]);
-    expect(JSON.parse(v.stdout)).toEqual({ valid: true, diagnostics: [] });
+    expect(JSON.parse(v.stdout)).toEqual({ valid: true, diagnostics: [], warnings: [] });
     expect(v.code).toBe(0);
     const products = JSON.parse((await ok(["-p", root, "list", "products", "--json"])).stdout) as Array<{ name: string; capabilities: unknown[]; tags: string[] }>;
     expect(products).toHaveLength(list.length);
@@ -158,6 +158,36 @@ describe("validate", () => {
     const list = await meshroom(["-p", root, "list", "instances"]);
     expect(list.code).toBe(1);
     expect(list.stderr).toContain("run `meshroom validate` to see every problem");
+  });
+
+  it("imports every hook file (running no hook) and reports each one that fails, with the manifests' problems", async () => {
+    const root = await initProject();
+    await ok(["-p", root, "create", "product", "myedr", "--from", "edr"]);
+    await ok(["-p", root, "create", "product", "mysiem", "--from", "siem"]);
+    const marker = join(root, "hook-body-ran");
+    writeFileSync(join(root, "products/myedr/broken.ts"), "const x = ;\n");
+    writeFileSync(join(root, "products/myedr/throws.ts"), 'throw new Error("needs API_URL at import");\n');
+    mkdirSync(join(root, "products/myedr/integrations/mysiem"), { recursive: true });
+    writeFileSync(join(root, "products/myedr/integrations/mysiem/events_consumer.yaml"), "{}\n");
+    writeFileSync(
+      join(root, "products/myedr/integrations/mysiem/events_consumer.ts"),
+      `import { writeFileSync } from "node:fs";\nimport { setupProducer } from "meshroom/hooks";\nsetupProducer(async () => { writeFileSync(${JSON.stringify(marker)}, ""); });\n`,
+    );
+    writeFileSync(join(root, "instances/.keep"), "");
+    writeFileSync(join(root, "products/mysiem/definition.yaml"), "name: mysiem\nbogus: 1\n");
+    const r = await meshroom(["-p", root, "validate"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^4 problems found:/);
+    expect(r.stderr).toMatch(/products\/mysiem\/definition\.yaml:2:1: unknown field `bogus`/);
+    expect(r.stderr).toMatch(/products\/myedr\/broken\.ts: cannot be loaded: .*\S$/m);
+    expect(r.stderr).toContain("products/myedr/throws.ts: cannot be loaded: needs API_URL at import");
+    expect(r.stderr).toContain('products/myedr/integrations/mysiem/events_consumer.ts: setupProducer(): role "producer" contradicts the integration file name');
+    expect(existsSync(marker)).toBe(false);
+    const j = JSON.parse((await meshroom(["-p", root, "validate", "--json"])).stdout) as { valid: boolean; diagnostics: Array<{ location?: { file?: string } }> };
+    expect(j.valid).toBe(false);
+    expect(j.diagnostics.map((d) => d.location?.file).sort()).toEqual([
+      "products/myedr/broken.ts", "products/myedr/integrations/mysiem/events_consumer.ts", "products/myedr/throws.ts", "products/mysiem/definition.yaml",
+    ]);
   });
 
   it("refuses a directory that is not a project", async () => {

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../errors/index.js";
+import { type Diagnostic, formatDiagnostic, isMeshroomError } from "../../errors/index.js";
+import { loadHooks } from "../../hooks/index.js";
+import type { Project } from "../../project/project.js";
 import { initProject } from "../../engine/init.js";
 import { loadProjectWithDiagnostics } from "../../project/load.js";
 import type { CliContext } from "../context.js";
@@ -23,19 +25,38 @@ export function register(program: Command, ctx: CliContext): void {
 
   program
     .command("validate")
-    .description("load every file of the project and report every problem at once")
+    .description("load every file of the project, hook files included (their hooks are not run), and report every problem at once")
     .option("--json", "print the problems as JSON")
     .action(async (opts: { json?: boolean }) => {
       const root = projectRoot(ctx);
       const { project, diagnostics } = await loadProjectWithDiagnostics(root);
+      const hooks = await checkHooks(project);
+      diagnostics.push(...hooks.diagnostics);
       if (opts.json) {
-        ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics }, null, 2));
-      } else if (diagnostics.length === 0) {
-        ctx.out(`The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ${project.instances.size} instances, ${project.plugs.length} plugs.`);
+        ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings }, null, 2));
+        return void (process.exitCode = diagnostics.length ? 1 : 0);
+      }
+      for (const w of hooks.warnings) ctx.err(`Warning: ${w}`);
+      if (diagnostics.length === 0) {
+        ctx.out(
+          `The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ` +
+            `${project.instances.size} instances, ${project.plugs.length} plugs, ${hooks.count} hooks.`,
+        );
       } else {
         ctx.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} found:`);
         for (const d of diagnostics) ctx.err(`  ${formatDiagnostic(d).split("\n").join("\n  ")}`);
       }
       if (diagnostics.length) process.exitCode = 1;
     });
+}
+
+/** Imports every hook file (registering, never running, the hooks) and turns what is wrong into diagnostics. */
+async function checkHooks(project: Project): Promise<{ count: number; warnings: string[]; diagnostics: Diagnostic[] }> {
+  try {
+    const reg = await loadHooks({ root: project.root, products: [...project.products.values()], integrations: project.integrations, files: project.hookFiles });
+    return { count: reg.size, warnings: [...reg.warnings], diagnostics: [] };
+  } catch (e) {
+    if (!isMeshroomError(e) || e.code !== "E_BAD_MANIFEST") throw e;
+    return { count: 0, warnings: [], diagnostics: e.diagnostics.length ? e.diagnostics : [{ summary: e.message }] };
+  }
 }
