@@ -13,7 +13,8 @@ export function commandHookRaw(decl: CommandHookDecl): RawHook {
   for (const k of ["mode", "format", "order", "ownsBoth", "keepWhenOverloaded", "title", "timeout"] as const) {
     if (decl[k] !== undefined) opts[k] = decl[k];
   }
-  const raw: RawHook = { registrar: `command hook (${decl.kind})`, kind: decl.kind, opts, defaultTitle: `run ${decl.run.join(" ")}` };
+  // the options passed CommandHookSchema, which is at least as strict as the hook options' schema
+  const raw: RawHook = { registrar: `command hook (${decl.kind})`, kind: decl.kind, opts, defaultTitle: `run ${decl.run.join(" ")}`, optsChecked: true };
   if (decl.role !== undefined) raw.role = decl.role;
   if (decl.topic !== undefined) raw.topic = decl.topic;
   if (decl.target !== undefined) raw.target = decl.target;

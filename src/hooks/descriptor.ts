@@ -18,6 +18,7 @@ export const HookOptionsSchema = z
     topic: z.string().min(1).optional(),
   })
   .strict();
+type HookOptions = z.infer<typeof HookOptionsSchema>;
 
 /** A registration before it is placed in a file's context. */
 export interface RawHook {
@@ -30,6 +31,12 @@ export interface RawHook {
   defaultTitle: string;
   /** Set by YAML command hooks (`target:`). */
   target?: string;
+  /**
+   * True when `opts` already passed a schema at least as strict as HookOptionsSchema (a YAML
+   * command hook's, checked when its manifest was parsed): not checked again, as a catalog can
+   * declare thousands.
+   */
+  optsChecked?: boolean;
 }
 
 /** Where a hook was declared. */
@@ -42,12 +49,16 @@ const PRODUCT_ONLY: ReadonlySet<HookKind> = new Set(["setupInstance", "teardownI
 
 /** Builds the descriptor, or returns the problem (a sentence) when the registration is invalid here. */
 export function toDescriptor(raw: RawHook, origin: HookOrigin, id: string): HookDescriptor | string {
-  const parsed = HookOptionsSchema.safeParse(raw.opts ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
-    return `${raw.registrar}(): bad options: ${issues}`;
+  let o: HookOptions;
+  if (raw.optsChecked) o = (raw.opts ?? {}) as HookOptions;
+  else {
+    const parsed = HookOptionsSchema.safeParse(raw.opts ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
+      return `${raw.registrar}(): bad options: ${issues}`;
+    }
+    o = parsed.data;
   }
-  const o = parsed.data;
   let role = raw.role ?? o.role;
   let topic = raw.topic ?? o.topic;
   let mode = o.mode;

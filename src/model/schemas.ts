@@ -51,7 +51,7 @@ export const CommandHookSchema = z
     order: z.union([z.literal("first"), z.literal("last"), z.number().int()]).optional(),
     ownsBoth: z.boolean().optional(),
     keepWhenOverloaded: z.boolean().optional(),
-    title: z.string().optional(),
+    title: z.string().min(1).optional(),
     timeout: z.number().positive().optional(),
     secrets: z.array(z.string()).optional(),
   })

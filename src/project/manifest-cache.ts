@@ -7,7 +7,7 @@ import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { VERSION } from "../util/version.js";
 
 /**
- * Parsed manifests of a project, keyed by file identity (size, mtime and ctime in ns, inode), so a
+ * Parsed manifests of a project, keyed by file identity (size, mtime, ctime and inode), so a
  * big catalog (500 products, 2,000 integrations) is not parsed again by every command. Only files
  * that loaded without any problem are remembered; anything else is parsed each time so its
  * diagnostics keep their line and column. The cache lives in the user's cache directory, never in
@@ -39,7 +39,7 @@ export class ManifestCache {
     const cache = new ManifestCache(join(base, "meshroom", "manifests", `${key}.json`));
     try {
       const doc = JSON.parse(readFileSync(cache.file!, "utf8")) as CacheFile;
-      if (doc.version === BUILD && doc.entries && typeof doc.entries === "object" && !Array.isArray(doc.entries)) cache.entries = doc.entries;
+      if (doc.version === BUILD && isRecord(doc.entries)) cache.entries = doc.entries;
     } catch {
       // no cache yet, or an unreadable one: start empty
     }
@@ -59,10 +59,7 @@ export class ManifestCache {
     if (!this.file) return;
     // the identity taken before the file was read: a change made while it was parsed is not hidden
     const id = this.seen.get(file) ?? "";
-    // A file changed in the last moments may change again within the filesystem's timestamp
-    // granularity without its identity changing ("racily clean", as git calls it): parse it
-    // again next time rather than trust it.
-    if (!id || Date.now() - Number(BigInt(id.split(":")[1]!) / 1_000_000n) < RACY_MS) return;
+    if (!settled(id)) return;
     this.entries[file] = { kind, id, value };
     this.dirty = true;
   }
@@ -90,6 +87,19 @@ export class ManifestCache {
 const RACY_MS = 2_000;
 
 /**
+ * A file changed in the last moments may change again within the filesystem's
+ * timestamp granularity without its identity changing ("racily clean", as git calls it): it is
+ * read again next time rather than trusted.
+ */
+function settled(id: string): boolean {
+  return id !== "" && Date.now() - Number(id.split(":")[1]) >= RACY_MS;
+}
+
+function isRecord(v: unknown): v is Record<string, never> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
  * Values are trusted as they were checked when remembered, so a cache is only read by the build
  * that wrote it: the version plus this module's build time (any rebuild, schema change included,
  * starts a fresh cache). Checking every hit with zod again would cost as much as a tenth of a
@@ -107,10 +117,15 @@ function pruneOldCaches(dir: string): void {
   for (const { f } of byAge.slice(MAX_CACHED_PROJECTS)) rmSync(join(dir, f), { force: true });
 }
 
+/**
+ * Size, mtime and ctime (in ms, to a fraction of a microsecond) and inode; "" when missing. Plain
+ * numbers rather than bigint nanoseconds: a catalog stats thousands of files per command, and
+ * two changes closer than a microsecond are "racy" anyway (see settled()).
+ */
 function identity(file: string): string {
   try {
-    const s = statSync(file, { bigint: true });
-    return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+    const s = statSync(file, { throwIfNoEntry: false });
+    return s ? `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}` : "";
   } catch {
     return "";
   }

@@ -9,7 +9,7 @@ vi.setConfig({ testTimeout: 120_000 });
 function settle(dir: string): void {
   const past = new Date(Date.now() - 60_000);
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) utimesSync(join(e.parentPath, e.name), past, past);
+    utimesSync(join(e.parentPath, e.name), past, past);
   }
 }
 

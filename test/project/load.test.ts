@@ -265,4 +265,16 @@ describe("loader diagnostics", () => {
     find(ds, "instances/mysiem/a/plugs/b/_pull.yaml", /plug file name must be/);
     expect(find(ds, "instances/mysiem/a/plugs/b/alerts.yaml", /data|action|option/).location).toMatchObject({ field: "kind", line: 1, column: 7 });
   });
+
+  it("checks a YAML command hook's options as strictly as a TypeScript hook's (the hook loader trusts them)", async () => {
+    const root = makeProject({
+      "products/p/definition.yaml":
+        'hooks:\n  - { kind: setup, role: consumer, topic: events, run: ["./x.sh"], title: "" }\n  - { kind: setup, role: consumer, run: ["./x.sh"], format: "", timeout: 0, order: 1.5 }\n',
+    });
+    const ds = await diagsOf(root);
+    const file = "products/p/definition.yaml";
+    expect(find(ds, file, /./).location).toBeDefined();
+    const fields = ds.filter((d) => d.location?.file === file).map((d) => d.location?.field).sort();
+    expect(fields).toEqual(["hooks.0.title", "hooks.1.format", "hooks.1.order", "hooks.1.timeout"]);
+  });
 });

@@ -31,11 +31,12 @@ const files = () => ({
   "instances/myedr/edr1/plugs/siem1/events.yaml": "kind: data\nowner: both\nformat: ecs\n",
 });
 
-/** A project whose files were last changed a minute ago (fresh files are never cached). */
+/** A project whose files and folders were last changed a minute ago (fresh ones are never cached). */
 function settledProject(): string {
   const root = makeProject(files());
   const past = new Date(Date.now() - 60_000);
-  for (const f of Object.keys(files())) utimesSync(join(root, f), past, past);
+  for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) utimesSync(join(e.parentPath, e.name), past, past);
+  utimesSync(root, past, past);
   return root;
 }
 
@@ -96,6 +97,21 @@ describe("the manifest cache", () => {
     expect((await loadProjectWithDiagnostics(root)).project.plugs[0]!.owner).toBe("both");
     writeFileSync(join(root, "instances/myedr/edr1/plugs/siem1/events.yaml"), "kind: data\nowner: edr1\nformat: ecs\n");
     expect((await loadProjectWithDiagnostics(root)).project.plugs[0]!.owner).toBe("edr1");
+  });
+
+  it("sees a file added to or removed from a cached project, even with every mtime put back", async () => {
+    const root = settledProject();
+    const dir = join(root, "products/myedr/integrations/mysiem");
+    expect((await loadProjectWithDiagnostics(root)).project.integrations.map((i) => i.topic)).toEqual(["events"]);
+    // a new integration file, with its mtime and the folder's set back as `rsync -a` or `tar x` would do
+    const past = new Date(Date.now() - 60_000);
+    writeFileSync(join(dir, "alerts_producer.yaml"), "{}\n");
+    utimesSync(join(dir, "alerts_producer.yaml"), past, past);
+    utimesSync(dir, past, past);
+    expect((await loadProjectWithDiagnostics(root)).project.integrations.map((i) => i.topic)).toEqual(["alerts", "events"]);
+    rmSync(join(dir, "alerts_producer.yaml"));
+    utimesSync(dir, past, past);
+    expect((await loadProjectWithDiagnostics(root)).project.integrations.map((i) => i.topic)).toEqual(["events"]);
   });
 
   it("sees an edited file at once, even with the same size", async () => {
