@@ -2,6 +2,7 @@ import type { CapabilityGraph } from "../src/capabilities/index.js";
 import { MeshroomError } from "../src/errors/index.js";
 import type { DesiredDocument, DesiredInstance, DesiredPlug } from "../src/synth/document.js";
 import { instanceResourceId } from "../src/synth/ids.js";
+import { sortKeys } from "../src/util/sort-keys.js";
 import { hasNestedSecret, isSecretMarker } from "./secret.js";
 
 type Json = DesiredInstance["settings"][string];
@@ -52,7 +53,7 @@ export function renderMeshDocument(raw: Record<string, unknown>, ctx: RenderCont
     outInstances[id] = {
       name: i.name,
       product: i.product,
-      settings: _sorted(settings) as JsonRecord,
+      settings: sortKeys(settings) as JsonRecord,
       secret_refs: [...refs].sort(),
       depends_on: [...new Set((i.depends_on ?? []).map((d) => renames.get(d) ?? d))].sort(),
     };
@@ -66,7 +67,7 @@ export function renderMeshDocument(raw: Record<string, unknown>, ctx: RenderCont
     const refs = new Set([...(p.secret_refs ?? []), ...src.refs, ...dst.refs]);
     outPlugs[id] = {
       ...p,
-      settings: { src: _sorted(src.settings) as JsonRecord, dst: _sorted(dst.settings) as JsonRecord },
+      settings: { src: sortKeys(src.settings) as JsonRecord, dst: sortKeys(dst.settings) as JsonRecord },
       secret_refs: [...refs].sort(),
       depends_on: p.depends_on.map((d) => renames.get(d) ?? d),
     };
@@ -115,13 +116,4 @@ function _splitSecrets(who: string, values: Record<string, unknown>): { settings
     settings[k] = v;
   }
   return { settings, refs };
-}
-
-function _sorted(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(_sorted);
-  if (v === null || typeof v !== "object") return v;
-  const o = v as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = _sorted(o[k]);
-  return out;
 }

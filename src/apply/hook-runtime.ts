@@ -67,38 +67,35 @@ export class HookRuntime implements ResourceRuntime {
   }
 
   hasRead(r: RuntimeResource): boolean {
-    if (r.type === "meshroom_instance") return this._productHooks(instanceInputsOf(r.inputs).product, "readInstance").length > 0;
-    const shape = _shape(plugInputsOf(r.inputs));
-    return setupSides(shape).some((side) => plugSideHooks(this._o.graph, shape, side, "read").length > 0);
+    return this._readHooks(r).length > 0;
   }
 
   async read(r: RuntimeResource, steps: readonly StepRecord[], signal: AbortSignal): Promise<ReadOutcome | undefined> {
-    const calls: Array<() => Promise<HookResult>> = [];
-    if (r.type === "meshroom_instance") {
-      const i = instanceInputsOf(r.inputs);
-      for (const h of this._productHooks(i.product, "readInstance")) {
-        const outputs = sideOutputs(r.address, steps, undefined);
-        calls.push(() => this._callRaw(h, r.address, { instance: { name: i.name, product: i.product, settings: i.settings }, outputs }, signal));
-      }
-    } else {
-      const p = plugInputsOf(r.inputs);
-      const shape = _shape(p);
-      for (const side of setupSides(shape)) {
-        const ref = (side === "src" ? p.src_integration : p.dst_integration)!;
-        for (const h of plugSideHooks(this._o.graph, shape, side, "read")) {
-          const outputs = sideOutputs(r.address, steps, side);
-          calls.push(() => this._callRaw(h, r.address, this._plugInput(r, p, side, ref, outputs), signal));
-        }
-      }
-    }
-    if (calls.length === 0) return undefined;
+    const reads = this._readHooks(r);
+    if (reads.length === 0) return undefined;
     const merged: JsonObject = {};
-    for (const call of calls) {
-      const res = await call();
+    for (const { hook, side } of reads) {
+      const outputs = sideOutputs(r.address, steps, side);
+      let input: HookInput;
+      if (side === undefined) {
+        const i = instanceInputsOf(r.inputs);
+        input = { instance: { name: i.name, product: i.product, settings: i.settings }, outputs };
+      } else {
+        const p = plugInputsOf(r.inputs);
+        input = this._plugInput(r, p, side, (side === "src" ? p.src_integration : p.dst_integration)!, outputs);
+      }
+      const res = await this._callRaw(hook, r.address, input, signal);
       if (res.exists === false) return { exists: false };
       Object.assign(merged, (res.outputs ?? {}) as JsonObject);
     }
     return { exists: true, outputs: merged };
+  }
+
+  /** The read hooks of a resource, in call order, each with the plug side it reads (one selection for hasRead and read). */
+  private _readHooks(r: RuntimeResource): Array<{ hook: HookDescriptor; side?: "src" | "dst" }> {
+    if (r.type === "meshroom_instance") return this._productHooks(instanceInputsOf(r.inputs).product, "readInstance").map((hook) => ({ hook }));
+    const shape = _shape(plugInputsOf(r.inputs));
+    return setupSides(shape).flatMap((side) => plugSideHooks(this._o.graph, shape, side, "read").map((hook) => ({ hook, side })));
   }
 
   private _productHooks(product: string, kind: HookKind): HookDescriptor[] {

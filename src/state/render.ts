@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { StateFile, StateResource, StepRecord } from "./schema.js";
+import { sortKeys } from "../util/sort-keys.js";
 
 /**
  * The one serialization of state. Deterministic: resources sorted by address, fixed field
@@ -168,13 +169,4 @@ function orderStep(s: StepRecord): Record<string, unknown> {
   if (s.side !== undefined) o.side = s.side;
   o.outputs = sortKeys(s.outputs);
   return o;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src).sort()) if (src[k] !== undefined) out[k] = sortKeys(src[k]);
-  return out;
 }

@@ -5,6 +5,7 @@ import { VERSION } from "../util/version.js";
 import type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
 import { instanceResourceId, plugResourceId } from "./ids.js";
 import { desiredPlugRecord } from "./plug-record.js";
+import { sortKeys } from "../util/sort-keys.js";
 
 export interface SynthOptions {
   /** Stamped in `//.metadata.version` (default: this meshroom's version). */
@@ -61,13 +62,4 @@ function findExplicit(list: readonly ExplicitIntegration[], ref: IntegrationRef)
 /** Settings come from YAML; this drops what JSON cannot hold (undefined) and sorts keys. */
 function toJsonRecord(v: Record<string, unknown>): Record<string, JsonValue> {
   return JSON.parse(JSON.stringify(sortKeys(v ?? {}))) as Record<string, JsonValue>;
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v === null || typeof v !== "object") return v;
-  const o = v as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) out[k] = sortKeys(o[k]);
-  return out;
 }
