@@ -108,12 +108,13 @@ async function loadIntegrations(
     const hookFileOf = new Map(hooks.found.map((h) => [basename(h.file).replace(/\.[^.]+$/, ""), h.file]));
     for (const f of files.filter(isIntegrationFile).sort()) {
       const file = join(dir, f);
-      const shown = relative(root, file);
+      // only for problems: path.relative costs, and a catalog has thousands of integrations
+      const shown = () => relative(root, file);
       const key = parseIntegrationFileName(f);
       if (!key) {
         diagnostics.push({
           summary: `integration file name must be <topic>_<role>[_<format>][_pull].yaml (role: producer, consumer, trigger or executor)`,
-          location: { file: shown },
+          location: { file: shown() },
         });
         continue;
       }
@@ -123,7 +124,7 @@ async function loadIntegrations(
       const raw = parsed.value;
       const before = diagnostics.length;
       const mismatch = (field: string, inFile: unknown, inName: unknown) =>
-        diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: parsed.locate?.([field]) ?? { file: shown, field } });
+        diagnostics.push({ summary: `${field} ${JSON.stringify(inFile)} disagrees with the file name (${JSON.stringify(inName)})`, location: parsed.locate?.([field]) ?? { file: shown(), field } });
       if (raw.topic !== undefined && raw.topic !== key.topic) mismatch("topic", raw.topic, key.topic);
       if (raw.role !== undefined && raw.role !== key.role) mismatch("role", raw.role, key.role);
       if (raw.mode !== undefined && raw.mode !== key.mode) mismatch("mode", raw.mode, key.mode);
