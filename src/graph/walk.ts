@@ -1,5 +1,9 @@
+import { setMaxListeners } from "node:events";
 import { MeshroomError } from "../errors/index.js";
 import type { Dag } from "./dag.js";
+
+/** Abort listeners one running visit may hold on the walk's signal at once (see setMaxListeners below). */
+const LISTENERS_PER_VISIT = 4;
 
 /**
  * How one node ended:
@@ -66,6 +70,10 @@ export function walkDag<K extends string>(
   const results = new Map<K, WalkResult<K>>();
   const running = new Set<K>();
   const controller = new AbortController();
+  // Each running visit may listen to this signal (a hook's abort handler, a child process's):
+  // `parallelism` of them at once is the design, not a leak, so Node's leak warning (at 11
+  // listeners) must not fire and reach the user's terminal.
+  setMaxListeners(parallelism === Infinity ? 0 : Math.max(10, LISTENERS_PER_VISIT * parallelism), controller.signal);
   const outer = opts.signal;
 
   return new Promise((resolve) => {

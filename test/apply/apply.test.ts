@@ -33,8 +33,9 @@ class FakeRuntime implements ResourceRuntime {
         try {
           if (this.o.delayMs) {
             await new Promise<void>((res, rej) => {
-              const t = setTimeout(res, this.o.delayMs);
-              signal.addEventListener("abort", () => { clearTimeout(t); rej(new Error("aborted")); }, { once: true });
+              const onAbort = () => { clearTimeout(t); rej(new Error("aborted")); };
+              const t = setTimeout(() => { signal.removeEventListener("abort", onAbort); res(); }, this.o.delayMs);
+              signal.addEventListener("abort", onAbort, { once: true });
             });
           }
           if (this.o.fail?.(id)) throw new Error(`boom ${id}`);

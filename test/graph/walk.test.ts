@@ -36,6 +36,30 @@ describe("walkDag", () => {
     expect(order).toHaveLength(5);
   });
 
+  it("lets every running visit listen to the walk's signal without a leak warning (parallelism 30)", async () => {
+    const g = new Dag<string>();
+    for (let i = 0; i < 60; i++) g.addNode(`n${i}`);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      await walkDag(g, async (_k, signal) => {
+        // what a hook runner and a child process each do while they run
+        const a = () => {};
+        const b = () => {};
+        signal.addEventListener("abort", a);
+        signal.addEventListener("abort", b);
+        await tick();
+        signal.removeEventListener("abort", a);
+        signal.removeEventListener("abort", b);
+      }, { parallelism: 30 });
+      await tick(); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("never runs more than `parallelism` visits at once, and does use that many", async () => {
     const g = new Dag<string>();
     for (let i = 0; i < 50; i++) g.addNode(`n${i}`);
