@@ -6,10 +6,10 @@
 //
 // Importing this module does not load jiti or execa: `loadHooks` loads the loader on first call.
 import type { HookRegistry } from "./registry.js";
-import type { LoadHooksInput } from "./loader.js";
+import type { CollectedHooks, LoadHooksInput } from "./loader.js";
 
 export { HookRegistry, type HookEntry, type HookFn } from "./registry.js";
-export type { LoadHooksInput, HookSourceProduct, HookSourceIntegration } from "./loader.js";
+export type { LoadHooksInput, HookSourceProduct, HookSourceIntegration, CollectedHooks } from "./loader.js";
 export { runHook, describeHookOrigin, hookFailure } from "./runner.js";
 export { runWatch, type WatchOptions } from "./watch-runner.js";
 export type { HookInput, HookRunOptions, HookLogEvent, HookLogSink, SecretAccess, SecretScope } from "./context.js";
@@ -23,4 +23,10 @@ export type * from "./types.js";
 export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
   const loader = await import("./loader.js");
   return loader.loadHooks(input);
+}
+
+/** Like loadHooks, but returns every problem instead of throwing them (for `validate`). */
+export async function collectHooks(input: LoadHooksInput): Promise<CollectedHooks> {
+  const loader = await import("./loader.js");
+  return loader.collectHooks(input);
 }

@@ -42,19 +42,42 @@ export interface LoadHooksInput {
  * Imports each file once per process; never calls a hook body.
  */
 export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
+  const { registry, problems, importFailures } = await collectHooks(input);
+  // one file that cannot be imported is its own error (with its cause, for --debug)
+  if (problems.length === 1 && importFailures.length === 1) throw importFailures[0]!;
+  if (problems.length > 0) {
+    throw new MeshroomError("E_BAD_MANIFEST", `hooks: ${problems.length} problem${problems.length === 1 ? "" : "s"} found`, {
+      diagnostics: problems,
+      ...(importFailures[0] ? { cause: importFailures[0] } : {}),
+    });
+  }
+  return registry;
+}
+
+export interface CollectedHooks {
+  /** The hooks that registered cleanly, with the loader's warnings. */
+  registry: HookRegistry;
+  /** Every hook file that could not be imported and every registration that is invalid where it is. */
+  problems: Diagnostic[];
+  /** The errors of the files that could not be imported (each also in `problems`). */
+  importFailures: MeshroomError[];
+}
+
+/** Like loadHooks, but hands back the problems (for `validate`) instead of throwing them. */
+export async function collectHooks(input: LoadHooksInput): Promise<CollectedHooks> {
   const state = hookGlobalState();
   const prev = state.lock;
   let release!: () => void;
   state.lock = new Promise((r) => (release = r));
   await prev;
   try {
-    return await loadUnlocked(input);
+    return await collectUnlocked(input);
   } finally {
     release();
   }
 }
 
-async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
+async function collectUnlocked(input: LoadHooksInput): Promise<CollectedHooks> {
   const entries: HookEntry[] = [];
   const warnings: string[] = [];
   const problems: Diagnostic[] = [];
@@ -111,15 +134,7 @@ async function loadUnlocked(input: LoadHooksInput): Promise<HookRegistry> {
       add(commandHookRaw(decl), commandHookFn(decl, dirname(integ.file)), origin, `${rel(integ.file)}#hooks[${i}]`, dirname(integ.file), integ.file);
     });
   }
-  // one file that cannot be imported is its own error (with its cause, for --debug)
-  if (problems.length === 1 && importFailures.length === 1) throw importFailures[0]!;
-  if (problems.length > 0) {
-    throw new MeshroomError("E_BAD_MANIFEST", `hooks: ${problems.length} problem${problems.length === 1 ? "" : "s"} found`, {
-      diagnostics: problems,
-      ...(importFailures[0] ? { cause: importFailures[0] } : {}),
-    });
-  }
-  return new HookRegistry(entries, warnings);
+  return { registry: new HookRegistry(entries, warnings), problems, importFailures };
 }
 
 function fromRegistration(r: HookRegistration): RawHook {

@@ -173,18 +173,21 @@ describe("validate", () => {
       join(root, "products/myedr/integrations/mysiem/events_consumer.ts"),
       `import { writeFileSync } from "node:fs";\nimport { setupProducer } from "meshroom/hooks";\nsetupProducer(async () => { writeFileSync(${JSON.stringify(marker)}, ""); });\n`,
     );
-    writeFileSync(join(root, "instances/.keep"), "");
+    writeFileSync(join(root, "products/myedr/integrations/mysiem/helpers.ts"), "export const x = 1;\n");
     writeFileSync(join(root, "products/mysiem/definition.yaml"), "name: mysiem\nbogus: 1\n");
     const r = await meshroom(["-p", root, "validate"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^4 problems found:/);
+    expect(r.stderr).toMatch(/^4 problems found:/m);
     expect(r.stderr).toMatch(/products\/mysiem\/definition\.yaml:2:1: unknown field `bogus`/);
     expect(r.stderr).toMatch(/products\/myedr\/broken\.ts: cannot be loaded: .*\S$/m);
     expect(r.stderr).toContain("products/myedr/throws.ts: cannot be loaded: needs API_URL at import");
     expect(r.stderr).toContain('products/myedr/integrations/mysiem/events_consumer.ts: setupProducer(): role "producer" contradicts the integration file name');
     expect(existsSync(marker)).toBe(false);
-    const j = JSON.parse((await meshroom(["-p", root, "validate", "--json"])).stdout) as { valid: boolean; diagnostics: Array<{ location?: { file?: string } }> };
+    // the warnings come too, problems or not
+    expect(r.stderr).toMatch(/^Warning: products\/myedr\/integrations\/mysiem\/helpers\.ts: ignored, it is not next to an integration file/m);
+    const j = JSON.parse((await meshroom(["-p", root, "validate", "--json"])).stdout) as { valid: boolean; diagnostics: Array<{ location?: { file?: string } }>; warnings: string[] };
     expect(j.valid).toBe(false);
+    expect(j.warnings).toHaveLength(1);
     expect(j.diagnostics.map((d) => d.location?.file).sort()).toEqual([
       "products/myedr/broken.ts", "products/myedr/integrations/mysiem/events_consumer.ts", "products/myedr/throws.ts", "products/mysiem/definition.yaml",
     ]);

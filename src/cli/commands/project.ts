@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { type Diagnostic, formatDiagnostic, isMeshroomError } from "../../errors/index.js";
-import { loadHooks } from "../../hooks/index.js";
+import { type Diagnostic, formatDiagnostic } from "../../errors/index.js";
+import { collectHooks } from "../../hooks/index.js";
 import type { Project } from "../../project/project.js";
 import { initProject } from "../../engine/init.js";
 import { loadProjectWithDiagnostics } from "../../project/load.js";
@@ -52,11 +52,8 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Imports every hook file (registering, never running, the hooks) and turns what is wrong into diagnostics. */
 async function checkHooks(project: Project): Promise<{ count: number; warnings: string[]; diagnostics: Diagnostic[] }> {
-  try {
-    const reg = await loadHooks({ root: project.root, products: [...project.products.values()], integrations: project.integrations, files: project.hookFiles });
-    return { count: reg.size, warnings: [...reg.warnings], diagnostics: [] };
-  } catch (e) {
-    if (!isMeshroomError(e) || e.code !== "E_BAD_MANIFEST") throw e;
-    return { count: 0, warnings: [], diagnostics: e.diagnostics.length ? e.diagnostics : [{ summary: e.message }] };
-  }
+  const { registry, problems } = await collectHooks({
+    root: project.root, products: [...project.products.values()], integrations: project.integrations, files: project.hookFiles,
+  });
+  return { count: registry.size, warnings: [...registry.warnings], diagnostics: problems };
 }
