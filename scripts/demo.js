@@ -50,10 +50,10 @@ process.on("SIGINT", () => {
 });
 
 /** Runs `meshroom ARGS` in the project, echoing its output indented; resolves with what it printed. */
-function meshroom(args, { input, timeoutMs = STEP_TIMEOUT_MS, echo = true } = {}) {
+function meshroom(args, { input, timeoutMs = STEP_TIMEOUT_MS, echo = true, extraEnv = {} } = {}) {
   if (interrupted) return Promise.reject(new Error("interrupted"));
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
     current = child;
     let stdout = "";
     let stderr = "";
@@ -119,11 +119,6 @@ function alive(pid) {
   }
 }
 
-function intakeUrl() {
-  const ready = JSON.parse(readFileSync(join(project, ".meshroom", "run", "intake", "ready.json"), "utf8"));
-  return `http://127.0.0.1:${ready.port}`;
-}
-
 async function demo(seen) {
   cpSync(EXAMPLE, project, {
     recursive: true,
@@ -161,15 +156,19 @@ async function demo(seen) {
   check(events.length === 3, `3 events watched, got ${events.length}`);
   check(events.every((e, i) => e.summary === VALID_SUMMARIES[i] && e.eventsource === "meshroom-intake"), "the watched events are the valid ones, in order");
 
-  step("Look at the dead-letter queue", "The admin token is an instance secret; with it the intake's admin API lists rejected events.", "meshroom secrets get instance:intake admin_token  # then GET /admin/dlq");
+  step(
+    "Look at the dead-letter queue",
+    "The admin token is an instance secret; with it `meshroom intake dlq` asks the running intake\nwhat it rejected, and why.",
+    "MESHROOM_INTAKE_ADMIN_TOKEN=$(meshroom secrets get instance:intake admin_token) meshroom intake dlq --dir .meshroom/run/intake/data",
+  );
   const token = (await ok(["secrets", "get", "instance:intake", "admin_token"], { echo: false })).stdout.trim();
-  const res = await fetch(`${intakeUrl()}/admin/dlq`, { headers: { authorization: `Bearer ${token}` } });
-  const dlq = await res.json();
-  check(res.status === 200 && dlq.total === 1, `one dead letter, got ${JSON.stringify(dlq.total)}`);
+  const dlqArgs = ["intake", "dlq", "--dir", join(".meshroom", "run", "intake", "data")];
+  await ok(dlqArgs, { extraEnv: { MESHROOM_INTAKE_ADMIN_TOKEN: token } });
+  const dlq = JSON.parse((await ok([...dlqArgs, "--json"], { echo: false, extraEnv: { MESHROOM_INTAKE_ADMIN_TOKEN: token } })).stdout);
+  check(dlq.via === "server" && dlq.total === 1, `one dead letter, from the running intake; got ${JSON.stringify({ via: dlq.via, total: dlq.total })}`);
   const [dead] = dlq.entries;
-  say(`    ${JSON.stringify({ source: dead.source, reason: dead.reason, raw: dead.raw })}`);
+  say(`    the rejected event itself (in --json): ${JSON.stringify({ id: dead.id, raw: dead.raw })}`);
   check(dead.raw === EVENTS[2] && /summary|payload/.test(dead.reason), "the dead letter is the invalid event, with its reason");
-  say("    (after fixing a source's schema, `meshroom intake reprocess --dir …` replays the DLQ)");
 
   step("Destroy", "Teardown hooks revoke the tokens and stop the intake.", "meshroom destroy --auto-approve");
   await ok(["destroy", "--auto-approve"]);

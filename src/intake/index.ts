@@ -12,6 +12,8 @@ export { DEFAULT_MAX_BODY } from "./defaults.js";
 export type { IntakeServer, IntakeServerOptions } from "./server.js";
 export { reprocessDir } from "./reprocess.js";
 export type { ReprocessOptions, ReprocessOutcome } from "./reprocess.js";
+export { listDeadLetters } from "./dlq-list.js";
+export type { DlqListOptions, DlqListing } from "./dlq-list.js";
 export type { ReprocessResult, IngestResult, Rejection } from "./store.js";
 export { resolveAdminToken, ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from "./admin-token.js";
 export type { AdminTokenSource } from "./admin-token.js";

@@ -1,19 +1,14 @@
 // `meshroom intake reprocess`: replays the DLQ of a data directory. When a server owns the
 // directory, the work is asked of it (POST /admin/reprocess) so only one process ever writes
 // the files; otherwise the directory is locked and reprocessed in this process.
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import { resolveAdminToken } from "./admin-token.js";
-import { acquireDirLock, lockHolder, readServerInfo } from "./dir-lock.js";
+import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
+import { acquireDirLock } from "./dir-lock.js";
 import { IntakeStore, type ReprocessResult } from "./store.js";
 
-export interface ReprocessOptions {
-  dir: string;
+export interface ReprocessOptions extends AdminClientOptions {
   source?: string;
-  /** Admin token file for a running server (else $MESHROOM_INTAKE_ADMIN_TOKEN, else the file the server recorded). */
-  adminTokenFile?: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 export type ReprocessOutcome = ReprocessResult & { via: "server" | "offline" };
@@ -27,55 +22,31 @@ const ResultSchema = z.object({
 });
 
 export async function reprocessDir(opts: ReprocessOptions): Promise<ReprocessOutcome> {
-  const st = await stat(opts.dir).catch(() => undefined);
-  if (!st?.isDirectory()) {
-    throw new MeshroomError("E_NOT_FOUND", `no intake data directory at ${opts.dir}`, { detail: "Pass the --dir that `meshroom intake serve` uses." });
+  const server = await owningServer(opts.dir);
+  if (server) {
+    const body = opts.source === undefined ? {} : { source: opts.source };
+    const r = await callAdmin(server, opts, { method: "POST", path: "/admin/reprocess", body, what: "reprocess" }, ResultSchema);
+    return { ...r, via: "server" };
   }
-  const holder = await lockHolder(opts.dir);
-  if (holder) {
-    const info = await readServerInfo(opts.dir);
-    if (!info || info.pid !== holder.pid) {
-      throw new MeshroomError("E_STATE_LOCKED", `the intake directory ${opts.dir} is busy (pid ${holder.pid}: ${holder.purpose})`, {
-        detail: "Wait for it to finish, then run the command again.",
-      });
+  return withOfflineStore(opts.dir, "offline reprocess", async (store) => {
+    if (opts.source !== undefined && !store.sources.get(opts.source)) {
+      throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
     }
-    const { token } = await resolveAdminToken({ dir: opts.dir, file: opts.adminTokenFile ?? (opts.env?.MESHROOM_INTAKE_ADMIN_TOKEN ? undefined : info.admin_token_file), env: opts.env });
-    const url = `http://${hostForUrl(info.admin_host)}:${info.admin_port}/admin/reprocess`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify(opts.source === undefined ? {} : { source: opts.source }),
-      });
-    } catch (e) {
-      throw new MeshroomError("E_EXEC", `cannot reach the intake server (pid ${info.pid}) at ${url}: ${(e as Error).message}`);
-    }
-    const body: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const msg = z.object({ error: z.string() }).safeParse(body);
-      throw new MeshroomError("E_EXEC", `the intake server refused to reprocess (HTTP ${res.status}): ${msg.success ? msg.data.error : "no reason given"}`);
-    }
-    const r = ResultSchema.safeParse(body);
-    if (!r.success) throw new MeshroomError("E_EXEC", "the intake server sent an unexpected reprocess reply");
-    return { ...r.data, via: "server" };
-  }
-  const lock = await acquireDirLock(opts.dir, "offline reprocess");
+    return { ...(await store.reprocess({ source: opts.source })), via: "offline" as const };
+  });
+}
+
+/** Locks a directory no server owns, opens its store, runs `work`, and closes and unlocks whatever happens. */
+export async function withOfflineStore<T>(dir: string, purpose: string, work: (store: IntakeStore) => Promise<T>): Promise<T> {
+  const lock = await acquireDirLock(dir, purpose);
   try {
-    const store = await IntakeStore.open(opts.dir);
+    const store = await IntakeStore.open(dir);
     try {
-      if (opts.source !== undefined && !store.sources.get(opts.source)) {
-        throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
-      }
-      return { ...(await store.reprocess({ source: opts.source })), via: "offline" };
+      return await work(store);
     } finally {
       await store.close();
     }
   } finally {
     await lock.release();
   }
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
 }

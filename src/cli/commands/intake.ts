@@ -1,9 +1,10 @@
-// `meshroom intake serve|reprocess`: runs the MozDef-style event intake and replays its DLQ.
+// `meshroom intake serve|dlq|reprocess`: runs the MozDef-style event intake, shows its DLQ and replays it.
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
+import { renderTable } from "../views/table.js";
 // the intake itself (ajv, node:http) loads only when an intake command runs: keeps CLI start-up fast
 import { DEFAULT_MAX_BODY } from "../../intake/defaults.js";
 
@@ -70,6 +71,28 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.err(`meshroom intake: ${signal} received, finishing in-flight requests`);
       await server.close();
       ctx.err("meshroom intake: stopped");
+    });
+
+  intake
+    .command("dlq")
+    .description("list the dead-letter queue: each rejected event with its source, time, attempts and reason")
+    .requiredOption("--dir <dir>", "data directory of the intake")
+    .option("--source <name>", "only this source's dead letters")
+    .option("--limit <n>", "at most this many, oldest first (1-1000)", "100")
+    .option("--admin-token-file <file>", "admin token of the running server (when one owns DIR)")
+    .option("--json", "print the entries as JSON, raw events included")
+    .addHelpText("after", "\nWhen a server runs on DIR it answers (GET /admin/dlq); otherwise DIR is locked and read offline.")
+    .action(async (o: { dir: string; source?: string; limit: string; adminTokenFile?: string; json?: boolean }) => {
+      const { limit } = _flags(z.object({ limit: z.coerce.number().int().min(1).max(1000) }), { limit: o.limit });
+      const { listDeadLetters } = await _intake();
+      const dir = resolve(o.dir);
+      const r = await listDeadLetters({ dir, source: o.source, limit, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
+      if (o.json) return ctx.out(JSON.stringify(r, null, 2));
+      const of = o.source === undefined ? "" : ` of source ${o.source}`;
+      if (r.total === 0) return ctx.out(`The dead-letter queue${of} is empty (${r.via}).`);
+      const firstLine = (s: string) => (s.split("\n")[0] ?? "").slice(0, 120);
+      ctx.out(renderTable(["id", "source", "received", "attempts", "reason"], r.entries.map((e) => [e.id, e.source, e.received_at, String(e.attempts), firstLine(e.reason)])));
+      ctx.out(`${r.entries.length} of ${r.total} dead letter${r.total === 1 ? "" : "s"}${of} (${r.via}). After fixing the source's schema: meshroom intake reprocess --dir ${o.dir}`);
     });
 
   intake

@@ -1,0 +1,42 @@
+// `meshroom intake dlq`: what is in the dead-letter queue of a data directory, and why. Asked of
+// the server when one owns the directory (GET /admin/dlq), else read from the files under the
+// directory's lock, like reprocess.
+import { z } from "zod";
+import { MeshroomError } from "../errors/index.js";
+import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
+import { DlqEntrySchema, type DlqEntry } from "./dlq.js";
+import { withOfflineStore } from "./reprocess.js";
+
+export interface DlqListOptions extends AdminClientOptions {
+  source?: string;
+  /** At most this many entries, oldest first (the server caps it at 1,000). */
+  limit: number;
+}
+
+export interface DlqListing {
+  entries: DlqEntry[];
+  /** How many dead letters there are (of `source` when given), listed or not. */
+  total: number;
+  via: "server" | "offline";
+}
+
+const ReplySchema = z.object({ entries: z.array(DlqEntrySchema), total: z.number().int().nonnegative() });
+
+export async function listDeadLetters(opts: DlqListOptions): Promise<DlqListing> {
+  const server = await owningServer(opts.dir);
+  if (server) {
+    const q = new URLSearchParams({ limit: String(opts.limit), ...(opts.source !== undefined ? { source: opts.source } : {}) });
+    const r = await callAdmin(server, opts, { method: "GET", path: `/admin/dlq?${q}`, what: "list the dead-letter queue" }, ReplySchema);
+    return { ...r, via: "server" };
+  }
+  return withOfflineStore(opts.dir, "dead-letter listing", async (store) => {
+    if (opts.source !== undefined && !store.sources.get(opts.source) && (store.dlq.countsBySource().get(opts.source) ?? 0) === 0) {
+      throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
+    }
+    return {
+      entries: store.dlq.list({ source: opts.source, limit: opts.limit }),
+      total: opts.source === undefined ? store.dlq.size : (store.dlq.countsBySource().get(opts.source) ?? 0),
+      via: "offline" as const,
+    };
+  });
+}
