@@ -1,6 +1,6 @@
-import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type IntegrationKey, parseIntegrationFileName } from "../model/index.js";
+import { dirNamesIn, fileNamesIn } from "./dir-listing.js";
 
 /**
  * Where a project's hook files are: product-wide files `products/<p>/*.ts|mts|js|mjs`, and
@@ -83,41 +83,6 @@ export function findHookFiles(products: ReadonlyArray<{ name: string; dir: strin
     }
   }
   return out;
-}
-
-/** Names of the regular files in `dir` (a symlink counts when it points at a file); none when it is missing. */
-export function fileNamesIn(dir: string): string[] {
-  return entriesOf(dir)
-    .filter((d) => d.isFile() || (d.isSymbolicLink() && isFile(join(dir, d.name))))
-    .map((d) => d.name)
-    .sort(cmp);
-}
-
-/** Names of the sub-folders of `dir`, hidden ones left out; none when it is missing. */
-export function dirNamesIn(dir: string): string[] {
-  return entriesOf(dir)
-    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
-    .map((d) => d.name)
-    .sort(cmp);
-}
-
-/** A directory's entries; none when it is missing or not a directory (one syscall: big catalogs have thousands). */
-function entriesOf(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return [];
-    throw e;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function cmp(a: string, b: string): number {

@@ -10,7 +10,8 @@ import { paths } from "./paths.js";
 import type { Project } from "./project.js";
 import type { ProjectSettings } from "./project-file.js";
 import { ManifestReader } from "./manifest-reader.js";
-import { type HookFiles, dirNamesIn as listDirs, fileNamesIn as listFiles, integrationHookFilesIn, productHookFileNames } from "./hook-files.js";
+import { dirNamesIn as listDirs, fileNamesIn as listFiles } from "./dir-listing.js";
+import { type HookFiles, integrationHookFilesIn, productHookFileNames } from "./hook-files.js";
 
 export interface LoadResult {
   project: Project;

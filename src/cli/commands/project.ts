@@ -34,17 +34,17 @@ export function register(program: Command, ctx: CliContext): void {
       diagnostics.push(...hooks.diagnostics);
       if (opts.json) {
         ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings }, null, 2));
-        return void (process.exitCode = diagnostics.length ? 1 : 0);
-      }
-      for (const w of hooks.warnings) ctx.err(`Warning: ${w}`);
-      if (diagnostics.length === 0) {
-        ctx.out(
-          `The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ` +
-            `${project.instances.size} instances, ${project.plugs.length} plugs, ${hooks.count} hooks.`,
-        );
       } else {
-        ctx.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} found:`);
-        for (const d of diagnostics) ctx.err(`  ${formatDiagnostic(d).split("\n").join("\n  ")}`);
+        for (const w of hooks.warnings) ctx.err(`Warning: ${w}`);
+        if (diagnostics.length === 0) {
+          ctx.out(
+            `The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ` +
+              `${project.instances.size} instances, ${project.plugs.length} plugs, ${hooks.count} hooks.`,
+          );
+        } else {
+          ctx.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} found:`);
+          for (const d of diagnostics) ctx.err(`  ${formatDiagnostic(d).split("\n").join("\n  ")}`);
+        }
       }
       if (diagnostics.length) process.exitCode = 1;
     });
