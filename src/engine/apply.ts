@@ -11,7 +11,14 @@ import { ThrottledWriter } from "./throttled-writer.js";
 
 /** Filled by `applyOperation` while it runs: the CLI calls `save()` on a second Ctrl-C, right before exiting. */
 export interface EmergencyHooks {
-  save?: () => boolean;
+  save?: () => EmergencySave;
+}
+
+/** What the last save did: stored in the backend, or (a database backend) written aside to a file. */
+export interface EmergencySave {
+  stored: boolean;
+  /** The file the state was written to instead, for `meshroom state push`. */
+  savedTo?: string;
 }
 
 export interface ApplyRequest extends PlanRequest {
@@ -57,7 +64,13 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
     const state = MeshState.fromFile(stateFile);
     const writer = new ThrottledWriter(setup.store, () => state.toFile());
     const persister = new StatePersister(writer, state);
-    if (req.emergency) req.emergency.save = () => persister.flushSync();
+    if (req.emergency) {
+      req.emergency.save = () => {
+        if (persister.flushSync()) return { stored: true };
+        const savedTo = persister.saveAsideSync();
+        return savedTo === undefined ? { stored: !persister.dirty } : { stored: false, savedTo };
+      };
+    }
     const runtime = setup.runtimeFor(instanceLookup(persister.state, resources));
     try {
       const result = await apply(plan, {

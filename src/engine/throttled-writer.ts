@@ -43,4 +43,9 @@ export class ThrottledWriter implements StateWriter {
     const inner = this._inner;
     return inner.writeSync ? (state) => inner.writeSync!(state) : undefined;
   }
+
+  get saveAsideSync(): ((state: StateFile) => string | undefined) | undefined {
+    const inner = this._inner;
+    return inner.saveAsideSync ? (state) => inner.saveAsideSync!(state) : undefined;
+  }
 }

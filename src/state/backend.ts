@@ -35,6 +35,12 @@ export interface StateWriter {
    * Same checks and outcome as `write`.
    */
   writeSync?(state: StateFile): WriteOutcome;
+  /**
+   * Optional, for a backend that cannot store synchronously (a database): saves `state`
+   * synchronously next to the project instead (the errored file) and returns where, for
+   * `meshroom state push`; undefined when it could not. The stored state is unchanged.
+   */
+  saveAsideSync?(state: StateFile): string | undefined;
 }
 
 /** What the caller says about itself when taking a lock. */

@@ -68,6 +68,16 @@ export class StatePersister {
     return true;
   }
 
+  /**
+   * For a backend with no synchronous write: saves the latest state aside (see
+   * `StateWriter.saveAsideSync`) and returns where; undefined when nothing needed saving or the
+   * backend cannot.
+   */
+  saveAsideSync(): string | undefined {
+    if (this._durableGen === this._gen || !this._writer.saveAsideSync) return undefined;
+    return this._writer.saveAsideSync(this.state.toFile());
+  }
+
   /** True when updates are not yet stored. */
   get dirty(): boolean {
     return this._durableGen < this._gen;

@@ -118,4 +118,19 @@ describe("StatePersister", () => {
     expect(new StatePersister({ write: store.write.bind(store) }, MeshState.empty()).flushSync()).toBe(false);
     await rm(root, { recursive: true, force: true });
   });
+
+  it("saveAsideSync hands the latest unsaved state to a backend that cannot store synchronously", async () => {
+    const w = slowWriter(1_000);
+    const aside: StateFile[] = [];
+    const writer: StateWriter = { write: w.writer.write, saveAsideSync: (state) => (aside.push(state), "/tmp/errored.json") };
+    const p = new StatePersister(writer, MeshState.empty());
+    expect(p.saveAsideSync()).toBeUndefined(); // nothing unsaved
+    p.update((s) => s.set(resource("instance.a")));
+    await tick(); // a write has started and will not land before the exit
+    p.update((s) => s.set(resource("instance.b")));
+    expect(p.flushSync()).toBe(false);
+    expect(p.saveAsideSync()).toBe("/tmp/errored.json");
+    expect(aside[0]?.resources.map((r) => r.address)).toEqual(["instance.a", "instance.b"]);
+    expect(new StatePersister(w.writer, MeshState.empty()).saveAsideSync()).toBeUndefined();
+  });
 });

@@ -39,8 +39,13 @@ async function runWithProgress(
       ctl.abort(new MeshroomError("E_ABORTED", "interrupted by the user"));
       return;
     }
-    const saved = emergency.save?.() ?? false;
-    ctx.err(`Second interrupt: exiting now. ${saved ? "State was saved, but" : "State may not be saved:"} it may be behind what the running hooks did.`);
+    const saved = emergency.save?.() ?? { stored: false };
+    const what = saved.stored
+      ? "State was saved, but it may be behind what the running hooks did."
+      : saved.savedTo
+        ? `The state backend cannot be written in time: the state was saved to ${saved.savedTo} instead (run \`meshroom state push ${saved.savedTo}\` to store it); it may be behind what the running hooks did.`
+        : "State may not be saved, and it may be behind what the running hooks did.";
+    ctx.err(`Second interrupt: exiting now. ${what}`);
     process.exit(130);
   };
   process.on("SIGINT", onSignal);

@@ -1,7 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type pg from "pg";
 import { isMeshroomError, MeshroomError } from "../../errors/index.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 import { VERSION } from "../../util/version.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "../backend.js";
 import { renderState, type RenderedState } from "../render.js";
@@ -134,6 +136,23 @@ export class PgStateStore implements StateStore {
         });
       }
       throw e;
+    }
+  }
+
+  /**
+   * The last save from a signal handler about to exit: PostgreSQL cannot be reached
+   * synchronously, so the state goes to the errored file (atomically), whence
+   * `meshroom state push` stores it. The row is unchanged.
+   */
+  saveAsideSync(state: StateFile): string | undefined {
+    const path = this._ctx.opts.erroredPath?.(this.workspace);
+    if (!path) return undefined;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomicSync(path, renderState(state).text(state.serial + 1, VERSION));
+      return path;
+    } catch {
+      return undefined;
     }
   }
 
