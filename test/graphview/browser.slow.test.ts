@@ -75,7 +75,7 @@ describe.skipIf(missing !== undefined)("HTML view in headless Chromium", () => {
     await page.click(parisId);
     const panel = page.locator("#mr-panel");
     await expect.poll(() => panel.getAttribute("data-node")).toBe("edr_paris");
-    const rows = await panel.locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+    const rows = await panel.locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from((tr as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll("td"), (td) => td.textContent)));
     expect(rows).toContainEqual(["product", "edr"]);
     expect(rows).toContainEqual(["region", "eu-west-3"]);
     expect(rows).toContainEqual(["password", "(secret)"]);
@@ -96,7 +96,7 @@ describe.skipIf(missing !== undefined)("HTML view in headless Chromium", () => {
   });
 
   it("zooms with the wheel and pans by dragging", async () => {
-    const transform = () => page.$eval("#mr-canvas", (e) => (e as HTMLElement).style.transform);
+    const transform = () => page.$eval("#mr-canvas", (e) => (e as unknown as { style: { transform: string } }).style.transform);
     const scale = async () => Number(/scale\(([\d.]+)\)/.exec(await transform())?.[1]);
     const before = await scale();
     await page.mouse.move(400, 400);

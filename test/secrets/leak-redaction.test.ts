@@ -42,7 +42,7 @@ describe("redactValue", () => {
 });
 
 function secretChange(before: string | undefined, after: string | undefined): PlanChange {
-  const values = (h: string | undefined) => ({ inputs: { name: "edr1", product: "edr" }, secret_hmacs: h === undefined ? {} : { API_KEY: h } });
+  const values = (h: string | undefined) => ({ inputs: { name: "edr1", product: "edr" }, secret_hmacs: h === undefined ? ({} as Record<string, string>) : { API_KEY: h } });
   const field = { path: "secrets.API_KEY", sensitive: true, ...(before ? { before } : {}), ...(after ? { after } : {}) };
   return {
     address: "instance.edr1", type: "meshroom_instance", action: "replace", reason: "replace_because_cannot_update",

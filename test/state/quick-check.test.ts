@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MeshState, emptyStateFile, parseStateText, parseStateValue, renderState, StateFileSchema } from "../../src/state/index.js";
+import { MeshState, emptyStateFile, parseStateText, parseStateValue, renderState, StateFileSchema, type StateResource } from "../../src/state/index.js";
 import { looksLikeResources } from "../../src/state/quick-check.js";
 import { resource } from "./conformance.js";
 
-const full = {
+const full: StateResource = {
   ...resource("plug.a.b.events.push"),
   status: "pending",
   inputs: { src: "a", nested: { list: [1, "x", null] } },
@@ -63,7 +63,7 @@ describe("the quick state check", () => {
 
   it("reads back what it writes, through the cached per-resource rendering", () => {
     const s = MeshState.empty();
-    s.set(structuredClone(full) as typeof full & { status: "pending" });
+    s.set(structuredClone(full));
     s.set(resource("instance.a"));
     const first = renderState(s.toFile());
     s.patch("plug.a.b.events.push", { status: "ready", pending_step: undefined });
