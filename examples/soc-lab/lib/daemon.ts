@@ -37,6 +37,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True while `pid` runs: alive and not a zombie waiting to be reaped. Unlike isOurs, it does not
+ * read the command line, which is briefly empty while `ip netns exec` execs the daemon: right
+ * after a start, that would look like an exit.
+ */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === undefined) return !existsSync("/proc/self/stat");
+  // the state follows the command name, which is in parentheses and may itself hold ")"
+  return stat.slice(stat.lastIndexOf(")") + 2).charAt(0) !== "Z";
+}
+
 /** True when `pid` is alive and (where /proc exists) its command line contains `marker`. */
 export function isOurs(pid: number, marker: string): boolean {
   if (!isAlive(pid)) return false;
@@ -79,6 +92,12 @@ export async function stopDaemon(d: Pick<DaemonSpec, "instance" | "name" | "mark
   const pid = runningPid(d);
   rmSync(pidFile(d), { force: true });
   if (pid === undefined) return false;
+  await stopPid(pid, d.name);
+  return true;
+}
+
+/** SIGTERM to `pid`'s process group (or the pid alone), then SIGKILL when it does not stop in time. */
+async function stopPid(pid: number, name: string): Promise<void> {
   const signalGroup = (sig: NodeJS.Signals) => {
     for (const target of [-pid, pid]) {
       try {
@@ -90,10 +109,9 @@ export async function stopDaemon(d: Pick<DaemonSpec, "instance" | "name" | "mark
     }
   };
   signalGroup("SIGTERM");
-  if (await exited(pid, STOP_TIMEOUT_MS)) return true;
+  if (await exited(pid, STOP_TIMEOUT_MS)) return;
   signalGroup("SIGKILL");
-  if (!(await exited(pid, 3000))) throw new Error(`${d.name} (pid ${pid}) did not stop, even after SIGKILL`);
-  return true;
+  if (!(await exited(pid, 3000))) throw new Error(`${name} (pid ${pid}) did not stop, even after SIGKILL`);
 }
 
 async function exited(pid: number, ms: number): Promise<boolean> {
@@ -138,7 +156,7 @@ export async function waitUntil(
   while (Date.now() < deadline) {
     opts.signal.throwIfAborted();
     if (await ready()) return;
-    if (!isOurs(pid, d.marker)) throw new Error(`${d.name} exited before ${opts.what}; the end of ${logFile(d)}:\n${logTail(d)}`);
+    if (!isRunning(pid)) throw new Error(`${d.name} exited before ${opts.what}; the end of ${logFile(d)}:\n${logTail(d)}`);
     await sleep(200, opts.signal);
   }
   throw new Error(`${d.name} did not get to ${opts.what} within ${opts.timeoutMs / 1000} s; the end of ${logFile(d)}:\n${logTail(d)}`);
@@ -161,7 +179,9 @@ export async function startAndWait(
     await waitUntil(d, pid, ready(pid), opts);
     return pid;
   } catch (e) {
-    await stopDaemon(d).catch(() => undefined);
+    // the pid just started, not runningPid(): its command line may still be changing (see isRunning)
+    if (isRunning(pid)) await stopPid(pid, d.name).catch(() => undefined);
+    rmSync(pidFile(d), { force: true });
     throw e;
   }
 }
