@@ -2,44 +2,16 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MeshroomError } from "../../errors/index.js";
-import { addInstance, checkNewInstance, configureInstance, removeInstance, resolveSettings, type SettingsInput } from "../../engine/instances.js";
+import { addInstance, checkNewInstance, configureInstance, removeInstance, resolveSettings } from "../../engine/instances.js";
 import { readStateAddresses } from "../../engine/state-addresses.js";
 import type { Product } from "../../model/index.js";
 import { loadProject } from "../../project/load.js";
 import type { CliContext } from "../context.js";
-import { collect, parseKeyValue } from "../options.js";
+import { collect } from "../options.js";
 import { projectRoot } from "../project-root.js";
 import { promptSetting } from "../prompt.js";
 import { secretsOpener } from "../secrets-opener.js";
-import { StdinLines } from "../stdin.js";
-
-interface SettingFlags {
-  config?: string[];
-  secret?: string[];
-}
-
-/** Reads `-c` pairs and `-s` names (one stdin line per secret, in flag order). */
-export async function readSettingsInput(ctx: CliContext, flags: SettingFlags): Promise<SettingsInput> {
-  const values = (flags.config ?? []).map((c) => parseKeyValue(c, "-c"));
-  const secrets: Array<[string, string]> = [];
-  if (flags.secret?.length) {
-    const lines = new StdinLines(ctx.io.stdin);
-    try {
-      for (const name of flags.secret) {
-        const v = await lines.next();
-        if (v === undefined || v === "") {
-          throw new MeshroomError("E_MISSING_VALUE", `no value on stdin for secret ${name}`, {
-            detail: "-s NAME reads one line of stdin per flag, in order (e.g. `printf '%s\\n' \"$KEY\" | meshroom add … -s API_KEY`)",
-          });
-        }
-        secrets.push([name, v]);
-      }
-    } finally {
-      await lines.close();
-    }
-  }
-  return { values, secrets };
-}
+import { readSettingsInput, type SettingFlags } from "../settings-input.js";
 
 /** Fills required values on a TTY, or fails naming them. */
 async function completeSettings(ctx: CliContext, product: Product, r: ReturnType<typeof resolveSettings>, what: string): Promise<void> {

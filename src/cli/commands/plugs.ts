@@ -8,7 +8,7 @@ import { collect, parseMode } from "../options.js";
 import { projectRoot } from "../project-root.js";
 import { promptSetting } from "../prompt.js";
 import { secretsOpener } from "../secrets-opener.js";
-import { readSettingsInput } from "./instances.js";
+import { readSettingsInput } from "../settings-input.js";
 
 export function register(program: Command, ctx: CliContext): void {
   program
