@@ -192,6 +192,26 @@ describe("unplug", () => {
   });
 });
 
+describe("plug: only the two products' hooks are loaded", () => {
+  it("plugs while another product's hook file is broken, and names a broken file of either side", async () => {
+    await p.ok(["create", "product", "other"]);
+    p.write("products/other/hooks.ts", "const x = ;\n");
+    try {
+      await p.ok(["plug", "contain", "edr2", "fw1"]);
+      expect(readPlug("edr2", "fw1", "contain")).toMatchObject({ kind: "action", owner: "both" });
+      // the broken file of one of the two products does stop it, naming the file
+      p.write("products/fw/broken.ts", "const x = ;\n");
+      const r = await p.run(["plug", "contain", "edr1", "fw1", "--mode", "pull"]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain("products/fw/broken.ts");
+      expect(r.stderr).not.toContain("products/other/hooks.ts");
+    } finally {
+      p.remove("products/fw/broken.ts");
+      p.remove("products/other");
+    }
+  });
+});
+
 describe("plugging runs no hook body", () => {
   it("left no trace of any setup hook after all the plugs above", () => {
     expect(p.lines(MARK)).toEqual([]);

@@ -24,7 +24,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret plug setting, value read from one stdin line (repeatable)", collect)
     .action(async (topic: string, src: string, dst: string, opts: { mode?: string; format?: string; owner?: string; config?: string[]; secret?: string[] }) => {
       const root = projectRoot(ctx);
-      const mesh = await loadMesh(root);
+      // which integrations link two instances depends on their two products' hooks only
+      const mesh = await loadMesh(root, { hooksOf: (p) => [src, dst].flatMap((i) => p.instances.get(i)?.product ?? []) });
       const mode = parseMode(opts.mode);
       const outcome = resolvePlugRequest(mesh, {
         topic, src, dst, ...(mode ? { mode } : {}), ...(opts.format ? { format: opts.format } : {}), ...(opts.owner ? { owner: opts.owner } : {}),
@@ -63,7 +64,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--mode <mode>", "push or pull")
     .action(async (topic: string, src: string, dst: string, opts: { mode?: string }) => {
       const root = projectRoot(ctx);
-      const mesh = await loadMesh(root);
+      // deleting a plug file needs no hook
+      const mesh = await loadMesh(root, { hooksOf: () => [] });
       const mode = parseMode(opts.mode);
       const removed = unplug(mesh, topic, src, dst, mode);
       for (const p of removed) ctx.out(`Unplugged ${p.src} -[${p.topic}]-> ${p.dst} (${p.mode}); \`meshroom apply\` will tear down its setup.`);
