@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { thrownMeshroomError } from "../support/thrown.js";
 import { buildCapabilityGraph, resolvePlug } from "../../src/capabilities/index.js";
-import { isMeshroomError, type MeshroomError } from "../../src/errors/index.js";
 import type { ExplicitIntegration, HookDescriptor, Product } from "../../src/model/index.js";
 import { explicit, hook, instance, plug, product, setting, shuffled } from "./fixtures.js";
 
@@ -9,16 +9,6 @@ const siem = instance("mysiem", "siem");
 
 function graph(products: Product[], hooks: HookDescriptor[] = [], integrations: ExplicitIntegration[] = []) {
   return buildCapabilityGraph({ products, hooks, integrations });
-}
-
-function failure(fn: () => unknown): MeshroomError {
-  try {
-    fn();
-  } catch (e) {
-    if (isMeshroomError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a MeshroomError");
 }
 
 describe("resolvePlug", () => {
@@ -105,7 +95,7 @@ describe("resolvePlug", () => {
     expect(pull.status === "resolved" && [pull.plug.mode, pull.plug.format]).toEqual(["pull", "ecs"]);
     const cef = resolvePlug(g, { topic: "events", src: edr, dst: siem, format: "cef", existing: [] });
     expect(cef.status === "resolved" && [cef.plug.mode, cef.plug.format]).toEqual(["push", "cef"]);
-    expect(failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, mode: "pull", format: "cef", existing: [] })).code).toBe("E_NO_INTEGRATION");
+    expect(thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, mode: "pull", format: "cef", existing: [] })).code).toBe("E_NO_INTEGRATION");
   });
 
   it("(3) source side owning both comes first, then the destination side; --owner restricts", () => {
@@ -121,7 +111,7 @@ describe("resolvePlug", () => {
 
   it("--owner naming a side without an owns-both integration fails, suggesting that side only", () => {
     const g = graph([product("edr", [["producer", "events"]]), product("siem", [["consumer", "events"]])], [hook({ kind: "setup", product: "edr", ownsBoth: true })]);
-    const e = failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, owner: "mysiem", existing: [] }));
+    const e = thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, owner: "mysiem", existing: [] }));
     expect(e.code).toBe("E_NO_INTEGRATION");
     expect(e.detail).toContain("meshroom create integration siem edr events consumer");
     expect(e.detail).not.toContain("meshroom create integration edr siem");
@@ -160,14 +150,14 @@ describe("resolvePlug", () => {
 
   it("refuses an instance plugged to itself, an unknown --owner and an unknown product", () => {
     const g = graph([product("siem", [["producer", "events"], ["consumer", "events"]])]);
-    expect(failure(() => resolvePlug(g, { topic: "events", src: siem, dst: siem, existing: [] })).code).toBe("E_USAGE");
-    expect(failure(() => resolvePlug(g, { topic: "events", src: instance("a", "siem"), dst: instance("b", "siem"), owner: "c", existing: [] })).code).toBe("E_USAGE");
-    expect(failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] })).message).toBe("instance myedr is of unknown product edr");
+    expect(thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: siem, dst: siem, existing: [] })).code).toBe("E_USAGE");
+    expect(thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: instance("a", "siem"), dst: instance("b", "siem"), owner: "c", existing: [] })).code).toBe("E_USAGE");
+    expect(thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] })).message).toBe("instance myedr is of unknown product edr");
   });
 
   it("(4) fails saying what each side has, with the exact commands", () => {
     const g = graph([product("edr", [["producer", "events"]]), product("siem")]);
-    const e = failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] }));
+    const e = thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] }));
     expect(e.code).toBe("E_NO_INTEGRATION");
     expect(e.message).toBe("cannot plug myedr → mysiem events: source side has nothing; destination side has nothing");
     expect(e.detail!.split("\n")).toContain("  meshroom create integration edr siem events producer");
@@ -179,7 +169,7 @@ describe("resolvePlug", () => {
       [product("edr", [["producer", "events", "pull"]]), product("siem", [["consumer", "events", "pull", "ecs"]])],
       [hook({ kind: "setup", product: "siem", target: "edr", role: "consumer" })],
     );
-    const e = failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, mode: "pull", existing: [] }));
+    const e = thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, mode: "pull", existing: [] }));
     expect(e.message).toBe(
       "cannot plug myedr → mysiem events (pull): source side has generic producer ecs pull (no hook); destination side has generic consumer ecs pull (owns self)",
     );
@@ -189,18 +179,18 @@ describe("resolvePlug", () => {
   it("(4) matches the original wording for a one-sided generic producer", () => {
     const g = graph([product("edr", [["producer", "events"]]), product("siem", [["consumer", "alerts"]])], [hook({ kind: "teardown", product: "edr" })]);
     const withConsumer = graph([product("edr", [["producer", "events"]]), product("siem", [["consumer", "events"]])], [hook({ kind: "setup", product: "siem", target: "xdr" })]);
-    expect(failure(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] })).message).toContain("source side has nothing; destination side has nothing");
-    const e = failure(() => resolvePlug(withConsumer, { topic: "events", src: edr, dst: siem, existing: [] }));
+    expect(thrownMeshroomError(() => resolvePlug(g, { topic: "events", src: edr, dst: siem, existing: [] })).message).toContain("source side has nothing; destination side has nothing");
+    const e = thrownMeshroomError(() => resolvePlug(withConsumer, { topic: "events", src: edr, dst: siem, existing: [] }));
     expect(e.message).toBe("cannot plug myedr → mysiem events: source side has generic producer (no hook); destination side has generic consumer (no hook)");
     const explicitOnly = graph([product("edr"), product("siem")], [], [explicit("edr", "siem", "events_producer.yaml")]);
-    expect(failure(() => resolvePlug(explicitOnly, { topic: "events", src: edr, dst: siem, existing: [] })).message).toBe(
+    expect(thrownMeshroomError(() => resolvePlug(explicitOnly, { topic: "events", src: edr, dst: siem, existing: [] })).message).toBe(
       "cannot plug myedr → mysiem events: source side has explicit producer (no hook); destination side has nothing",
     );
   });
 
   it("(4) action topics suggest trigger/executor integrations", () => {
     const g = graph([product("siem", [["trigger", "isolate"]]), product("edr", [["executor", "isolate"]])]);
-    const e = failure(() => resolvePlug(g, { topic: "isolate", src: siem, dst: edr, existing: [] }));
+    const e = thrownMeshroomError(() => resolvePlug(g, { topic: "isolate", src: siem, dst: edr, existing: [] }));
     expect(e.detail).toContain("meshroom create integration siem edr isolate trigger\n");
     expect(e.detail).toContain("meshroom create integration edr siem isolate executor\n");
   });

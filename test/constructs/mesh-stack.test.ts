@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { thrownMeshroomError } from "../support/thrown.js";
 import { Instance, MeshStack, Plug, Secret, Testing } from "../../constructs/index.js";
 import { buildCapabilityGraph } from "../../src/capabilities/index.js";
-import { MeshroomError } from "../../src/errors/index.js";
 import { normalizeProduct } from "../../src/model/index.js";
 import { desiredResources } from "../../src/synth/index.js";
 import { providerSchemaOf } from "../../src/synth/provider-schema.js";
@@ -22,16 +22,6 @@ function mesh(): MeshStack {
   return new MeshStack(Testing.app(), "soc", { project });
 }
 
-function thrown(f: () => unknown): MeshroomError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MeshroomError) return e;
-    throw e;
-  }
-  throw new Error("expected a MeshroomError");
-}
-
 describe("MeshStack", () => {
   it("renders instances with settings, secret references by name and no secret value", () => {
     const m = mesh();
@@ -46,7 +36,7 @@ describe("MeshStack", () => {
   it("refuses a secret setting written as plain text", () => {
     const m = mesh();
     new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: "hunter2" } });
-    const e = thrown(() => Testing.synthMesh(m));
+    const e = thrownMeshroomError(() => Testing.synthMesh(m));
     expect(e.message).toBe("instance siem: setting api_key is secret and must not be written in the mesh");
     expect(e.detail).toContain('Secret.fromStore("api_key")');
   });
@@ -56,7 +46,7 @@ describe("MeshStack", () => {
     new Instance(m, "a", { product: "siem_local", settings: { prot: 1 } });
     new Instance(m, "b", { product: "siem_local", settings: { port: "x" } });
     new Instance(m, "c", { product: "nope" });
-    const e = thrown(() => Testing.synthMesh(m));
+    const e = thrownMeshroomError(() => Testing.synthMesh(m));
     const all = [e.message, ...e.diagnostics.map((d) => d.summary)];
     expect(all).toEqual([
       "instance a: product siem_local has no setting prot",
@@ -70,7 +60,7 @@ describe("MeshStack", () => {
     const s = new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: Secret.fromStore("api_key") } });
     const e = new Instance(m, "edr", { product: "myedr" });
     new Plug(m, "p", { topic: "events", src: e, dst: s, mode: "push" });
-    const err = thrown(() => Testing.synthMesh(m));
+    const err = thrownMeshroomError(() => Testing.synthMesh(m));
     expect(err.code).toBe("E_NO_INTEGRATION");
     expect(err.message).toMatch(/^cannot plug edr → siem events \(push\)/);
   });
@@ -91,7 +81,7 @@ describe("MeshStack", () => {
     const m = mesh();
     const scope = new Instance(m, "siem", { product: "myedr" });
     new Instance(scope, "siem", { product: "myedr" });
-    expect(thrown(() => Testing.synthMesh(m)).code).toBe("E_CONFLICT");
+    expect(thrownMeshroomError(() => Testing.synthMesh(m)).code).toBe("E_CONFLICT");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MeshroomError } from "../../src/errors/index.js";
+import { thrownMeshroomError } from "../support/thrown.js";
 import { ProductDefinitionSchema } from "../../src/model/schemas.js";
 import {
   SECRET_NAME_PATTERN, checkSettingValue, coerceSettingValue, normalizeProduct, normalizeSetting,
@@ -7,16 +7,6 @@ import {
 } from "../../src/model/index.js";
 
 const def = (type: SettingDef["type"], extra: Partial<SettingDef> = {}): SettingDef => ({ name: "x", type, required: false, secret: false, ...extra });
-
-function errorOf(f: () => unknown): MeshroomError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MeshroomError) return e;
-    throw e;
-  }
-  throw new Error("expected a MeshroomError");
-}
 
 describe("setting types", () => {
   it("infers the type from the default, properties or items", () => {
@@ -72,7 +62,7 @@ describe("coerceSettingValue (-c key=value)", () => {
     expect(coerceSettingValue(def("integer"), "+7")).toBe(7);
   });
   it.each(["8443.5", "abc", "", "1e3", "0x10", "12abc", "99999999999999999999"])("integer refuses %j with a clear message", (t) => {
-    const e = errorOf(() => coerceSettingValue(def("integer", { name: "port" }), t));
+    const e = thrownMeshroomError(() => coerceSettingValue(def("integer", { name: "port" }), t));
     expect(e.code).toBe("E_BAD_VALUE");
     expect(e.message).toContain("setting port");
     expect(e.message).toContain(JSON.stringify(t));
@@ -81,12 +71,12 @@ describe("coerceSettingValue (-c key=value)", () => {
   it("number accepts decimals and exponents, refuses junk", () => {
     expect(coerceSettingValue(def("number"), "0.25")).toBe(0.25);
     expect(coerceSettingValue(def("number"), "1e3")).toBe(1000);
-    for (const t of ["", " ", "NaN", "Infinity", "one"]) expect(errorOf(() => coerceSettingValue(def("number"), t)).message).toMatch(/not a number/);
+    for (const t of ["", " ", "NaN", "Infinity", "one"]) expect(thrownMeshroomError(() => coerceSettingValue(def("number"), t)).message).toMatch(/not a number/);
   });
   it("boolean accepts true/false/yes/no/1/0/on/off in any case", () => {
     for (const t of ["true", "TRUE", "yes", "1", "on", " True "]) expect(coerceSettingValue(def("boolean"), t)).toBe(true);
     for (const t of ["false", "No", "0", "off"]) expect(coerceSettingValue(def("boolean"), t)).toBe(false);
-    expect(errorOf(() => coerceSettingValue(def("boolean", { name: "verify_tls" }), "maybe")).message).toBe(
+    expect(thrownMeshroomError(() => coerceSettingValue(def("boolean", { name: "verify_tls" }), "maybe")).message).toBe(
       'setting verify_tls: "maybe" is not a boolean (true/false)',
     );
   });
@@ -97,12 +87,12 @@ describe("coerceSettingValue (-c key=value)", () => {
   it("array takes JSON or a comma list", () => {
     expect(coerceSettingValue(def("array"), '["a", 2]')).toEqual(["a", 2]);
     expect(coerceSettingValue(def("array"), "a, b,,c")).toEqual(["a", "b", "c"]);
-    expect(errorOf(() => coerceSettingValue(def("array"), '{"a":1}')).message).toMatch(/expected an array/);
+    expect(thrownMeshroomError(() => coerceSettingValue(def("array"), '{"a":1}')).message).toMatch(/expected an array/);
   });
   it("array items are checked against `items`", () => {
     const d = def("array", { name: "ports", items: def("integer", { name: "port" }) });
     expect(coerceSettingValue(d, "[1,2]")).toEqual([1, 2]);
-    expect(errorOf(() => coerceSettingValue(d, '[1,"x"]')).message).toContain("ports[1]");
+    expect(thrownMeshroomError(() => coerceSettingValue(d, '[1,"x"]')).message).toContain("ports[1]");
   });
   it("object takes JSON, checks nested properties and required ones", () => {
     const d = def("object", {
@@ -110,10 +100,10 @@ describe("coerceSettingValue (-c key=value)", () => {
       properties: [def("string", { name: "host", required: true }), def("integer", { name: "port" })],
     });
     expect(coerceSettingValue(d, '{"host":"h","port":3128}')).toEqual({ host: "h", port: 3128 });
-    expect(errorOf(() => coerceSettingValue(d, "host=h")).message).toMatch(/not a JSON object/);
-    expect(errorOf(() => coerceSettingValue(d, "[1]")).message).toMatch(/expected an object, got an array/);
-    expect(errorOf(() => coerceSettingValue(d, '{"host":"h","port":"x"}')).message).toContain("proxy.port");
-    const missing = errorOf(() => coerceSettingValue(d, '{"port":1}'));
+    expect(thrownMeshroomError(() => coerceSettingValue(d, "host=h")).message).toMatch(/not a JSON object/);
+    expect(thrownMeshroomError(() => coerceSettingValue(d, "[1]")).message).toMatch(/expected an object, got an array/);
+    expect(thrownMeshroomError(() => coerceSettingValue(d, '{"host":"h","port":"x"}')).message).toContain("proxy.port");
+    const missing = thrownMeshroomError(() => coerceSettingValue(d, '{"port":1}'));
     expect(missing.code).toBe("E_MISSING_VALUE");
     expect(missing.message).toContain("proxy.host");
   });
@@ -122,17 +112,17 @@ describe("coerceSettingValue (-c key=value)", () => {
 describe("checkSettingValue (values read from YAML)", () => {
   it("accepts matching types and refuses others with what was expected and what was found", () => {
     expect(() => checkSettingValue(def("integer"), 3)).not.toThrow();
-    expect(errorOf(() => checkSettingValue(def("integer", { name: "port" }), "8443")).message).toBe(
+    expect(thrownMeshroomError(() => checkSettingValue(def("integer", { name: "port" }), "8443")).message).toBe(
       'setting port: expected an integer, got the string "8443"',
     );
-    expect(errorOf(() => checkSettingValue(def("integer"), 1.5)).message).toMatch(/expected an integer, got number 1.5/);
-    expect(errorOf(() => checkSettingValue(def("string"), null)).message).toMatch(/got null/);
-    expect(errorOf(() => checkSettingValue(def("boolean"), "true")).message).toMatch(/expected a boolean/);
-    expect(errorOf(() => checkSettingValue(def("object"), [])).message).toMatch(/expected an object/);
-    expect(errorOf(() => checkSettingValue(def("number"), Number.NaN)).message).toMatch(/expected a number/);
+    expect(thrownMeshroomError(() => checkSettingValue(def("integer"), 1.5)).message).toMatch(/expected an integer, got number 1.5/);
+    expect(thrownMeshroomError(() => checkSettingValue(def("string"), null)).message).toMatch(/got null/);
+    expect(thrownMeshroomError(() => checkSettingValue(def("boolean"), "true")).message).toMatch(/expected a boolean/);
+    expect(thrownMeshroomError(() => checkSettingValue(def("object"), [])).message).toMatch(/expected an object/);
+    expect(thrownMeshroomError(() => checkSettingValue(def("number"), Number.NaN)).message).toMatch(/expected a number/);
   });
   it("truncates long strings in messages", () => {
-    const msg = errorOf(() => checkSettingValue(def("integer"), "y".repeat(500))).message;
+    const msg = thrownMeshroomError(() => checkSettingValue(def("integer"), "y".repeat(500))).message;
     expect(msg.length).toBeLessThan(120);
     expect(msg).toContain("…");
   });
