@@ -8,19 +8,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive as alive } from "../../src/util/process.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(REPO, "bin", "meshroom.js");
 const EXAMPLE = join(REPO, "examples", "quickstart");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function killGroup(pid: number): void {
   for (const target of [-pid, pid]) {

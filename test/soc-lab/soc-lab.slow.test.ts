@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive as alive } from "../../src/util/process.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(REPO, "bin", "meshroom.js");
@@ -32,15 +33,6 @@ function whySkip(): string | undefined {
   return undefined;
 }
 const SKIP = whySkip();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Every pid file under .meshroom/run (nginx, rsyslog, crowdsec, the bouncer). */
 function pidFiles(project: string): Map<string, number> {
