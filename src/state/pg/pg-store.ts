@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type pg from "pg";
 import { isMeshroomError, MeshroomError } from "../../errors/index.js";
@@ -101,7 +100,7 @@ export class PgStateStore implements StateStore {
       if (serial.write) return { state: { ...state, serial: serial.serial, meshroom_version: VERSION }, written: true };
       return { state: { ...state, serial: serial.serial }, written: false };
     } catch (e) {
-      throw await this._writeError(e, rendered, state.serial + 1);
+      throw this._writeError(e, rendered, state.serial + 1);
     }
   }
 
@@ -145,27 +144,28 @@ export class PgStateStore implements StateStore {
    * `meshroom state push` stores it. The row is unchanged.
    */
   saveAsideSync(state: StateFile): string | undefined {
+    const r = this._saveErrored(renderState(state).text(state.serial + 1, VERSION));
+    return r.saved ? r.path : undefined;
+  }
+
+  /** Writes `text` to this workspace's errored file (atomically), when the backend has one. */
+  private _saveErrored(text: string): { path?: string; saved: boolean } {
     const path = this._ctx.opts.erroredPath?.(this.workspace);
-    if (!path) return undefined;
+    if (!path) return { saved: false };
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileAtomicSync(path, renderState(state).text(state.serial + 1, VERSION));
-      return path;
+      writeFileAtomicSync(path, text);
+      return { path, saved: true };
     } catch {
-      return undefined;
+      return { path, saved: false };
     }
   }
 
   /** Saves what this write meant to store to the errored file, and says so in the error. */
-  private async _writeError(cause: unknown, rendered: RenderedState, serial: number): Promise<MeshroomError> {
-    const path = this._ctx.opts.erroredPath?.(this.workspace);
+  private _writeError(cause: unknown, rendered: RenderedState, serial: number): MeshroomError {
+    const { path, saved } = this._saveErrored(rendered.text(serial, VERSION));
     let where = "It could not be saved anywhere else: check the resources before the next apply.";
-    if (path) {
-      const saved = await mkdir(dirname(path), { recursive: true })
-        .then(() => writeFile(path, rendered.text(serial, VERSION)))
-        .then(() => true, () => false);
-      where = saved ? `The state this run meant to save was written to ${path}.` : `Writing it to ${path} failed too.`;
-    }
+    if (path) where = saved ? `The state this run meant to save was written to ${path}.` : `Writing it to ${path} failed too.`;
     if (isMeshroomError(cause)) {
       return new MeshroomError(cause.code, cause.message, { detail: [cause.detail, where].filter(Boolean).join("\n"), cause });
     }
