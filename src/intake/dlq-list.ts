@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
 import { DlqEntrySchema, type DlqEntry } from "./dlq.js";
-import { withOfflineStore } from "./reprocess.js";
+import { withOfflineStore } from "./offline-store.js";
 
 export interface DlqListOptions extends AdminClientOptions {
   source?: string;
@@ -30,13 +30,11 @@ export async function listDeadLetters(opts: DlqListOptions): Promise<DlqListing>
     return { ...r, via: "server" };
   }
   return withOfflineStore(opts.dir, "dead-letter listing", async (store) => {
-    if (opts.source !== undefined && !store.sources.get(opts.source) && (store.dlq.countsBySource().get(opts.source) ?? 0) === 0) {
+    const total = store.dlq.count(opts.source);
+    // a deleted source's dead letters are still listed
+    if (opts.source !== undefined && !store.sources.get(opts.source) && total === 0) {
       throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
     }
-    return {
-      entries: store.dlq.list({ source: opts.source, limit: opts.limit }),
-      total: opts.source === undefined ? store.dlq.size : (store.dlq.countsBySource().get(opts.source) ?? 0),
-      via: "offline" as const,
-    };
+    return { entries: store.dlq.list({ source: opts.source, limit: opts.limit }), total, via: "offline" as const };
   });
 }

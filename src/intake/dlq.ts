@@ -65,6 +65,11 @@ export class Dlq {
     return all.slice(0, opts.limit);
   }
 
+  /** How many dead letters there are, of `source` when given. */
+  count(source?: string): number {
+    return source === undefined ? this.entries.length : this.entries.reduce((n, e) => n + (e.source === source ? 1 : 0), 0);
+  }
+
   countsBySource(): Map<string, number> {
     const m = new Map<string, number>();
     for (const e of this.entries) m.set(e.source, (m.get(e.source) ?? 0) + 1);

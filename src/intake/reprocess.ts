@@ -4,8 +4,8 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
-import { acquireDirLock } from "./dir-lock.js";
-import { IntakeStore, type ReprocessResult } from "./store.js";
+import { withOfflineStore } from "./offline-store.js";
+import type { ReprocessResult } from "./store.js";
 
 export interface ReprocessOptions extends AdminClientOptions {
   source?: string;
@@ -34,19 +34,4 @@ export async function reprocessDir(opts: ReprocessOptions): Promise<ReprocessOut
     }
     return { ...(await store.reprocess({ source: opts.source })), via: "offline" as const };
   });
-}
-
-/** Locks a directory no server owns, opens its store, runs `work`, and closes and unlocks whatever happens. */
-export async function withOfflineStore<T>(dir: string, purpose: string, work: (store: IntakeStore) => Promise<T>): Promise<T> {
-  const lock = await acquireDirLock(dir, purpose);
-  try {
-    const store = await IntakeStore.open(dir);
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await lock.release();
-  }
 }

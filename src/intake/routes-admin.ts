@@ -63,8 +63,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     const limit = intParam(url, "limit", 100, 1000);
     if (limit === undefined) return sendError(res, 400, "`limit` must be a non-negative integer");
     const source = url.searchParams.get("source") ?? undefined;
-    const total = source === undefined ? store.dlq.size : (store.dlq.countsBySource().get(source) ?? 0);
-    return sendJson(res, 200, { entries: store.dlq.list({ source, limit }), total });
+    return sendJson(res, 200, { entries: store.dlq.list({ source, limit }), total: store.dlq.count(source) });
   }
   if (path === "/admin/reprocess" && m === "POST") {
     const body = await readJson(req, res, Reprocess);
