@@ -1,24 +1,7 @@
-import { z } from "zod";
 import type { HookDescriptor, HookKind, IntegrationKey, Role } from "../model/index.js";
-import { ModeSchema, RoleSchema } from "../model/schemas.js";
+import { checkHookOptions, type CheckedHookOptions } from "./hook-options.js";
 
 export const DEFAULT_HOOK_TIMEOUT_S = 300;
-
-/** Options as written by a hook author (or a YAML command hook), checked once at load. */
-export const HookOptionsSchema = z
-  .object({
-    mode: ModeSchema.optional(),
-    format: z.string().min(1).optional(),
-    order: z.union([z.literal("first"), z.literal("last"), z.number().int()]).optional(),
-    ownsBoth: z.boolean().optional(),
-    keepWhenOverloaded: z.boolean().optional(),
-    title: z.string().min(1).optional(),
-    timeout: z.number().positive().optional(),
-    role: RoleSchema.optional(),
-    topic: z.string().min(1).optional(),
-  })
-  .strict();
-type HookOptions = z.infer<typeof HookOptionsSchema>;
 
 /** A registration before it is placed in a file's context. */
 export interface RawHook {
@@ -32,7 +15,7 @@ export interface RawHook {
   /** Set by YAML command hooks (`target:`). */
   target?: string;
   /**
-   * True when `opts` already passed a schema at least as strict as HookOptionsSchema (a YAML
+   * True when `opts` already passed a schema at least as strict as checkHookOptions (a YAML
    * command hook's, checked when its manifest was parsed): not checked again, as a catalog can
    * declare thousands.
    */
@@ -49,15 +32,12 @@ const PRODUCT_ONLY: ReadonlySet<HookKind> = new Set(["setupInstance", "teardownI
 
 /** Builds the descriptor, or returns the problem (a sentence) when the registration is invalid here. */
 export function toDescriptor(raw: RawHook, origin: HookOrigin, id: string): HookDescriptor | string {
-  let o: HookOptions;
-  if (raw.optsChecked) o = (raw.opts ?? {}) as HookOptions;
+  let o: CheckedHookOptions;
+  if (raw.optsChecked) o = (raw.opts ?? {}) as CheckedHookOptions;
   else {
-    const parsed = HookOptionsSchema.safeParse(raw.opts ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
-      return `${raw.registrar}(): bad options: ${issues}`;
-    }
-    o = parsed.data;
+    const checked = checkHookOptions(raw.opts);
+    if (Array.isArray(checked)) return `${raw.registrar}(): bad options: ${checked.join("; ")}`;
+    o = checked;
   }
   let role = raw.role ?? o.role;
   let topic = raw.topic ?? o.topic;

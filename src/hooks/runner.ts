@@ -3,7 +3,10 @@ import type { HookDescriptor } from "../model/index.js";
 import { redactText } from "../util/redact.js";
 import { buildHookContext, checkHookInput, type HookInput, type HookRunOptions } from "./context.js";
 import type { HookEntry } from "./registry.js";
-import { parseHookResult, type HookResult } from "./results.js";
+import type { HookResult } from "./results.js";
+
+/** The result checks (zod): loaded by the first hook run, so commands that only list hooks never load zod. */
+let results: typeof import("./results.js") | undefined;
 
 /**
  * Calls one hook: builds its context, gives it a signal that aborts on the caller's signal or
@@ -49,7 +52,7 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
     clearTimeout(timer);
     if (onAbort) outer?.removeEventListener("abort", onAbort);
   }
-  const result = parseHookResult(d.kind, raw);
+  const result = (results ??= await import("./results.js")).parseHookResult(d.kind, raw);
   if (typeof result === "string") {
     throw new MeshroomError("E_HOOK_FAILED", `${who()} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
   }
