@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { MeshroomError } from "../errors/index.js";
 import { resolvePlug, type ResolvedPlug } from "../capabilities/index.js";
 import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../model/index.js";
-import { removePath, writePlugFile } from "../project/save.js";
+import { writePlugFile } from "../project/plug-file.js";
 import type { LoadedMesh } from "./load-mesh.js";
 import type { SecretsPort } from "./secrets-port.js";
 
@@ -108,6 +108,6 @@ export function unplug(mesh: LoadedMesh, topic: string, srcName: string, dstName
   if (found.length === 0) {
     throw new MeshroomError("E_NOT_FOUND", `no plug ${srcName} -[${topic}]-> ${dstName}${mode ? ` (${mode})` : ""}`, { detail: "see `meshroom list plugs`" });
   }
-  for (const p of found) if (existsSync(p.file)) removePath(p.file);
+  for (const p of found) if (existsSync(p.file)) rmSync(p.file, { force: true });
   return found;
 }

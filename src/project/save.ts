@@ -3,7 +3,7 @@ import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "ya
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import {
-  type IntegrationKey, type Mode, type PlugSettings, type PlugSpec, type Role,
+  type IntegrationKey, type Mode, type Role,
   ROLE_KEYS, assertName, integrationStem,
 } from "../model/index.js";
 import { paths } from "./paths.js";
@@ -98,27 +98,6 @@ export function writeInstanceConfig(root: string, product: string, name: string,
     for (const [k, v] of Object.entries(settings)) doc.setIn(["settings", k], v);
     for (const k of unset) doc.deleteIn(["settings", k]);
   });
-  return file;
-}
-
-/** What `writePlugFile` needs: the plug, its settings, and the product of its source (for the path). */
-export interface PlugFileData extends PlugSpec {
-  product: string;
-  settings: PlugSettings;
-}
-
-export function writePlugFile(root: string, p: PlugFileData): string {
-  const file = paths.plugFile(root, p.product, p.src, p.dst, p.topic, p.mode);
-  const body: Record<string, unknown> = { topic: p.topic, mode: p.mode };
-  if (p.format !== undefined) body.format = p.format;
-  body.kind = p.kind;
-  body.owner = p.owner;
-  if (p.srcIntegration) body.src_integration = p.srcIntegration;
-  if (p.dstIntegration) body.dst_integration = p.dstIntegration;
-  if (Object.keys(p.settings.src).length || Object.keys(p.settings.dst).length) body.settings = p.settings;
-  const doc = parseDocument(`# Plug ${p.src} -[${p.topic}]-> ${p.dst} (${p.mode}). Written by \`meshroom plug\`.\n`);
-  doc.contents = doc.createNode(body) as unknown as typeof doc.contents;
-  writeFileAtomic(file, doc.toString());
   return file;
 }
 

@@ -16,7 +16,7 @@ function settle(dir: string): void {
 const RECORDER = join(REPO, "test/cli/fixtures/record-modules.mjs");
 
 describe("cold start", () => {
-  it("a listing on an unchanged project is served by the manifest cache and loads neither yaml nor zod", async () => {
+  it("listing and plugging on an unchanged project load neither yaml nor zod (the manifest cache serves every manifest)", async () => {
     const root = join(tempDir(), "quickstart");
     cpSync(join(REPO, "examples/quickstart"), root, { recursive: true });
     settle(root);
@@ -28,7 +28,7 @@ describe("cold start", () => {
         env: { XDG_CACHE_HOME: cache, RECORD_MODULES: record, NODE_OPTIONS: `--import ${RECORDER}` },
       });
       const packages = new Set(readFileSync(record, "utf8").split("\n").map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean));
-      return { out: JSON.parse(r.stdout) as unknown, packages };
+      return { out: (args.includes("--json") ? JSON.parse(r.stdout) : r.stdout) as unknown, packages };
     };
 
     const first = await run(); // parses every manifest and fills the cache
@@ -46,6 +46,14 @@ describe("cold start", () => {
     expect(integrations.packages).toContain("jiti");
     expect(integrations.packages).not.toContain("zod");
     expect(integrations.packages).not.toContain("yaml");
+
+    // plug writes its file without the yaml package, and the file reads back as the same plug
+    const plugs = await run(["list", "plugs", "--json"]);
+    await ok(["unplug", "events", "intake", "siem", "-p", root], { env: { XDG_CACHE_HOME: cache } });
+    const replug = await run(["plug", "events", "intake", "siem", "--mode", "pull"]);
+    expect(replug.packages).not.toContain("yaml");
+    expect(replug.packages).not.toContain("zod");
+    expect((await run(["list", "plugs", "--json"])).out).toEqual(plugs.out);
 
     // one edited file is parsed again (and only then are the parser's packages loaded)
     const config = join(root, "instances/sink/siem/config.yaml");

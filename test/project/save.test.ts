@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/project/load.js";
-import { addCapability, writeInstanceConfig, writeIntegrationFile, writePlugFile } from "../../src/project/save.js";
+import { addCapability, writeInstanceConfig, writeIntegrationFile } from "../../src/project/save.js";
+import { writePlugFile } from "../../src/project/plug-file.js";
 import { EDR_DEFINITION, SIEM_DEFINITION, makeProject, snapshotDir } from "./helpers.js";
 
 const COMMENTED_DEFINITION = `# Top comment: keep me
