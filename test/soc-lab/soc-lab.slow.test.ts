@@ -33,6 +33,8 @@ function whySkip(): string | undefined {
   return undefined;
 }
 const SKIP = whySkip();
+/** Suricata is optional (bookworm-backports): its test is skipped, saying so, when install.sh could not install it. */
+const NO_SURICATA = onPath("suricata") || existsSync("/usr/bin/suricata") ? undefined : "suricata is not installed (optional: examples/soc-lab/install.sh adds it from bookworm-backports)";
 
 /** Every pid file under .meshroom/run (nginx, rsyslog, crowdsec, the bouncer). */
 function pidFiles(project: string): Map<string, number> {
@@ -68,6 +70,8 @@ describe.skipIf(SKIP !== undefined)(`SOC lab: nginx → rsyslog → CrowdSec →
   let env: NodeJS.ProcessEnv;
   const started = new Map<string, number>();
   const timings: Array<[string, number]> = [];
+  /** Resources the optional Suricata test added (its instance and plug), for destroy's count. */
+  let suricataResources = 0;
 
   const meshroom = async (args: string[], timeout = 180_000) => {
     const t0 = Date.now();
@@ -218,12 +222,39 @@ describe.skipIf(SKIP !== undefined)(`SOC lab: nginx → rsyslog → CrowdSec →
     expect(last.message).toMatch(new RegExp(`^${VISITOR.replace(/\./g, "\\.")} - - \\[.*"GET /after-restart HTTP/1.1" 404 `));
   }, 180_000);
 
+  it.skipIf(NO_SURICATA !== undefined)(`optional Suricata: added and plugged by the CLI, its EVE alerts reach rsyslog (and only rsyslog)${NO_SURICATA ? ` (skipped: ${NO_SURICATA})` : ""}`, async () => {
+    const add = await meshroom(["add", "suricata", "ids"]);
+    expect(add.exitCode, add.stderr).toBe(0);
+    const plug = await meshroom(["plug", "alerts", "ids", "forwarder"]);
+    expect(plug.exitCode, plug.stderr).toBe(0);
+    expect(plug.stdout).toContain("Plugged ids -[alerts]-> forwarder: pull, eve, data; forwarder sets up both sides.");
+    const a = await meshroom(["apply", "--auto-approve"]);
+    expect(a.exitCode, `${a.stdout}\n${a.stderr}`).toBe(0);
+    expect(a.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    suricataResources = 2;
+    expect(pidFiles(project).has("ids/suricata.pid")).toBe(true);
+    expect((await meshroom(["plan", "--detailed-exitcode"])).exitCode).toBe(0);
+
+    expect(await probe(VISITOR, "/wp-login.php")).toEqual([404]);
+    const w = await meshroom(["watch", "alerts", "ids", "forwarder", "--count", "1", "--timeout", "30"]);
+    expect(w.exitCode, w.stderr).toBe(0);
+    expect(JSON.parse(w.stdout.trim())).toMatchObject({
+      event_type: "alert", src_ip: VISITOR, dest_port: 8080,
+      alert: { signature_id: 9000001, signature: "meshroom lab: request for a WordPress admin page" },
+      http: { url: "/wp-login.php", status: 404 },
+      source: "ids", forwarded_by: "forwarder",
+    });
+    // the alerts have a ruleset of their own in rsyslog: they are not forwarded to CrowdSec as syslog
+    const events = readFileSync(join(project, ".meshroom", "run", "forwarder", "events.jsonl"), "utf8");
+    expect(events).not.toContain('"program":"ids"');
+  }, 180_000);
+
   it("destroy leaves no daemon, bouncer key, config file, nft rule or namespace", async () => {
     const pids = [...started.values()];
     expect(pids.length).toBeGreaterThanOrEqual(4);
     const r = await meshroom(["destroy", "--auto-approve"]);
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toContain("Destroy complete! Resources: 7 destroyed.");
+    expect(r.stdout).toContain(`Destroy complete! Resources: ${7 + suricataResources} destroyed.`);
     expect(r.stdout).toContain("deleted the bouncer meshroom-firewall");
     expect(r.stdout).toContain("removed the chain from_crowdsec and the sets deny_crowdsec/deny6_crowdsec");
     for (const pid of pids) expect(alive(pid), `pid ${pid} still runs`).toBe(false);

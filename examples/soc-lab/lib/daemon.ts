@@ -4,8 +4,8 @@
 // its command line names its config file: a recycled pid is never mistaken for it.
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import type { HookExec } from "meshroom/hooks";
-import { ensureDir, inNetns, listeningPorts, readText, runDir, sleep } from "./lab.js";
+import type { HookExec, HookLog } from "meshroom/hooks";
+import { clearRunDir, ensureDir, inNetns, listeningPorts, NETNS, readText, releaseNetns, runDir, sleep } from "./lab.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -184,4 +184,15 @@ export async function startAndWait(
     rmSync(pidFile(d), { force: true });
     throw e;
   }
+}
+
+/**
+ * The body of a daemon product's teardownInstance hook: stops the daemon, removes its instance's
+ * run files (logs kept) and leaves the namespace (the last one out deletes it).
+ */
+export async function stopInstance(exec: HookExec, log: HookLog, d: Pick<DaemonSpec, "instance" | "name" | "marker">, label: string): Promise<void> {
+  const stopped = await stopDaemon(d);
+  log.info(stopped ? `stopped ${label}` : `${label} was not running`);
+  clearRunDir(d.instance);
+  if (await releaseNetns(exec, d.instance)) log.info(`deleted the network namespace ${NETNS}`);
 }

@@ -195,6 +195,31 @@ export function pickPort(consumer: string, topic: string, producer: string, base
   return port;
 }
 
+// ── feeds: what the producer side of a pull plug offers its readers ──────────────────────────
+
+/** A file the producer appends records to, one JSON object per line (Suricata's EVE file). */
+export interface Feed {
+  file: string;
+  format: string;
+}
+
+function feedFile(producer: string, topic: string): string {
+  return runDir(producer, "feeds", `${topic}.json`);
+}
+
+export function writeFeed(producer: string, topic: string, feed: Feed): void {
+  writeText(feedFile(producer, topic), JSON.stringify(feed) + "\n");
+}
+
+/** The feed a producer instance offers for `topic`, or an error saying what to do. */
+export function requireFeed(producer: string, topic: string): Feed {
+  const text = readText(feedFile(producer, topic));
+  if (text === undefined) {
+    throw new Error(`${producer} offers no ${topic} feed (no ${feedFile(producer, topic)}): is it running? run \`meshroom apply\``);
+  }
+  return JSON.parse(text) as Feed;
+}
+
 export function intSetting(v: unknown, fallback: number): number {
   return typeof v === "number" && Number.isInteger(v) && v > 0 && v < 65536 ? v : fallback;
 }

@@ -8,8 +8,8 @@ import { readInstance, setupInstance, teardownInstance } from "meshroom/hooks";
 import {
   crowdsecDaemon, crowdsecPaths, crowdsecPid, cscli, DEFAULT_COLLECTIONS, restartCrowdsec, writeCrowdsecSandbox,
 } from "../../lib/crowdsec.js";
-import { stopDaemon } from "../../lib/daemon.js";
-import { clearRunDir, ensureNetns, intSetting, NETNS, releaseNetns, runDir, writeText } from "../../lib/lab.js";
+import { stopDaemon, stopInstance } from "../../lib/daemon.js";
+import { ensureNetns, intSetting, NETNS, runDir, writeText } from "../../lib/lab.js";
 
 setupInstance(async ({ instance, exec, log, signal }) => {
   if (!existsSync("/usr/bin/crowdsec")) throw new Error("crowdsec is not installed: run examples/soc-lab/install.sh (as root)");
@@ -33,12 +33,7 @@ setupInstance(async ({ instance, exec, log, signal }) => {
   return { outputs: { lapi_url: url, config: crowdsecPaths(instance.name).config, netns: NETNS } };
 }, { title: "Start CrowdSec in the lab's network namespace", timeout: 120 });
 
-teardownInstance(async ({ instance, exec, log }) => {
-  const stopped = await stopDaemon(crowdsecDaemon(instance.name));
-  log.info(stopped ? "stopped CrowdSec" : "CrowdSec was not running");
-  clearRunDir(instance.name);
-  if (await releaseNetns(exec, instance.name)) log.info(`deleted the network namespace ${NETNS}`);
-}, { title: "Stop CrowdSec", timeout: 60 });
+teardownInstance(({ instance, exec, log }) => stopInstance(exec, log, crowdsecDaemon(instance.name), "CrowdSec"), { title: "Stop CrowdSec", timeout: 60 });
 
 readInstance(async ({ instance }) => {
   return { exists: crowdsecPid(instance.name) !== undefined };

@@ -14,9 +14,9 @@ import {
   type HookExec, type HookLog,
 } from "meshroom/hooks";
 import {
-  type DaemonSpec, logOffset, logSince, logTail, logFile, portsListening, runningPid, startAndWait, stopDaemon,
+  type DaemonSpec, logOffset, logSince, logTail, logFile, portsListening, runningPid, startAndWait, stopDaemon, stopInstance,
 } from "../../lib/daemon.js";
-import { clearRunDir, ensureDir, ensureNetns, execInNetns, intSetting, NETNS, releaseNetns, requireEndpoint, runDir, sleep, withLock, writeText } from "../../lib/lab.js";
+import { ensureDir, ensureNetns, execInNetns, intSetting, NETNS, requireEndpoint, runDir, sleep, withLock, writeText } from "../../lib/lab.js";
 
 const RELOAD_TIMEOUT_MS = 10_000;
 
@@ -101,12 +101,7 @@ setupInstance(async ({ instance, exec, log, signal }) => {
   return { outputs: { url: `http://127.0.0.1:${port}`, netns: NETNS } };
 }, { title: "Start nginx in the lab's network namespace", timeout: 60 });
 
-teardownInstance(async ({ instance, exec, log }) => {
-  const stopped = await stopDaemon(daemon(instance.name));
-  log.info(stopped ? "stopped nginx" : "nginx was not running");
-  clearRunDir(instance.name);
-  if (await releaseNetns(exec, instance.name)) log.info(`deleted the network namespace ${NETNS}`);
-}, { title: "Stop nginx", timeout: 60 });
+teardownInstance(({ instance, exec, log }) => stopInstance(exec, log, daemon(instance.name), "nginx"), { title: "Stop nginx", timeout: 60 });
 
 readInstance(async ({ instance }) => {
   return { exists: runningPid(daemon(instance.name)) !== undefined };

@@ -12,15 +12,20 @@
 //
 // Plug <this rsyslog> -[events push]-> <dst> (producer side): an omfwd action that forwards
 // every message over UDP to the input the consumer side opened (conf.d/out-<dst>.conf).
-import { existsSync, rmSync } from "node:fs";
+//
+// Plug <src> -[alerts pull, eve]-> <this rsyslog> (Suricata's alerts): rsyslog owns the plug, as
+// reading a file needs nothing from the IDS. An imfile input follows the EVE file the producer
+// offers as its feed (conf.d/file-<src>.conf), in a ruleset of its own that writes each line to
+// alerts.jsonl only: IDS alerts are not forwarded as syslog. `watch alerts` parses them back.
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import {
   readConsumer, readInstance, readProducer, setupConsumer, setupInstance, setupProducer,
   teardownConsumer, teardownInstance, teardownProducer, watch, type HookExec,
 } from "meshroom/hooks";
-import { type DaemonSpec, portsListening, runningPid, startAndWait, stopDaemon } from "../../lib/daemon.js";
+import { type DaemonSpec, portsListening, runningPid, startAndWait, stopDaemon, stopInstance } from "../../lib/daemon.js";
 import {
-  clearRunDir, ensureDir, ensureNetns, intSetting, NETNS, pickPort, releaseNetns, removeEndpoint, requireEndpoint,
-  runDir, usedEndpointPorts, withLock, writeEndpoint, writeText,
+  ensureDir, ensureNetns, intSetting, NETNS, pickPort, removeEndpoint, requireEndpoint,
+  requireFeed, runDir, usedEndpointPorts, withLock, writeEndpoint, writeText,
 } from "../../lib/lab.js";
 import { tailJsonLines } from "../../lib/tail.js";
 
@@ -39,12 +44,24 @@ function daemon(instance: string): DaemonSpec {
 
 const inputFile = (instance: string, src: string) => runDir(instance, "conf.d", `in-${src}.conf`);
 const outputFile = (instance: string, dst: string) => runDir(instance, "conf.d", `out-${dst}.conf`);
+const fileInputFile = (instance: string, src: string) => runDir(instance, "conf.d", `file-${src}.conf`);
+
+function alertsFile(instance: string): string {
+  return runDir(instance, "alerts.jsonl");
+}
+
+/** True when a plug added an imfile input (the module must then be loaded, once). */
+function hasFileInputs(instance: string): boolean {
+  const dir = runDir(instance, "conf.d");
+  return existsSync(dir) && readdirSync(dir).some((f) => f.startsWith("file-") && f.endsWith(".conf"));
+}
 
 function renderConfig(instance: string, withInputs: boolean): string {
   const dir = runDir(instance);
   return `# rsyslog of the meshroom SOC lab (instance ${instance}); written by meshroom, do not edit.
-global(workDirectory="${dir}/work" maxMessageSize="16k")
+global(workDirectory="${dir}/work" maxMessageSize="64k")
 ${withInputs ? 'module(load="imudp")' : "# no inputs yet: imudp is loaded once a plug adds one"}
+${hasFileInputs(instance) ? 'module(load="imfile")' : "# no file inputs: imfile is loaded once an alerts plug adds one"}
 # one JSON object per line, for \`meshroom watch\`
 template(name="meshroom_json" type="list") {
   constant(value="{\\"time\\":\\"")      property(name="timereported" dateFormat="rfc3339")
@@ -93,12 +110,7 @@ setupInstance(async ({ instance, exec, log, signal }) => {
   return { outputs: { events_file: eventsFile(instance.name), netns: NETNS } };
 }, { title: "Start rsyslog in the lab's network namespace", timeout: 60 });
 
-teardownInstance(async ({ instance, exec, log }) => {
-  const stopped = await stopDaemon(daemon(instance.name));
-  log.info(stopped ? "stopped rsyslog" : "rsyslog was not running");
-  clearRunDir(instance.name);
-  if (await releaseNetns(exec, instance.name)) log.info(`deleted the network namespace ${NETNS}`);
-}, { title: "Stop rsyslog", timeout: 60 });
+teardownInstance(({ instance, exec, log }) => stopInstance(exec, log, daemon(instance.name), "rsyslog"), { title: "Stop rsyslog", timeout: 60 });
 
 readInstance(async ({ instance }) => {
   return { exists: runningPid(daemon(instance.name)) !== undefined };
@@ -162,3 +174,39 @@ readProducer("events", async ({ instance, plug }) => {
   const running = runningPid(daemon(instance.name)) !== undefined;
   return { exists: running && existsSync(outputFile(instance.name, plug.dst)) };
 }, { mode: "push", title: "Check the forwarding is configured" });
+
+// ── <suricata> -[alerts pull, eve]-> rsyslog ─────────────────────────────────────────────────
+
+setupConsumer("alerts", async ({ instance, plug, exec, log, signal }) => {
+  const feed = requireFeed(plug.src, "alerts");
+  const ruleset = `alerts_${plug.src}`;
+  await restart(exec, instance.name, signal, () => writeText(fileInputFile(instance.name, plug.src),
+    `# EVE alerts of ${plug.src} (plug ${plug.src} -[alerts]-> ${plug.dst}); written by meshroom\n` +
+    `ruleset(name="${ruleset}") {\n  action(type="omfile" file="${alertsFile(instance.name)}" template="meshroom_json")\n}\n` +
+    `input(type="imfile" File="${feed.file}" Tag="${plug.src}" Severity="alert" ruleset="${ruleset}")\n`));
+  log.info(`rsyslog reads the alerts of ${plug.src} from ${feed.file}`);
+  return { outputs: { reads: feed.file } };
+}, { mode: "pull", format: "eve", ownsBoth: true, title: "Read the IDS's EVE file (imfile)" });
+
+teardownConsumer("alerts", async ({ instance, plug, exec, log, signal }) => {
+  await restart(exec, instance.name, signal, () => rmSync(fileInputFile(instance.name, plug.src), { force: true }), { onlyIfRunning: true });
+  log.info(`rsyslog no longer reads the alerts of ${plug.src}`);
+}, { mode: "pull", format: "eve", title: "Stop reading the EVE file" });
+
+readConsumer("alerts", async ({ instance, plug }) => {
+  const running = runningPid(daemon(instance.name)) !== undefined;
+  return { exists: running && existsSync(fileInputFile(instance.name, plug.src)) };
+}, { mode: "pull", format: "eve", title: "Check the EVE file is read" });
+
+watch("alerts", async function* tailAlerts({ instance, plug, signal }) {
+  const from = plug && plug.dst === instance.name ? plug.src : undefined;
+  for await (const line of tailJsonLines(alertsFile(instance.name), signal)) {
+    if (from !== undefined && line.program !== from) continue;
+    // the EVE record as Suricata wrote it, with where rsyslog got it from
+    try {
+      yield { ...(JSON.parse(String(line.message)) as Record<string, unknown>), forwarded_by: instance.name, source: line.program };
+    } catch {
+      yield line;
+    }
+  }
+}, { title: "Tail the IDS alerts rsyslog read" });
