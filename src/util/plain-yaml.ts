@@ -30,8 +30,13 @@ function _scalar(v: unknown): string {
   throw new TypeError(`plainYaml: cannot write a ${typeof v}`);
 }
 
+/** An object's entries as JSON keeps them: a key whose value is undefined is left out. */
+function _defined(v: object): Array<[string, unknown]> {
+  return Object.entries(v).filter(([, item]) => item !== undefined);
+}
+
 function _isEmptyCollection(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && Object.keys(v).length === 0;
+  return Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && _defined(v).length === 0;
 }
 
 /** A non-empty object or array at `indent`, one line per entry, each line ending with a newline. */
@@ -39,7 +44,7 @@ function _block(v: object, indent: string): string {
   let out = "";
   const entries: Array<[prefix: string, item: unknown]> = Array.isArray(v)
     ? v.map((item) => [`${indent}-`, item])
-    : Object.entries(v).filter(([, item]) => item !== undefined).map(([k, item]) => [`${indent}${_scalar(k)}:`, item]);
+    : _defined(v).map(([k, item]) => [`${indent}${_scalar(k)}:`, item]);
   for (const [prefix, item] of entries) {
     if (item === null || typeof item !== "object") out += `${prefix} ${_scalar(item)}\n`;
     else if (_isEmptyCollection(item)) out += `${prefix} ${Array.isArray(item) ? "[]" : "{}"}\n`;

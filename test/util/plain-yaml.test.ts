@@ -41,7 +41,7 @@ describe("plainYaml", () => {
 
   it("round-trips thousands of generated documents through the yaml package (1.2 and 1.1)", () => {
     const key = fc.oneof(fc.string(), fc.constantFrom(...TRICKY));
-    const leaf = fc.oneof(fc.string(), fc.constantFrom(...TRICKY), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const leaf = fc.oneof(fc.string(), fc.constantFrom(...TRICKY), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant(undefined));
     const { tree } = fc.letrec((tie) => ({
       tree: fc.oneof({ depthSize: "small" }, leaf, tie("array"), tie("object")),
       array: fc.array(tie("tree"), { maxLength: 4 }),
@@ -63,5 +63,8 @@ describe("plainYaml", () => {
     expect(parse(plainYaml({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: Number.NEGATIVE_INFINITY }))).toEqual({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: Number.NEGATIVE_INFINITY });
     expect(plainYaml({})).toBe("{}\n");
     expect(parse(plainYaml({ u: undefined, v: 1 }))).toEqual({ v: 1 });
+    // undefined is left out as JSON leaves it out, also where it is a map's only value
+    expect(parse(plainYaml({ only: { u: undefined }, list: [undefined] }))).toEqual({ only: {}, list: [null] });
+    expect(plainYaml({ u: undefined })).toBe("{}\n");
   });
 });
