@@ -1,24 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listDeadLetters } from "../../src/intake/index.js";
 import { meshroom } from "../cli/helpers.js";
-import { ADMIN, call, createSource, removeRoot, startHarness, tempRoot, type Harness } from "./helpers.js";
+import { ADMIN, call, createSource, harnessPool, type Harness } from "./helpers.js";
 
 const strict = { type: "object", required: ["user"], properties: { user: { type: "string" } } };
 
 describe("intake dlq", () => {
-  const roots: string[] = [];
-  const running: Harness[] = [];
-  afterEach(async () => {
-    for (const h of running.splice(0)) await h.stop();
-    for (const r of roots.splice(0)) await removeRoot(r);
-  });
+  const pool = harnessPool();
 
   /** Two sources: web with 3 dead letters, app with 1. */
   async function seeded(): Promise<{ h: Harness; ids: string[] }> {
-    const root = await tempRoot();
-    roots.push(root);
-    const h = await startHarness({ root });
-    running.push(h);
+    const h = await pool.start();
     const web = await createSource(h.base, "web", { schema: strict });
     const app = await createSource(h.base, "app", { schema: strict });
     const bad = await call(h.base, "POST", "/events/web", { token: web, body: [{ summary: "no user 1" }, { summary: "no user 2" }, { summary: "typed", user: 5 }] });
@@ -41,8 +33,7 @@ describe("intake dlq", () => {
 
   it("reads a stopped server's directory offline, and refuses a source that never existed", async () => {
     const { h, ids } = await seeded();
-    await h.stop();
-    running.splice(0);
+    await pool.stop(h);
     const web = await listDeadLetters({ dir: h.dir, source: "web", limit: 100 });
     expect(web).toMatchObject({ via: "offline", total: 3 });
     expect(web.entries.map((e) => e.id)).toEqual(ids);
@@ -58,8 +49,7 @@ describe("intake dlq", () => {
     expect(lines[0]).toMatch(/^ID\s+SOURCE\s+RECEIVED\s+ATTEMPTS\s+REASON$/);
     expect(lines.slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(ids);
     expect(lines[4]).toBe(`3 of 3 dead letters of source web (server). After fixing the source's schema: meshroom intake reprocess --dir ${h.dir}`);
-    await h.stop();
-    running.splice(0);
+    await pool.stop(h);
     const json = await meshroom(["intake", "dlq", "--dir", h.dir, "--json", "--limit", "1"]);
     expect(json.code).toBe(0);
     const r = JSON.parse(json.stdout) as { via: string; total: number; entries: Array<{ id: string; raw: string }> };

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { startIntakeServer, type IntakeServer } from "../../src/intake/index.js";
 
 export const ADMIN = "test-admin-token-0123456789abcdef";
@@ -35,6 +36,37 @@ export async function startHarness(opts: { maxBody?: number; root?: string } = {
 
 export async function removeRoot(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
+}
+
+/** Servers a test file starts: every one still running is stopped after each test, and the temp roots it made are removed. */
+export interface HarnessPool {
+  /** A server on a fresh temp root, or on `root` (a restart on the same directory). */
+  start(opts?: { maxBody?: number; root?: string }): Promise<Harness>;
+  /** Stops one server now (the test goes on with its directory offline). */
+  stop(h: Harness): Promise<void>;
+}
+
+export function harnessPool(): HarnessPool {
+  const roots: string[] = [];
+  const running: Harness[] = [];
+  afterEach(async () => {
+    for (const h of running.splice(0)) await h.stop();
+    for (const r of roots.splice(0)) await removeRoot(r);
+  });
+  return {
+    async start(opts = {}) {
+      let root = opts.root;
+      if (root === undefined) roots.push((root = await tempRoot()));
+      const h = await startHarness({ ...opts, root });
+      running.push(h);
+      return h;
+    },
+    async stop(h) {
+      const i = running.indexOf(h);
+      if (i >= 0) running.splice(i, 1);
+      await h.stop();
+    },
+  };
 }
 
 export interface Reply {

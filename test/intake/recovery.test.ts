@@ -1,30 +1,19 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ADMIN, call, createSource, removeRoot, startHarness, tempRoot, type Harness } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { ADMIN, call, createSource, harnessPool, startHarness, type Harness } from "./helpers.js";
 
 describe("intake recovery", () => {
-  const roots: string[] = [];
-  const running: Harness[] = [];
-  afterEach(async () => {
-    for (const h of running.splice(0)) await h.stop();
-    for (const r of roots.splice(0)) await removeRoot(r);
-  });
+  const pool = harnessPool();
 
   async function fresh(): Promise<{ h: Harness; token: string }> {
-    const root = await tempRoot();
-    roots.push(root);
-    const h = await startHarness({ root });
-    running.push(h);
+    const h = await pool.start();
     return { h, token: await createSource(h.base, "web") };
   }
 
   async function restart(h: Harness): Promise<Harness> {
-    await h.stop();
-    running.splice(running.indexOf(h), 1);
-    const h2 = await startHarness({ root: h.root });
-    running.push(h2);
-    return h2;
+    await pool.stop(h);
+    return pool.start({ root: h.root });
   }
 
   it("keeps sources, events, dead letters and counters across a restart and continues the offsets", async () => {
@@ -41,13 +30,11 @@ describe("intake recovery", () => {
   it("cuts a torn last line (a crash mid-write) and loses nothing that was acknowledged", async () => {
     const { h, token } = await fresh();
     const acked = await call(h.base, "POST", "/events/web", { token, body: [{ summary: "a" }, { summary: "b" }] });
-    await h.stop();
-    running.splice(0);
+    await pool.stop(h);
     const spool = join(h.dir, "spool.jsonl");
     await appendFile(spool, '{"offset":3,"source":"web","summ');
     await appendFile(join(h.dir, "dlq.jsonl"), '{"id":"x","sou');
-    const h2 = await startHarness({ root: h.root });
-    running.push(h2);
+    const h2 = await pool.start({ root: h.root });
     expect(h2.server.recoveredBytes).toBeGreaterThan(0);
     const q = await call(h2.base, "GET", "/queue?after=0", { token });
     expect((q.body.events as { offset: number }[]).map((e) => e.offset)).toEqual(acked.body.offsets);
@@ -61,8 +48,7 @@ describe("intake recovery", () => {
   it("refuses to start on a spool damaged in the middle, naming the line", async () => {
     const { h, token } = await fresh();
     await call(h.base, "POST", "/events/web", { token, body: [{ summary: "a" }, { summary: "b" }] });
-    await h.stop();
-    running.splice(0);
+    await pool.stop(h);
     const spool = join(h.dir, "spool.jsonl");
     const lines = (await readFile(spool, "utf8")).split("\n");
     lines[0] = "{broken";
@@ -70,7 +56,6 @@ describe("intake recovery", () => {
     await expect(startHarness({ root: h.root })).rejects.toThrow(/spool\.jsonl:1: the line is not JSON/);
     // and the failed start left the directory unlocked
     await writeFile(spool, "");
-    const h3 = await startHarness({ root: h.root });
-    running.push(h3);
+    await pool.start({ root: h.root });
   });
 });

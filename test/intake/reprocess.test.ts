@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reprocessDir } from "../../src/intake/index.js";
-import { ADMIN, call, createSource, removeRoot, startHarness, tempRoot, type Harness } from "./helpers.js";
+import { ADMIN, call, createSource, harnessPool, startHarness, type Harness } from "./helpers.js";
 
 const strict = { type: "object", required: ["user"], properties: { user: { type: "string" } } };
 const loose = { type: "object", properties: { user: { type: "string" } } };
@@ -17,18 +17,10 @@ async function queue(h: Harness, token: string): Promise<Env[]> {
 }
 
 describe("intake reprocess", () => {
-  const roots: string[] = [];
-  const running: Harness[] = [];
-  afterEach(async () => {
-    for (const h of running.splice(0)) await h.stop();
-    for (const r of roots.splice(0)) await removeRoot(r);
-  });
+  const pool = harnessPool();
 
   async function seeded(): Promise<{ h: Harness; token: string; ids: string[] }> {
-    const root = await tempRoot();
-    roots.push(root);
-    const h = await startHarness({ root });
-    running.push(h);
+    const h = await pool.start();
     const token = await createSource(h.base, "web", { schema: strict });
     const ok = await call(h.base, "POST", "/events/web", { token, body: { summary: "fine", user: "ann" } });
     expect(ok.status).toBe(202);
@@ -78,12 +70,10 @@ describe("intake reprocess", () => {
   it("reprocessDir works offline on a stopped server's directory, and the restarted server serves the result", async () => {
     const { h, token } = await seeded();
     await call(h.base, "PUT", "/admin/sources/web/schema", { token: ADMIN, body: loose });
-    await h.stop();
-    running.splice(0);
+    await pool.stop(h);
     const r = await reprocessDir({ dir: h.dir });
     expect(r).toMatchObject({ via: "offline", examined: 3, moved: 2, remaining: 1 });
-    const h2 = await startHarness({ root: h.root });
-    running.push(h2);
+    const h2 = await pool.start({ root: h.root });
     expect((await queue(h2, token)).map((e) => e.offset)).toEqual([1, 2, 3]);
     expect((await call(h2.base, "GET", "/admin/dlq", { token: ADMIN })).body.total).toBe(1);
   });
