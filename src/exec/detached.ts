@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { MeshroomError } from "../errors/index.js";
+import { hookEnvironment } from "./hook-env.js";
 import { killGroup } from "./run-command.js";
 import { isAlive } from "../util/process.js";
 
@@ -13,13 +14,17 @@ export interface SpawnDetachedOptions {
   logFile: string;
   /** The child's pid is written here. */
   pidFile: string;
-  /** Added to the current environment. */
+  /** Set in the daemon's environment, on top of the base of `hookEnvironment()`. */
   env?: Record<string, string | undefined>;
+  /** Names copied from meshroom's environment (a hook's `env` declaration). */
+  declaredEnv?: readonly string[];
 }
 
 /**
  * Starts a long-running program (a daemon) that outlives meshroom: its own process group,
- * output appended to `logFile`, pid written to `pidFile`. Uses node:child_process rather than
+ * output appended to `logFile`, pid written to `pidFile` (both 0600). Its environment is a
+ * hook's (`hookEnvironment`): a daemon keeps it in /proc/<pid>/environ for its whole life, so
+ * meshroom's own credentials must never be in it. Uses node:child_process rather than
  * execa because execa's promise/stream machinery is meant for children we wait on.
  */
 export async function spawnDetached(cmd: string, args: readonly string[], opts: SpawnDetachedOptions): Promise<{ pid: number }> {
@@ -31,13 +36,14 @@ export async function spawnDetached(cmd: string, args: readonly string[], opts: 
   }
   mkdirSync(dirname(opts.logFile), { recursive: true });
   mkdirSync(dirname(opts.pidFile), { recursive: true });
-  const fd = openSync(opts.logFile, "a");
+  const env = hookEnvironment({ declared: opts.declaredEnv ?? [], set: opts.env ?? {} });
+  const fd = openSync(opts.logFile, "a", 0o600);
   return new Promise((resolve, reject) => {
     let child;
     try {
       child = spawn(cmd, [...args], {
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env,
         detached: true,
         stdio: ["ignore", fd, fd],
       });
@@ -53,7 +59,7 @@ export async function spawnDetached(cmd: string, args: readonly string[], opts: 
     child.once("spawn", () => {
       closeSync(fd);
       const pid = child.pid!;
-      writeFileSync(opts.pidFile, `${pid}\n`);
+      writeFileSync(opts.pidFile, `${pid}\n`, { mode: 0o600 });
       child.unref();
       resolve({ pid });
     });

@@ -3,8 +3,10 @@ import { redactText } from "../util/redact.js";
 
 export interface RunCommandOptions {
   cwd: string;
-  /** Added to the current environment (not a replacement). */
+  /** Added to the current environment, or the whole environment when `extendEnv` is false. */
   env?: Record<string, string | undefined>;
+  /** Default true; hooks' programs get false with `hookEnvironment()` as `env`. */
+  extendEnv?: boolean;
   /** Written to the child's stdin, then closed. */
   input?: string;
   /** Kill the process tree and fail after this many milliseconds. */
@@ -68,7 +70,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
   const sub = execa(cmd, [...args], {
     cwd: opts.cwd,
     env: opts.env,
-    extendEnv: true,
+    extendEnv: opts.extendEnv ?? true,
     input: opts.input,
     stdin: opts.input === undefined ? "ignore" : "pipe",
     reject: false,

@@ -9,7 +9,7 @@ import type { HookContext, InstanceContext, PlugContext } from "./types.js";
 /** The registration part of a YAML command hook (its options are checked like a TS hook's). */
 export function commandHookRaw(decl: CommandHookDecl): RawHook {
   const opts: Record<string, unknown> = {};
-  for (const k of ["mode", "format", "order", "ownsBoth", "keepWhenOverloaded", "title", "timeout"] as const) {
+  for (const k of ["mode", "format", "order", "ownsBoth", "keepWhenOverloaded", "title", "timeout", "env"] as const) {
     if (decl[k] !== undefined) opts[k] = decl[k];
   }
   // the options passed CommandHookSchema, which is at least as strict as the hook options' schema
@@ -22,7 +22,9 @@ export function commandHookRaw(decl: CommandHookDecl): RawHook {
 
 /**
  * The body of a command hook: runs `run` in `dir` with the context as JSON on stdin (secrets
- * only those listed in `secrets`), reads a JSON result from stdout. A non-zero exit fails with
+ * only those listed in `secrets`), reads a JSON result from stdout. Its environment is a hook
+ * program's (`ctx.exec`): the base set, the names listed in `env`, MESHROOM_HOOK_KIND and
+ * MESHROOM_ADDRESS. A non-zero exit fails with
  * stderr as the message (the runner redacts and wraps it).
  */
 export function commandHookFn(decl: CommandHookDecl, dir: string): HookFn {

@@ -1,14 +1,15 @@
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { MeshroomError } from "../errors/index.js";
-import { runCommand } from "../exec/index.js";
+import { hookEnvironment, runCommand, spawnDetached } from "../exec/index.js";
 import { plugAddress, type Mode, type PlugKind, type Role } from "../model/index.js";
 import { redactText, registerSecretValue } from "../util/redact.js";
 import { createScaffoldFiles } from "./files.js";
 import { createGitHelper } from "./git.js";
 import type { HookEntry } from "./registry.js";
 import type {
-  GitHelper, HookChange, HookContext, HookExec, HookLog, HookRecord, InstanceContext, IntegrationContext, PlugContext, ProjectHandle,
+  GitHelper, HookChange, HookContext, HookExec, HookLog, HookRecord, HookStartDaemon, InstanceContext, IntegrationContext, PlugContext,
+  ProjectHandle,
 } from "./types.js";
 
 /** Where a secret lives: an instance's, or a plug's (shared by both sides). */
@@ -85,6 +86,7 @@ export function buildHookContext(entry: HookEntry, input: HookInput, opts: HookR
     signal,
     log: makeLog(opts, title, redact),
     exec: makeExec(entry, opts, signal, redact),
+    startDaemon: makeStartDaemon(entry, opts),
   };
   lazy(ctx, "project", () => {
     const p = typeof opts.project === "function" ? opts.project() : opts.project;
@@ -165,16 +167,29 @@ function makeLog(opts: HookRunOptions, title: string, redact: (s: string) => str
   return { info: emit("info"), warn: emit("warn"), debug: emit("debug") };
 }
 
+/** Programs a hook runs get a hook's environment (exec/hook-env.ts), not meshroom's. */
 function makeExec(entry: HookEntry, opts: HookRunOptions, signal: AbortSignal, redact: (s: string) => string): HookExec {
   return (cmd, args = [], o = {}) =>
     runCommand(cmd, args, {
       cwd: o.cwd ?? opts.cwd ?? entry.dir,
-      env: o.env,
+      env: hookEnvironment({ declared: entry.descriptor.env ?? [], set: o.env ?? {} }),
+      extendEnv: false,
       input: o.input,
       timeoutMs: o.timeoutMs,
       signal,
       redact,
       rejectOnExitCode: o.reject !== false,
+    });
+}
+
+function makeStartDaemon(entry: HookEntry, opts: HookRunOptions): HookStartDaemon {
+  return (cmd, args, o) =>
+    spawnDetached(cmd, args, {
+      cwd: o.cwd ?? opts.cwd ?? entry.dir,
+      logFile: o.logFile,
+      pidFile: o.pidFile,
+      env: o.env ?? {},
+      declaredEnv: entry.descriptor.env ?? [],
     });
 }
 

@@ -78,5 +78,6 @@ export function toDescriptor(raw: RawHook, origin: HookOrigin, id: string): Hook
   if (mode !== undefined) d.mode = mode;
   if (format !== undefined) d.format = format;
   if (o.order !== undefined) d.order = o.order;
+  if (o.env !== undefined && o.env.length > 0) d.env = [...o.env];
   return d;
 }

@@ -1,4 +1,5 @@
 import { MODES, ROLES } from "../model/index.js";
+import { hookEnvNameProblem } from "../util/env-names.js";
 import type { RoleHookOptions } from "./types.js";
 
 /**
@@ -25,6 +26,14 @@ const CHECKS: Record<keyof CheckedHookOptions, Check> = {
   keepWhenOverloaded: boolean,
   title: nonEmptyString,
   timeout: (v) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? undefined : "expected a positive number of seconds"),
+  env: (v) => {
+    if (!Array.isArray(v)) return "expected a list of environment variable names";
+    for (const n of v) {
+      const problem = typeof n === "string" ? hookEnvNameProblem(n) : "expected a list of environment variable names";
+      if (problem) return problem;
+    }
+    return undefined;
+  },
   role: oneOf(ROLES),
   topic: nonEmptyString,
 };

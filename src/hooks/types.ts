@@ -51,6 +51,11 @@ export interface IntegrationContext {
 
 export interface HookExecOptions {
   cwd?: string;
+  /**
+   * Set in the program's environment. The program does not inherit meshroom's environment:
+   * it gets PATH, HOME, USER, LOGNAME, LANG, LANGUAGE, LC_*, TZ and TMPDIR, the names the hook
+   * declared in its `env` option, and these; never meshroom's credentials.
+   */
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
@@ -66,6 +71,23 @@ export interface HookExecResult {
 
 /** Runs a program honouring the hook's signal; errors are redacted. */
 export type HookExec = (cmd: string, args?: readonly string[], opts?: HookExecOptions) => Promise<HookExecResult>;
+
+export interface HookDaemonOptions {
+  /** Output (stdout and stderr) is appended here (created 0600). */
+  logFile: string;
+  /** The daemon's pid is written here (0600). Starting fails while it names a live process. */
+  pidFile: string;
+  /** Default: the hook's folder. */
+  cwd?: string;
+  /** Set in its environment, which is otherwise a hook program's (see HookExecOptions.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Starts a long-running program (a service) that outlives meshroom, in its own process group;
+ * resolves with its pid once it is started. Stop it by signalling the group (`process.kill(-pid)`).
+ */
+export type HookStartDaemon = (cmd: string, args: readonly string[], opts: HookDaemonOptions) => Promise<{ pid: number }>;
 
 /** git helpers for `pull` and `publish` hooks (they run the `git` program). */
 export interface GitHelper {
@@ -124,6 +146,7 @@ export interface BaseContext {
   readonly address: string;
   readonly project: ProjectHandle;
   readonly exec: HookExec;
+  readonly startDaemon: HookStartDaemon;
 }
 
 export interface PlugHookContext extends BaseContext {
@@ -222,6 +245,12 @@ export interface HookOptions {
   title?: string;
   /** Seconds (default 300); on expiry the hook's signal aborts and the step fails. */
   timeout?: number;
+  /**
+   * Environment variables the programs this hook starts (`exec`, `startDaemon`) inherit from
+   * meshroom's environment, beyond PATH, HOME, the locale, TZ and TMPDIR. `MESHROOM_*` names
+   * are refused: meshroom's credentials never reach a hook's programs.
+   */
+  env?: readonly string[];
 }
 
 /** Options of the role-less forms (`setup`, `produce`, `watch`, …): in a product-wide file they say which role. */

@@ -31,6 +31,8 @@ export interface HookDescriptor {
   title: string;
   /** Seconds. */
   timeout: number;
+  /** Environment variable names its programs inherit beyond the base set (exec/hook-env.ts). */
+  env?: readonly string[];
   /** File that declared it (for messages). */
   source: string;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MODES, ROLES } from "./capability.js";
 import { NAME_PATTERN } from "./names.js";
 import { SETTING_TYPES } from "./settings.js";
+import { hookEnvNameProblem } from "../util/env-names.js";
 
 /**
  * The zod schemas of a project's manifests. They live apart from the model's types and pure
@@ -54,6 +55,11 @@ export const CommandHookSchema = z
     title: z.string().min(1).optional(),
     timeout: z.number().positive().optional(),
     secrets: z.array(z.string()).optional(),
+    /** Environment variables the command inherits beyond PATH, HOME, the locale, TZ and TMPDIR. */
+    env: z.array(z.string().superRefine((n, c) => {
+      const problem = hookEnvNameProblem(n);
+      if (problem) c.addIssue({ code: "custom", message: problem });
+    })).optional(),
   })
   .strict();
 export type CommandHookDecl = z.infer<typeof CommandHookSchema>;

@@ -72,7 +72,7 @@ export function startDaemon(d: DaemonSpec): Promise<number> {
   const fd = openSync(logFile(d), "a", 0o600);
   const [cmd, args] = inNetns(d.cmd, d.args);
   return new Promise((resolvePid, reject) => {
-    const child = spawn(cmd, args, { cwd: runDir(d.instance), detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(cmd, args, { cwd: runDir(d.instance), detached: true, stdio: ["ignore", fd, fd], env: daemonEnv() });
     child.once("error", (e) => {
       closeSync(fd);
       reject(new Error(`could not start ${d.name}: ${e.message}`));
@@ -85,6 +85,19 @@ export function startDaemon(d: DaemonSpec): Promise<number> {
       resolvePid(pid);
     });
   });
+}
+
+/**
+ * A daemon's environment: PATH, HOME, the locale, TZ and TMPDIR, as meshroom gives the programs
+ * hooks start (ctx.exec, ctx.startDaemon), not meshroom's own: a daemon keeps its environment in
+ * /proc/<pid>/environ for its whole life, and meshroom's holds its passphrase.
+ */
+function daemonEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|TZ|TMPDIR|LC_[A-Z]+)$/.test(k)) env[k] = v;
+  }
+  return env;
 }
 
 /** SIGTERM to the daemon's process group, wait; SIGKILL when it does not stop in time. */

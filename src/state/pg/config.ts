@@ -1,4 +1,5 @@
 import { MeshroomError } from "../../errors/index.js";
+import { withholdEnvName } from "../../util/env-names.js";
 
 /** `backend:` in meshroom.yaml as this module reads it (the project's `ProjectSettings["backend"]` fits). */
 export interface BackendSettings {
@@ -28,6 +29,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  */
 export function resolvePgConfig(settings: BackendSettings | undefined, env: NodeJS.ProcessEnv): PgConfig {
   const envName = settings?.conn_str_env ?? DEFAULT_CONN_STR_ENV;
+  withholdEnvName(envName); // hooks never get it (exec/hook-env.ts)
   const fromEnv = env[envName];
   const connectionString = fromEnv !== undefined && fromEnv !== "" ? fromEnv : settings?.conn_str;
   if (!connectionString) {

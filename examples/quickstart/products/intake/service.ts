@@ -4,14 +4,16 @@
 // Everything the process needs lives in <project>/.meshroom/run/<instance>/ (gitignored):
 // intake.pid, intake.log, ready.json and data/. The admin token is generated once, kept in
 // secrets.gpg as the instance secret `admin_token`, and handed to the service through its
-// environment (never written to disk in clear).
+// environment (never written to disk in clear). The service is started with the hook context's
+// `startDaemon`: its environment is the token plus PATH, HOME, the locale, TZ and TMPDIR, never
+// meshroom's own (MESHROOM_PASSPHRASE, the state backend's connection string), which a
+// long-running process would otherwise keep in /proc/<pid>/environ.
 //
 // Which meshroom runs the service: $MESHROOM_CLI (a path to the CLI script, e.g.
 // /path/to/meshroom/bin/meshroom.js) when set, else the script of the meshroom process that
 // runs this hook (process.argv[1]), started with the same node (process.execPath).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { readInstance, setupInstance, teardownInstance } from "meshroom/hooks";
 import { findIntake, intakeRequest, isAlive, isOurIntake, runPaths, type RunPaths } from "../../lib/intake-client.js";
@@ -19,7 +21,7 @@ import { findIntake, intakeRequest, isAlive, isOurIntake, runPaths, type RunPath
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-setupInstance(async ({ instance, log, signal }) => {
+setupInstance(async ({ instance, log, signal, startDaemon }) => {
   const paths = runPaths(instance.name);
   let adminToken = await instance.getSecret("admin_token");
   if (adminToken === undefined || adminToken === "") {
@@ -33,13 +35,16 @@ setupInstance(async ({ instance, log, signal }) => {
     await stop(stale);
   }
   rmSync(paths.ready, { force: true });
+  rmSync(paths.pid, { force: true });
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
 
   const port = intSetting(instance.settings.port, 0);
   const maxBody = intSetting(instance.settings.max_body, 1024 * 1024);
   const cli = meshroomCli();
   const args = [cli, "intake", "serve", "--dir", paths.data, "--port", String(port), "--max-body", String(maxBody), "--ready-file", paths.ready];
-  const pid = await startDetached(args, paths, adminToken);
+  const { pid } = await startDaemon(process.execPath, args, {
+    cwd: paths.dir, logFile: paths.log, pidFile: paths.pid, env: { MESHROOM_INTAKE_ADMIN_TOKEN: adminToken },
+  });
   log.info(`started the intake (pid ${pid}), log in ${paths.log}`);
   try {
     const ep = await waitReady(instance.name, pid, paths, signal);
@@ -87,30 +92,6 @@ function meshroomCli(): string {
     throw new Error(`cannot find the meshroom CLI to start the intake with (tried ${cli ?? "process.argv[1]"}); set MESHROOM_CLI to bin/meshroom.js`);
   }
   return resolve(cli);
-}
-
-/** Starts the service in its own process group, output appended to the log, pid in the pid file. */
-function startDetached(args: string[], paths: RunPaths, adminToken: string): Promise<number> {
-  const fd = openSync(paths.log, "a", 0o600);
-  return new Promise((resolvePid, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: paths.dir,
-      detached: true,
-      stdio: ["ignore", fd, fd],
-      env: { ...process.env, MESHROOM_INTAKE_ADMIN_TOKEN: adminToken },
-    });
-    child.once("error", (e) => {
-      closeSync(fd);
-      reject(new Error(`could not start the intake: ${e.message}`));
-    });
-    child.once("spawn", () => {
-      closeSync(fd);
-      const pid = child.pid as number;
-      writeFileSync(paths.pid, `${pid}\n`, { mode: 0o600 });
-      child.unref();
-      resolvePid(pid);
-    });
-  });
 }
 
 /** Waits until the service wrote its ready file; fails early (with the log's tail) if it exits. */
