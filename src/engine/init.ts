@@ -13,13 +13,19 @@ export interface InitResult {
   warnings: string[];
 }
 
-const GITIGNORE = `# meshroom: local run files, caches and scratch space
+/**
+ * The local state (and its backup and errored copies) stays out of git: hook outputs are
+ * recorded there, and the team shares state through a backend (pg), not through commits.
+ * `.meshroom/` holds the lock, the other workspaces' state, run files and caches.
+ */
+const GITIGNORE = `# meshroom: local state, run files, caches and scratch space
+meshroom.state.json
+meshroom.state.json.backup
+meshroom.state.errored.json
 .meshroom/
 mirrors/
 cdktf.out/
 .gen/
-meshroom.state.json.backup
-meshroom.state.errored.json
 node_modules/
 `;
 

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import type { Plan } from "../plan/index.js";
-import { canonicalJson, writeFileAtomic } from "../state/index.js";
+import { canonicalJson, PRIVATE_FILE_MODE, writeFileAtomic } from "../state/index.js";
 import { DesiredDocumentSchema, type DesiredDocument } from "../synth/index.js";
 import { VERSION } from "../util/version.js";
 
@@ -74,7 +74,7 @@ export function makeSavedPlan(plan: Plan, document: DesiredDocument): SavedPlan 
 }
 
 export async function writeSavedPlan(file: string, saved: SavedPlan): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
 }
 
 /** Reads and checks a saved plan (schema and digest); E_BAD_VALUE naming the file when it is not one or was edited. */

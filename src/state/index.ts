@@ -37,7 +37,7 @@ export type {
 export { describeHolder, lockedError } from "./lock-messages.js";
 export type { LockHolder } from "./lock-messages.js";
 export { FileLock, currentUser } from "./lock-file.js";
-export { writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
+export { PRIVATE_FILE_MODE, writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
 export {
   LocalBackend,
   STATE_FILE_NAME,

@@ -4,7 +4,7 @@ import * as fsp from "node:fs/promises";
 import { dirname } from "node:path";
 import { isMeshroomError, MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
-import { errCode, writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
+import { errCode, PRIVATE_FILE_MODE, writeFileAtomic, writeFileAtomicSync, writePrivateFile, writePrivateFileSync } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "./backend.js";
 import { FileLock } from "./lock-file.js";
 import { RenderBuffer, renderState, type RenderedState } from "./render.js";
@@ -109,14 +109,14 @@ export class LocalStateStore implements StateStore {
       const stored = this._snapshot(sig, () => this.readSync());
       const d = decideWrite(state, rendered, stored, this.paths.state);
       if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
-      writeFileAtomicSync(this.paths.state, rendered.bytes(d.serial, VERSION), { backup: this.paths.backup });
+      writeFileAtomicSync(this.paths.state, rendered.bytes(d.serial, VERSION), { backup: this.paths.backup, mode: PRIVATE_FILE_MODE });
       this._committed = Math.max(this._committed, ticket);
       this._afterWrite(state, rendered, d.serial, fs.statSync(this.paths.state));
       return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
     } catch (e) {
       let saved = true;
       try {
-        fs.writeFileSync(this.paths.errored, rendered.bytes(state.serial + 1, VERSION));
+        writePrivateFileSync(this.paths.errored, rendered.bytes(state.serial + 1, VERSION));
       } catch {
         saved = false;
       }
@@ -154,6 +154,7 @@ export class LocalStateStore implements StateStore {
       if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
       const committed = await writeFileAtomic(this.paths.state, rendered.bytes(d.serial, VERSION, this._scratch), {
         backup: this.paths.backup,
+        mode: PRIVATE_FILE_MODE,
         beforeCommit: () => this._committed < ticket, // a later synchronous save already landed
       });
       if (!committed) return { state: { ...state, serial: d.serial }, written: false };
@@ -161,7 +162,7 @@ export class LocalStateStore implements StateStore {
       this._afterWrite(state, rendered, d.serial, await fsp.stat(this.paths.state));
       return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
     } catch (e) {
-      const saved = await fsp.writeFile(this.paths.errored, rendered.bytes(state.serial + 1, VERSION)).then(
+      const saved = await writePrivateFile(this.paths.errored, rendered.bytes(state.serial + 1, VERSION)).then(
         () => true,
         () => false,
       );

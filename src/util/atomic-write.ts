@@ -12,12 +12,18 @@ import { basename, dirname, join } from "node:path";
  */
 export interface AtomicWriteOptions {
   backup?: string;
+  /**
+   * Permission bits of the new file (default 0o644), set when its temp file is created, before
+   * any data is written; the backup is given them too (it may be a file an older meshroom wrote).
+   */
   mode?: number;
   /** Called just before the rename; returning false abandons the write (a newer one landed). */
   beforeCommit?: () => boolean;
 }
 
 const DEFAULT_MODE = 0o644;
+/** Files that may hold what hooks returned (state, its backup, saved plans): the owner only. */
+export const PRIVATE_FILE_MODE = 0o600;
 
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
@@ -34,7 +40,7 @@ export async function writeFileAtomic(path: string, text: string | Uint8Array, o
     } finally {
       await fh.close();
     }
-    if (opts.backup) await keepBackup(path, opts.backup);
+    if (opts.backup) await keepBackup(path, opts.backup, opts.mode);
     if (opts.beforeCommit && !opts.beforeCommit()) {
       await fsp.rm(tmp, { force: true });
       return false;
@@ -59,7 +65,7 @@ export function writeFileAtomicSync(path: string, text: string | Uint8Array, opt
     } finally {
       fs.closeSync(fd);
     }
-    if (opts.backup) keepBackupSync(path, opts.backup);
+    if (opts.backup) keepBackupSync(path, opts.backup, opts.mode);
     if (opts.beforeCommit && !opts.beforeCommit()) {
       fs.rmSync(tmp, { force: true });
       return false;
@@ -77,7 +83,7 @@ export function writeFileAtomicSync(path: string, text: string | Uint8Array, opt
   return true;
 }
 
-async function keepBackup(path: string, backup: string): Promise<void> {
+async function keepBackup(path: string, backup: string, mode: number | undefined): Promise<void> {
   await fsp.rm(backup, { force: true });
   try {
     await fsp.link(path, backup);
@@ -87,9 +93,10 @@ async function keepBackup(path: string, backup: string): Promise<void> {
     if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") await fsp.copyFile(path, backup);
     else throw e;
   }
+  if (mode !== undefined) await fsp.chmod(backup, mode);
 }
 
-function keepBackupSync(path: string, backup: string): void {
+function keepBackupSync(path: string, backup: string, mode: number | undefined): void {
   fs.rmSync(backup, { force: true });
   try {
     fs.linkSync(path, backup);
@@ -98,6 +105,32 @@ function keepBackupSync(path: string, backup: string): void {
     if (code === "ENOENT") return;
     if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") fs.copyFileSync(path, backup);
     else throw e;
+  }
+  if (mode !== undefined) fs.chmodSync(backup, mode);
+}
+
+/**
+ * Writes a file readable by its owner only, in place (not atomically: for last-resort copies
+ * such as a state that could not be saved). An existing file is narrowed to 0600 before the
+ * new data goes in.
+ */
+export function writePrivateFileSync(path: string, data: string | Uint8Array): void {
+  const fd = fs.openSync(path, "w", PRIVATE_FILE_MODE);
+  try {
+    fs.fchmodSync(fd, PRIVATE_FILE_MODE);
+    fs.writeFileSync(fd, data);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function writePrivateFile(path: string, data: string | Uint8Array): Promise<void> {
+  const fh = await fsp.open(path, "w", PRIVATE_FILE_MODE);
+  try {
+    await fh.chmod(PRIVATE_FILE_MODE);
+    await fh.writeFile(data);
+  } finally {
+    await fh.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type pg from "pg";
 import { isMeshroomError, MeshroomError } from "../../errors/index.js";
-import { writeFileAtomicSync } from "../../util/atomic-write.js";
+import { PRIVATE_FILE_MODE, writeFileAtomicSync } from "../../util/atomic-write.js";
 import { VERSION } from "../../util/version.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "../backend.js";
 import { renderState, type RenderedState } from "../render.js";
@@ -154,7 +154,7 @@ export class PgStateStore implements StateStore {
     if (!path) return { saved: false };
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileAtomicSync(path, text);
+      writeFileAtomicSync(path, text, { mode: PRIVATE_FILE_MODE });
       return { path, saved: true };
     } catch {
       return { path, saved: false };
