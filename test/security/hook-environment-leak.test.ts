@@ -5,9 +5,14 @@
 // anyone able to read that daemon's /proc entry, got the passphrase, whatever the hook's
 // `secrets:` list said. Now a hook's programs get PATH, HOME, the locale, TZ and TMPDIR, plus
 // the names the hook declares in `env`, and never meshroom's credentials.
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2EProject } from "../e2e/helpers.js";
+import { BIN, E2EProject, REPO } from "../e2e/helpers.js";
+
+const EXAMPLE = join(REPO, "examples", "quickstart");
 
 const PASSPHRASE = "env-leak-passphrase-Qz81";
 const PG_CONN = "postgres://meshroom:pg-password-Lk42@db.example:5432/mesh";
@@ -28,9 +33,9 @@ const FORBIDDEN_NAMES = ["MESHROOM_PASSPHRASE", "MESHROOM_PG_CONN_STR", "CLOUD_T
 let p: E2EProject;
 let daemonPid: number | undefined;
 
-function killDaemon(): void {
-  if (daemonPid === undefined) return;
-  for (const target of [-daemonPid, daemonPid]) {
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined || !(pid > 0)) return;
+  for (const target of [-pid, pid]) {
     try {
       process.kill(target, "SIGKILL");
       return;
@@ -50,24 +55,104 @@ function parseEnv(text: string, sep: string): Map<string, string> {
   return m;
 }
 
+const GIVEN_BY_MESHROOM = ["MESHROOM_HOOK_KIND", "MESHROOM_ADDRESS", "MESHROOM_DAEMON_TOKEN", "MESHROOM_INTAKE_ADMIN_TOKEN"];
 function expectNoCredentials(env: Map<string, string>, raw: string): void {
+  for (const v of FORBIDDEN_VALUES) expect(raw, "a credential's value").not.toContain(v);
   for (const name of FORBIDDEN_NAMES) expect(env.has(name), name).toBe(false);
-  for (const v of FORBIDDEN_VALUES) expect(raw).not.toContain(v);
-  expect([...env.keys()].filter((k) => k.startsWith("MESHROOM_") && !["MESHROOM_HOOK_KIND", "MESHROOM_ADDRESS", "MESHROOM_DAEMON_TOKEN"].includes(k))).toEqual([]);
+  expect([...env.keys()].filter((k) => k.startsWith("MESHROOM_") && !GIVEN_BY_MESHROOM.includes(k))).toEqual([]);
 }
 
-beforeAll(async () => {
-  p = await E2EProject.create({
-    probe: `hooks:
+const dumpScript = (dir: string) => `env > ${JSON.stringify(dir)}/"$1"\n`;
+
+describe("the quickstart's intake daemon", () => {
+  const work = mkdtempSync(join(tmpdir(), "mr-envleak-qs-"));
+  const project = join(work, "quickstart");
+  const env = { PATH: process.env.PATH ?? "", HOME: join(work, "home"), XDG_CONFIG_HOME: join(work, "config"), CI: "true", NO_COLOR: "1", MESHROOM_CLI: BIN, ...ENV };
+  const meshroom = (args: string[]) => execa(process.execPath, [BIN, ...args], { cwd: project, reject: false, timeout: 60_000, env, extendEnv: false });
+  const intakePid = () => {
+    const f = join(project, ".meshroom", "run", "intake", "intake.pid");
+    return existsSync(f) ? Number(readFileSync(f, "utf8").trim()) : undefined;
+  };
+  let pid: number | undefined;
+
+  afterAll(async () => {
+    if (existsSync(join(project, "meshroom.state.json"))) await meshroom(["destroy", "--auto-approve"]);
+    killGroup(pid);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it.skipIf(process.platform !== "linux")("keeps neither the passphrase nor the pg connection string in /proc/<pid>/environ", async () => {
+    cpSync(EXAMPLE, project, { recursive: true, filter: (src) => !/[\\/](\.meshroom|meshroom\.state\.json.*|secrets\.gpg)$/.test(src) });
+    const init = await meshroom(["secrets", "init", "--name", "env leak test"]);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const applied = await meshroom(["apply", "--auto-approve"]);
+    pid = intakePid();
+    expect(applied.exitCode, `${applied.stdout}\n${applied.stderr}`).toBe(0);
+    expect(pid).toBeGreaterThan(0);
+    const raw = readFileSync(`/proc/${pid}/environ`, "latin1");
+    const daemonEnv = parseEnv(raw, "\0");
+    expectNoCredentials(daemonEnv, raw);
+    expect(daemonEnv.get("MESHROOM_INTAKE_ADMIN_TOKEN")?.length).toBeGreaterThan(0); // what it needs, on purpose
+    expect(daemonEnv.get("PATH")).toBe(env.PATH);
+    const destroyed = await meshroom(["destroy", "--auto-approve"]);
+    expect(destroyed.exitCode, destroyed.stderr).toBe(0);
+  }, 120_000);
+});
+
+describe("programs a hook runs", () => {
+  let q: E2EProject;
+  beforeAll(async () => {
+    q = await E2EProject.create({
+      probe: `hooks:
+  - { kind: setupInstance, run: ["sh", "scripts/dump.sh", "cmd-env.txt"], title: "dump the command hook's environment" }
+`,
+    });
+    // *.sh under scripts/: files directly under products/<p>/ are loaded as hook files.
+    q.write("products/probe/scripts/dump.sh", dumpScript(q.path("")));
+    q.write("products/probe/hooks.ts", `import { setupInstance } from "meshroom/hooks";
+import { writeFileSync } from "node:fs";
+setupInstance(async ({ exec }) => {
+  const r = await exec("sh", ["-c", "env"], { env: { SET_BY_HOOK: "yes" } });
+  writeFileSync(${JSON.stringify(q.path("exec-env.txt"))}, r.stdout);
+}, { title: "exec env" });
+`);
+    await q.ok(["add", "probe", "probe1"]);
+    const r = await q.run(["apply", "--auto-approve"], { env: ENV });
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+  }, 120_000);
+  afterAll(() => q?.dispose());
+
+  it("a YAML command hook gets the base variables, not the passphrase, the pg connection string or the user's other tokens", () => {
+    const raw = q.read("cmd-env.txt");
+    const env = parseEnv(raw, "\n");
+    expectNoCredentials(env, raw);
+    expect(env.has("PROBE_DECLARED")).toBe(false); // not declared
+    expect(env.get("PATH")).toBe(process.env.PATH);
+    expect(env.get("MESHROOM_HOOK_KIND")).toBe("setupInstance");
+    expect(env.get("MESHROOM_ADDRESS")).toBe("instance.probe1");
+  });
+
+  it("a program run with ctx.exec by a TS hook gets the same, plus what the hook sets", () => {
+    const raw = q.read("exec-env.txt");
+    const env = parseEnv(raw, "\n");
+    expectNoCredentials(env, raw);
+    expect(env.get("SET_BY_HOOK")).toBe("yes");
+    expect(env.get("PATH")).toBe(process.env.PATH);
+  });
+});
+
+describe("variables a hook declares in `env`", () => {
+  beforeAll(async () => {
+    p = await E2EProject.create({
+      probe: `hooks:
   - { kind: setupInstance, run: ["sh", "scripts/dump.sh", "cmd-env.txt"], env: [PROBE_DECLARED], title: "dump the command hook's environment" }
 `,
-  });
-  // *.sh under scripts/: files directly under products/<p>/ are loaded as hook files.
-  p.write("products/probe/scripts/dump.sh", `env > ${JSON.stringify(p.path(""))}/"$1"\n`);
-  p.write("products/probe/hooks.ts", `import { setupInstance, teardownInstance } from "meshroom/hooks";
+    });
+    p.write("products/probe/scripts/dump.sh", dumpScript(p.path("")));
+    p.write("products/probe/hooks.ts", `import { setupInstance, teardownInstance } from "meshroom/hooks";
+import { writeFileSync } from "node:fs";
 setupInstance(async ({ exec, startDaemon }) => {
-  const r = await exec("sh", ["-c", "env"], { env: { SET_BY_HOOK: "yes" } });
-  const { writeFileSync } = await import("node:fs");
+  const r = await exec("sh", ["-c", "env"]);
   writeFileSync(${JSON.stringify(p.path("exec-env.txt"))}, r.stdout);
   const { pid } = await startDaemon("sh", ["-c", "exec sleep 120"], {
     logFile: ${JSON.stringify(p.path("daemon.log"))}, pidFile: ${JSON.stringify(p.path("daemon.pid"))},
@@ -79,37 +164,27 @@ teardownInstance(async ({ outputs }) => {
   try { process.kill(-Number(outputs.pid), "SIGKILL"); } catch { /* gone */ }
 }, { title: "stop the daemon" });
 `);
-  await p.ok(["add", "probe", "probe1"]);
-  const r = await p.run(["apply", "--auto-approve"], { env: ENV });
-  if (existsSync(p.path("daemon.pid"))) daemonPid = Number(readFileSync(p.path("daemon.pid"), "utf8").trim());
-  expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-}, 120_000);
+    await p.ok(["add", "probe", "probe1"]);
+    const r = await p.run(["apply", "--auto-approve"], { env: ENV });
+    if (existsSync(p.path("daemon.pid"))) daemonPid = Number(readFileSync(p.path("daemon.pid"), "utf8").trim());
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+  }, 120_000);
 
-afterAll(() => {
-  killDaemon();
-  p?.dispose();
-});
-
-describe("a hook's programs do not inherit meshroom's credentials", () => {
-  it("a YAML command hook sees the base variables and what it declared, not the passphrase or the pg connection string", () => {
-    const raw = p.read("cmd-env.txt");
-    const env = parseEnv(raw, "\n");
-    expectNoCredentials(env, raw);
-    expect(env.get("PROBE_DECLARED")).toBe(DECLARED);
-    expect(env.get("PATH")).toBe(process.env.PATH);
-    expect(env.get("MESHROOM_HOOK_KIND")).toBe("setupInstance");
-    expect(env.get("MESHROOM_ADDRESS")).toBe("instance.probe1");
+  afterAll(() => {
+    killGroup(daemonPid);
+    p?.dispose();
   });
 
-  it("a program run with ctx.exec by a TS hook gets the same environment, plus what the hook sets", () => {
-    const raw = p.read("exec-env.txt");
-    const env = parseEnv(raw, "\n");
-    expectNoCredentials(env, raw);
-    expect(env.get("PROBE_DECLARED")).toBe(DECLARED);
-    expect(env.get("SET_BY_HOOK")).toBe("yes");
+  it("reach a command hook (YAML `env:`) and a TS hook's programs (option `env`)", () => {
+    for (const f of ["cmd-env.txt", "exec-env.txt"]) {
+      const raw = p.read(f);
+      const env = parseEnv(raw, "\n");
+      expectNoCredentials(env, raw);
+      expect(env.get("PROBE_DECLARED"), f).toBe(DECLARED);
+    }
   });
 
-  it.skipIf(process.platform !== "linux")("a daemon started with ctx.startDaemon has none of them in /proc/<pid>/environ", () => {
+  it.skipIf(process.platform !== "linux")("and a daemon started with ctx.startDaemon, which holds no credential in /proc/<pid>/environ", () => {
     expect(daemonPid).toBeGreaterThan(0);
     const raw = readFileSync(`/proc/${daemonPid}/environ`, "latin1");
     const env = parseEnv(raw, "\0");
