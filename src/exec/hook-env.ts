@@ -46,3 +46,13 @@ export function hookEnvironment(opts: HookEnvOptions = {}): Record<string, strin
   for (const k of Object.keys(env)) if (isWithheldEnvName(k)) delete env[k];
   return env;
 }
+
+/**
+ * Meshroom's environment without its credentials: for programs meshroom runs on a hook's
+ * behalf that need the user's setup (git: SSH agent, proxies, credential helpers).
+ */
+export function environmentWithoutCredentials(set: Record<string, string> = {}, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...from, ...set })) if (v !== undefined && !isWithheldEnvName(k)) env[k] = v;
+  return env;
+}

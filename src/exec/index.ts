@@ -3,5 +3,5 @@
 // `stopProcess` manage daemons with a pid file and a log file; `hookEnvironment` is the minimal
 // environment of every program a hook starts (never meshroom's credentials).
 export { runCommand, stderrTail, type RunCommandOptions, type CommandResult } from "./run-command.js";
-export { hookEnvironment, BASE_HOOK_ENV, type HookEnvOptions } from "./hook-env.js";
+export { environmentWithoutCredentials, hookEnvironment, BASE_HOOK_ENV, type HookEnvOptions } from "./hook-env.js";
 export { spawnDetached, stopProcess, isProcessRunning, readPid, isAlive, type SpawnDetachedOptions } from "./detached.js";

@@ -1,18 +1,22 @@
 import { MeshroomError } from "../errors/index.js";
-import { runCommand } from "../exec/index.js";
+import { environmentWithoutCredentials, runCommand } from "../exec/index.js";
 import { redactText } from "../util/redact.js";
 import type { GitHelper } from "./types.js";
 
 /** git never asks for a password on a terminal: a missing credential fails fast with a clear error. */
 const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "never", GIT_ASKPASS: "", SSH_ASKPASS: "" };
 
-/** The default git helper: runs the `git` program, honouring the hook's signal and redaction. */
+/**
+ * The default git helper: runs the `git` program, honouring the hook's signal and redaction.
+ * git keeps the user's environment (SSH agent, proxies, credential helpers), less meshroom's
+ * own credentials.
+ */
 export function createGitHelper(opts: { signal?: AbortSignal; redact?: (s: string) => string; cwd: string }): GitHelper {
   const redact = opts.redact ?? redactText;
   /** `what` names the remote (a URL or remote name) when the command talks to one. */
   const git = async (args: string[], dir?: string, what?: { remote?: string }) => {
     const r = await runCommand("git", dir ? ["-C", dir, ...args] : args, {
-      cwd: opts.cwd, signal: opts.signal, redact, env: GIT_ENV, rejectOnExitCode: false,
+      cwd: opts.cwd, signal: opts.signal, redact, env: environmentWithoutCredentials(GIT_ENV), extendEnv: false, rejectOnExitCode: false,
     });
     if (r.exitCode !== 0) throw gitError(args, r.stderr, { ...what, ...(dir ? { dir } : {}) }, redact);
     return r;

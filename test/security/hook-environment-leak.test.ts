@@ -5,7 +5,7 @@
 // anyone able to read that daemon's /proc entry, got the passphrase, whatever the hook's
 // `secrets:` list said. Now a hook's programs get PATH, HOME, the locale, TZ and TMPDIR, plus
 // the names the hook declares in `env`, and never meshroom's credentials.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -241,5 +241,28 @@ setupInstance(async () => {}, { env: ["MESHROOM_PG_CONN_STR"] });
     expect(env).not.toHaveProperty("MESHROOM_PASSPHRASE");
     expect(env).not.toHaveProperty("MESHROOM_PG_CONN_STR");
     expect(env).not.toHaveProperty("TEAM_PG_URL");
+  });
+});
+
+describe("the git helper of pull and publish hooks", () => {
+  it("runs git with the user's environment (SSH agent, proxies), less meshroom's credentials", async () => {
+    const { createGitHelper } = await import("../../src/hooks/git.js");
+    const dir = mkdtempSync(join(tmpdir(), "mr-envleak-git-"));
+    const saved = { ...process.env };
+    try {
+      writeFileSync(join(dir, "git"), `#!/bin/sh\nenv > ${JSON.stringify(join(dir, "git-env.txt"))}\n`, { mode: 0o755 });
+      Object.assign(process.env, ENV, { PATH: `${dir}:${process.env.PATH ?? ""}`, SSH_AUTH_SOCK: "/tmp/agent.sock" });
+      await createGitHelper({ cwd: dir }).branch(dir, "main");
+      const raw = readFileSync(join(dir, "git-env.txt"), "utf8");
+      const env = parseEnv(raw, "\n");
+      for (const v of [PASSPHRASE, PG_CONN]) expect(raw).not.toContain(v);
+      expect(env.has("MESHROOM_PASSPHRASE")).toBe(false);
+      expect(env.get("SSH_AUTH_SOCK")).toBe("/tmp/agent.sock");
+      expect(env.get("GIT_TERMINAL_PROMPT")).toBe("0");
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
