@@ -55,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
       const deps = cliHookDeps(ctx, root);
       try {
-        const ran = await runScaffoldHooks(await loadMesh(root), { ...req, file: r.file }, deps);
+        const ran = await runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps);
         for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
       } finally {
         deps.dispose();
