@@ -20,6 +20,8 @@ export interface PullReport {
   hooks: Array<{ title: string; value?: unknown }>;
   /** Files the hooks created or updated through the project handle. */
   changes: string[];
+  /** Products whose files the pull changed: recorded as pulled in meshroom.lock, their code not run until trusted. */
+  pulled: string[];
 }
 
 /** Runs a product's `pull` hooks in order, each with `path` = mirrors/<product> and a project handle. */
@@ -32,7 +34,7 @@ export async function pullProduct(mesh: LoadedMesh, product: string, deps: Catal
   mkdirSync(path, { recursive: true });
   const changes: string[] = [];
   const project = createProjectHandle(mesh.project.root, changes);
-  const report: PullReport = { hooks: [], changes };
+  const report: PullReport = { hooks: [], changes, pulled: [] };
   // what a pull writes under products/ came from outside: its code waits for `meshroom trust`
   const before = _productHashes(mesh.project.root);
   try {
@@ -42,8 +44,8 @@ export async function pullProduct(mesh: LoadedMesh, product: string, deps: Catal
     }
   } finally {
     const after = _productHashes(mesh.project.root);
-    const pulled = [...after.keys()].filter((p) => after.get(p) !== before.get(p));
-    recordOrigin(mesh.project.root, pulled, `meshroom pull ${product}`);
+    report.pulled = [...after.keys()].filter((p) => after.get(p) !== before.get(p)).sort();
+    recordOrigin(mesh.project.root, report.pulled, `meshroom pull ${product}`);
   }
   return report;
 }

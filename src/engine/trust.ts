@@ -3,6 +3,7 @@
 import { MeshroomError } from "../errors/index.js";
 import type { HookFiles } from "../project/hook-files.js";
 import { loadProject } from "../project/load.js";
+import { paths } from "../project/paths.js";
 import { compareWithLock, productFileHashes, untrustedProducts, type FileChange, type ProductTrust } from "../project/product-trust.js";
 import type { Project } from "../project/project.js";
 import { readTrustLock, writeTrustLock } from "../project/trust-lock.js";
@@ -103,4 +104,27 @@ export function untrustedIn(project: Project, scope?: readonly string[]): Produc
 /** user:password@ in a URL is never written to a committed file. */
 function _withoutCredentials(source: string): string {
   return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+}
+
+/**
+ * Runs WRITE (a meshroom command that edits PRODUCTS' files on the user's request: `create
+ * capability`, `create integration` and its trusted scaffold hooks), then records the products
+ * that were trusted before it as still trusted. A product that was not trusted stays untrusted:
+ * this never launders someone else's change.
+ */
+export async function keepingTrust<T>(root: string, products: readonly string[], write: () => Promise<T>): Promise<T> {
+  const lock = readTrustLock(root);
+  const trusted = [...new Set(products)].filter((p) => {
+    const entry = lock.products[p];
+    return entry?.files !== undefined && compareWithLock(p, productFileHashes(paths.productDir(root, p)), entry).changes.length === 0;
+  });
+  try {
+    return await write();
+  } finally {
+    if (trusted.length > 0) {
+      const now = readTrustLock(root);
+      for (const p of trusted) now.products[p] = { ...now.products[p], files: productFileHashes(paths.productDir(root, p)) };
+      writeTrustLock(root, now);
+    }
+  }
 }

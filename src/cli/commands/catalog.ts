@@ -18,6 +18,9 @@ export function register(program: Command, ctx: CliContext): void {
         const r = await pullProduct(await loadMesh(root, { hooksOf: () => [product] }), product, deps);
         for (const h of r.hooks) ctx.out(`${h.title}: ${h.value === undefined ? "done" : formatValue(h.value)}`);
         ctx.out(r.changes.length ? r.changes.map((c) => `  ${c}`).join("\n") : "No files changed.");
+        if (r.pulled.length > 0) {
+          ctx.err(`Pulled code does not run until trusted: review products/${r.pulled.length === 1 ? r.pulled[0] : `{${r.pulled.join(",")}}`}/, then run \`meshroom trust ${r.pulled.join(" ")}\``);
+        }
       } finally {
         deps.dispose();
       }
