@@ -51,7 +51,7 @@ describe("untrusted catalog code", () => {
     const marker = join(tempDir("mr-marker-"), "ran");
     const { root, from } = await importedProject(marker);
     // each command alone: none may import the catalog's hook files
-    for (const args of [["list", "integrations"], ["validate"], ["graph", "--capabilities"], ["list", "products", "--wide"], ["plan"]]) {
+    for (const args of [["list", "integrations"], ["validate"], ["validate", "--no-hooks"], ["graph", "--capabilities"], ["list", "products", "--wide"], ["plan"]]) {
       await meshroom([...args, "-p", root]);
       expect(ran(marker), `meshroom ${args.join(" ")}`).toEqual([]);
     }
@@ -67,6 +67,8 @@ describe("untrusted catalog code", () => {
     const validate = await ok(["validate", "-p", root]);
     expect(validate.stderr).toContain("products/vendor/hooks.ts: not loaded (untrusted: meshroom trust vendor)");
     expect(validate.stderr).toContain("products/vendor/integrations/siem/events_producer.ts: not loaded (untrusted: meshroom trust vendor)");
+    const noHooks = await ok(["validate", "--no-hooks", "-p", root]);
+    expect(noHooks.stderr).toContain(`vendor (from ${from}): never trusted: its hook code would not run (untrusted: meshroom trust vendor)`);
     await ok(["graph", "--capabilities", "-p", root]);
     await ok(["list", "products", "--wide", "-p", root]);
 

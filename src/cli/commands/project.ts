@@ -82,8 +82,9 @@ async function checkHooks(project: Project): Promise<HookCheck> {
   return { count: registry.size, warnings, diagnostics: problems, notLoaded };
 }
 
-/** `validate --no-hooks`: no hook file is imported, whoever wrote it. */
+/** `validate --no-hooks`: no hook file is imported, whoever wrote it; what the lock does not cover is still said. */
 function skipHooks(project: Project): HookCheck {
   const all = [...[...project.hookFiles.products.values()].flat(), ...project.hookFiles.integrations.map((h) => h.file)].sort();
-  return { count: 0, warnings: [], diagnostics: [], notLoaded: all.map((f) => ({ file: relative(project.root, f), reason: "--no-hooks" })) };
+  const warnings = untrustedIn(project).map((t) => `${describeUntrusted(t)}: its hook code would not run (untrusted: meshroom trust ${t.product})`);
+  return { count: 0, warnings, diagnostics: [], notLoaded: all.map((f) => ({ file: relative(project.root, f), reason: "--no-hooks" })) };
 }
