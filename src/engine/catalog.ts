@@ -1,12 +1,15 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
 import { listIntegrations } from "../capabilities/index.js";
 import { runHook, type HookLogSink } from "../hooks/index.js";
 import { compareHookOrder, type Role } from "../model/index.js";
 import { paths } from "../project/paths.js";
+import { productFileHashes, sha256 } from "../project/product-trust.js";
 import { integrationInput } from "./hook-input.js";
 import type { LoadedMesh } from "./load-mesh.js";
 import { createProjectHandle } from "./project-handle.js";
+import { recordOrigin } from "./trust.js";
 
 export interface CatalogDeps {
   log: HookLogSink;
@@ -17,6 +20,8 @@ export interface PullReport {
   hooks: Array<{ title: string; value?: unknown }>;
   /** Files the hooks created or updated through the project handle. */
   changes: string[];
+  /** Products whose files the pull changed: recorded as pulled in meshroom.lock, their code not run until trusted. */
+  pulled: string[];
 }
 
 /** Runs a product's `pull` hooks in order, each with `path` = mirrors/<product> and a project handle. */
@@ -29,12 +34,32 @@ export async function pullProduct(mesh: LoadedMesh, product: string, deps: Catal
   mkdirSync(path, { recursive: true });
   const changes: string[] = [];
   const project = createProjectHandle(mesh.project.root, changes);
-  const report: PullReport = { hooks: [], changes };
-  for (const entry of hooks) {
-    const r = await runHook(entry, { path }, { address: `product.${product}`, signal: deps.signal, log: deps.log, project, cwd: mesh.project.root });
-    report.hooks.push({ title: entry.descriptor.title, ...(r.value !== undefined ? { value: r.value } : {}) });
+  const report: PullReport = { hooks: [], changes, pulled: [] };
+  // what a pull writes under products/ came from outside: its code waits for `meshroom trust`
+  const before = _productHashes(mesh.project.root);
+  try {
+    for (const entry of hooks) {
+      const r = await runHook(entry, { path }, { address: `product.${product}`, signal: deps.signal, log: deps.log, project, cwd: mesh.project.root });
+      report.hooks.push({ title: entry.descriptor.title, ...(r.value !== undefined ? { value: r.value } : {}) });
+    }
+  } finally {
+    const after = _productHashes(mesh.project.root);
+    report.pulled = [...after.keys()].filter((p) => after.get(p) !== before.get(p)).sort();
+    recordOrigin(mesh.project.root, report.pulled, `meshroom pull ${product}`);
   }
   return report;
+}
+
+/** One hash per product folder (of its file hashes), to see which ones a pull changed. */
+function _productHashes(root: string): Map<string, string> {
+  const dir = paths.productsDir(root);
+  const out = new Map<string, string>();
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    out.set(e.name, sha256(JSON.stringify(productFileHashes(join(dir, e.name)))));
+  }
+  return out;
 }
 
 export interface PublishFilter {

@@ -6,6 +6,7 @@ import { MeshroomError, type ErrorCode } from "../errors/index.js";
 import { runCommand, stderrTail } from "../exec/index.js";
 import { loadProject } from "../project/load.js";
 import type { Project } from "../project/project.js";
+import { CHILD_COMPILE_CACHE_ENV } from "../util/compile-cache.js";
 import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../synth/index.js";
 
 const CdktfJsonSchema = z.object({ app: z.string().optional(), output: z.string().optional() }).loose();
@@ -81,7 +82,8 @@ export async function runMeshApp(root: string, config: CdktfJson, opts: { outdir
   for (const f of [manifestFile, reportFile]) rmSync(f, { force: true }); // never read a previous run's output
   const run = await runCommand(process.platform === "win32" ? "cmd" : "sh", [process.platform === "win32" ? "/c" : "-c", app], {
     cwd: root,
-    env: { CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    // the app compiles main.ts itself (`npx jiti main.ts`): never through a shared temp-folder cache
+    env: { CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...CHILD_COMPILE_CACHE_ENV },
     timeoutMs: 300_000,
     rejectOnExitCode: false,
     ...(opts.signal ? { signal: opts.signal } : {}),

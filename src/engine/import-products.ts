@@ -12,6 +12,7 @@ import { isProjectDir } from "../project/load.js";
 import { paths } from "../project/paths.js";
 import { parseYamlText } from "../project/yaml-file.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { recordOrigin } from "./trust.js";
 
 export interface ImportProductsOptions {
   /** Only these products (default: every product of the source). */
@@ -97,6 +98,8 @@ async function _importFrom(root: string, from: string, source: string, opts: Imp
       skippedTargets: p.skippedTargets,
     });
   }
+  // their code is not run until `meshroom trust` (what was trusted before stays trusted while unchanged)
+  recordOrigin(root, products.map((p) => p.name), from === resolve(source) ? from : source);
   return { source, products };
 }
 

@@ -34,6 +34,10 @@ const PROJECT_YAML = `# meshroom project settings.
 #   backend: { type: pg, conn_str_env: MESHROOM_PG_CONN_STR }
 backend:
   type: local
+# Hook code of products that came from outside (import-products, pull) runs only once trusted:
+# \`meshroom trust PRODUCT\` records it in meshroom.lock (commit that file). To require the same
+# for every product, the project's own included:
+#   trust: all
 `;
 
 const CDKTF_JSON = JSON.stringify(

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "E_BAD_VALUE"
   | "E_NO_INTEGRATION"
   | "E_NO_HOOK"
+  | "E_UNTRUSTED"
   | "E_HOOK_FAILED"
   | "E_HOOK_TIMEOUT"
   | "E_SECRETS"

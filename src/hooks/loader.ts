@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Diagnostic, MeshroomError } from "../errors/index.js";
 import type { CommandHookDecl, IntegrationKey } from "../model/index.js";
+import { hookCompileCache, jitiCacheOptions } from "../util/compile-cache.js";
 import { findHookFiles, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
 import { hookGlobalState, type HookRegistration } from "./api.js";
 import { commandHookFn, commandHookRaw } from "./command-hooks.js";
@@ -134,6 +135,7 @@ async function collectUnlocked(input: LoadHooksInput): Promise<CollectedHooks> {
       add(commandHookRaw(decl), commandHookFn(decl, dirname(integ.file)), origin, `${rel(integ.file)}#hooks[${i}]`, dirname(integ.file), integ.file);
     });
   }
+  if (cacheWarning !== undefined) warnings.push(cacheWarning);
   return { registry: new HookRegistry(entries, warnings), problems, importFailures };
 }
 
@@ -146,16 +148,26 @@ function fromRegistration(r: HookRegistration): RawHook {
 
 type Jiti = { import(id: string): Promise<unknown> };
 let jitiInstance: Promise<Jiti> | undefined;
+/** Why compiled hooks are not cached on disk this run (the cache folder is unsafe), once per process. */
+let cacheWarning: string | undefined;
 
-/** jiti is loaded on first use only: `list` and `--help` must not pay for a TS transpiler. */
+/**
+ * jiti is loaded on first use only: `list` and `--help` must not pay for a TS transpiler. Its
+ * compile cache is meshroom's private folder or nothing, never the shared `$TMPDIR/jiti`
+ * (util/compile-cache.ts says why).
+ */
 function getJiti(): Promise<Jiti> {
   return (jitiInstance ??= (async () => {
     const { createJiti } = await import("jiti");
+    const cache = hookCompileCache();
+    if (cache.dir === false && cache.unsafe) cacheWarning = `compiled hooks are not cached: ${cache.reason}`;
     return createJiti(import.meta.url, {
       alias: { "meshroom/hooks": hooksApiPath() },
       moduleCache: true,
       interopDefault: true,
       tryNative: false,
+      esmEvalTempFile: false,
+      ...jitiCacheOptions(cache),
     });
   })());
 }

@@ -4,6 +4,12 @@ import { z } from "zod";
 export const ProjectFileSchema = z
   .object({
     name: z.string().optional(),
+    /**
+     * Whose hook code must be trusted (`meshroom trust`) before it runs: "imported" (default) the
+     * products that came from outside the project; "all" every product (teams that review hook
+     * changes through meshroom.lock).
+     */
+    trust: z.enum(["imported", "all"]).optional(),
     backend: z
       .object({
         type: z.enum(["local", "pg"]),

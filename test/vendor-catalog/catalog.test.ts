@@ -29,13 +29,22 @@ beforeAll(async () => {
   env = { ACME_CATALOG_URL: w.catalog };
   soc = await w.project("soc");
   await ok(soc, ["import-products", w.catalog, "--only", "acme"]);
+  await ok(soc, ["trust", "acme"]); // imported code runs once trusted (test/security/untrusted-catalog-code.test.ts)
 });
+
+/** Trusts what a pull changed (it names the products), as a user would after reviewing them. */
+async function trustPulled(r: { stderr: string }): Promise<void> {
+  const m = /run `meshroom trust ([^`]+)`/.exec(r.stderr);
+  if (m) await ok(soc, ["trust", ...m[1]!.split(" ")]);
+}
 afterAll(() => w?.dispose());
 
 describe("pull", () => {
   it("imports the catalog's 3 products and 4 integrations with their hook files", async () => {
     const r = await ok(soc, ["pull", "acme"], env);
     expect(r.stdout).toContain("3 products and 4 integrations");
+    expect(r.stderr).toContain("then run `meshroom trust acme fortigate suricata`");
+    await trustPulled(r);
     const expected = [
       "products/acme/definition.yaml",
       "products/acme/integrations/fortigate/deny_trigger.ts",
@@ -74,6 +83,7 @@ describe("pull", () => {
     w.commitCatalog("suricata: new description; drop fortigate");
 
     const r = await ok(soc, ["pull", "acme"], env);
+    await trustPulled(r);
     expect(r.stdout).toContain("updated products/suricata/definition.yaml");
     expect(r.stdout).toContain("2 products and 2 integrations");
     expect(r.stderr).toContain("catalog no longer has product fortigate; kept locally");
@@ -91,6 +101,7 @@ describe("pull", () => {
   it("fails with a clear error when the catalog cannot be found", async () => {
     const other = await w.project("soc_missing");
     await ok(other, ["import-products", w.catalog, "--only", "acme"]);
+    await ok(other, ["trust", "acme"]);
     const r = await meshroom(other, ["pull", "acme"], { ACME_CATALOG_URL: w.path("nowhere.git") });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`git remote ${w.path("nowhere.git")} not found`);

@@ -15,9 +15,12 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       const deps = cliHookDeps(ctx, root);
       try {
-        const r = await pullProduct(await loadMesh(root), product, deps);
+        const r = await pullProduct(await loadMesh(root, { hooksOf: () => [product] }), product, deps);
         for (const h of r.hooks) ctx.out(`${h.title}: ${h.value === undefined ? "done" : formatValue(h.value)}`);
         ctx.out(r.changes.length ? r.changes.map((c) => `  ${c}`).join("\n") : "No files changed.");
+        if (r.pulled.length > 0) {
+          ctx.err(`Pulled code does not run until trusted: review products/${r.pulled.length === 1 ? r.pulled[0] : `{${r.pulled.join(",")}}`}/, then run \`meshroom trust ${r.pulled.join(" ")}\``);
+        }
       } finally {
         deps.dispose();
       }
@@ -34,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       const deps = cliHookDeps(ctx, root);
       try {
-        const rows = await publishProduct(await loadMesh(root), { product, ...(target ? { target } : {}), ...(topic ? { topic } : {}), ...(role ? { role: parseRole(role) } : {}) }, deps);
+        const rows = await publishProduct(await loadMesh(root, { hooksOf: () => [product] }), { product, ...(target ? { target } : {}), ...(topic ? { topic } : {}), ...(role ? { role: parseRole(role) } : {}) }, deps);
         for (const r of rows) ctx.out(`${r.integration} (${r.title}): ${r.value === undefined ? "published" : formatValue(r.value)}`);
       } finally {
         deps.dispose();

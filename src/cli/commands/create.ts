@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { createCapability, createIntegration, createProduct } from "../../engine/products.js";
 import { loadMesh } from "../../engine/load-mesh.js";
 import { runScaffoldHooks } from "../../engine/scaffold.js";
+import { keepingTrust } from "../../engine/trust.js";
 import { cliHookDeps } from "../hook-deps.js";
 import type { CliContext } from "../context.js";
 import { parseMode, parseRole } from "../options.js";
@@ -34,7 +35,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (product: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
       const r = parseRole(role);
       const mode = parseMode(opts.mode) ?? "push";
-      await createCapability(projectRoot(ctx), { product, topic, role: r, mode, ...(opts.format ? { format: opts.format } : {}) });
+      const root = projectRoot(ctx);
+      await keepingTrust(root, [product], () => createCapability(root, { product, topic, role: r, mode, ...(opts.format ? { format: opts.format } : {}) }));
       ctx.out(`Added capability: ${product} ${r} ${topic} (${mode}${opts.format ? `, ${opts.format}` : ""}).`);
     });
 
@@ -50,12 +52,14 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
       const root = projectRoot(ctx);
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
-      const r = await createIntegration(root, req);
+      // what meshroom writes at the user's request, and what the product's own (trusted) scaffold
+      // hooks write, keeps a trusted product trusted
+      const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
       ctx.out(`Created integration ${relative(root, r.file)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
       const deps = cliHookDeps(ctx, root);
       try {
-        const ran = await runScaffoldHooks(await loadMesh(root), { ...req, file: r.file }, deps);
+        const ran = await keepingTrust(root, [product], async () => runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps));
         for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
       } finally {
         deps.dispose();

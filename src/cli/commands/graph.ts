@@ -3,6 +3,7 @@ import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
 import { loadMesh } from "../../engine/load-mesh.js";
+import { describeUntrusted } from "../../engine/trust.js";
 import { readSavedPlan } from "../../engine/saved-plan.js";
 import { readStateStatuses } from "../../engine/state-addresses.js";
 // graphview loads the Graphviz wasm module only when an svg/html is rendered.
@@ -91,7 +92,8 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       let view: GraphView;
       if (flags.capabilities) {
-        const { graph } = await loadMesh(root);
+        const { graph, notLoaded } = await loadMesh(root, { untrusted: "skip" });
+        for (const t of notLoaded) ctx.err(`Note: ${describeUntrusted(t)}: what its hook files add is not shown (untrusted: meshroom trust ${t.product})`);
         if (flags.stats) {
           const o = capabilityOpenness(graph);
           if (flags.json) ctx.out(JSON.stringify(o, null, 2));

@@ -17,6 +17,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load:
   { commands: ["produce", "watch", "trigger", "execute"], load: () => import("./runtime.js") },
   { commands: ["pull", "publish"], load: () => import("./catalog.js") },
   { commands: ["import-products"], load: () => import("./import-products.js") },
+  { commands: ["trust"], load: () => import("./trust.js") },
   { commands: ["secrets"], load: () => import("./secrets.js") },
   { commands: ["plan"], load: () => import("./plan.js") },
   { commands: ["apply", "destroy", "up", "down", "refresh"], load: () => import("./apply.js") },

@@ -13,10 +13,18 @@ function capLabel(c: Capability): string {
   return `${c.role}:${c.topic}${c.mode === "pull" ? "@pull" : ""}${c.format ? `:${c.format}` : ""}`;
 }
 
-/** Declared capabilities plus those implied by product-wide setup hooks (hook files are imported, never run). */
-async function wideCapabilities(p: Project): Promise<(x: Product) => Capability[]> {
-  const [{ loadHooks }, { effectiveCapabilities }] = await Promise.all([import("../../hooks/index.js"), import("../../capabilities/index.js")]);
-  const hooks = (await loadHooks({ root: p.root, products: [...p.products.values()], integrations: p.integrations, files: p.hookFiles })).descriptors();
+/**
+ * Declared capabilities plus those implied by product-wide setup hooks (trusted hook files are
+ * imported, never run; an untrusted product shows what its definition declares).
+ */
+async function wideCapabilities(p: Project, note: (line: string) => void): Promise<(x: Product) => Capability[]> {
+  const [{ loadHooks }, { effectiveCapabilities }, { describeUntrusted, untrustedIn, withoutHookFilesOf }] = await Promise.all([
+    import("../../hooks/index.js"), import("../../capabilities/index.js"), import("../../engine/trust.js"),
+  ]);
+  const untrusted = untrustedIn(p);
+  for (const t of untrusted) note(`Note: ${describeUntrusted(t)}: capabilities its hook files add are not shown (untrusted: meshroom trust ${t.product})`);
+  const files = withoutHookFilesOf(p.hookFiles, new Set(untrusted.map((t) => t.product))).files;
+  const hooks = (await loadHooks({ root: p.root, products: [...p.products.values()], integrations: p.integrations, files })).descriptors();
   return (x) => effectiveCapabilities(x, hooks);
 }
 
@@ -48,7 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON")
     .action(async (search: string | undefined, opts: { tag?: string; wide?: boolean; json?: boolean }) => {
       const p = await loadProject(projectRoot(ctx));
-      const capsOf = opts.wide ? await wideCapabilities(p) : (x: Product) => x.capabilities;
+      const capsOf = opts.wide ? await wideCapabilities(p, (l) => ctx.err(l)) : (x: Product) => x.capabilities;
       const integrationsOf = countBy(p.integrations, (i) => i.product);
       const instancesOf = countBy(p.instances.values(), (i) => i.product);
       const rows = [...p.products.values()]

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic } from "../../errors/index.js";
+import { relative } from "node:path";
+import { describeUntrusted, untrustedIn, withoutHookFilesOf } from "../../engine/trust.js";
 import { collectHooks } from "../../hooks/index.js";
 import type { Project } from "../../project/project.js";
 import { initProject } from "../../engine/init.js";
@@ -25,21 +27,23 @@ export function register(program: Command, ctx: CliContext): void {
 
   program
     .command("validate")
-    .description("load every file of the project, hook files included (their hooks are not run), and report every problem at once")
+    .description("load every file of the project, trusted hook files included (their top level runs, their hooks do not), and report every problem at once")
+    .option("--no-hooks", "import no hook file at all (for CI on changes nobody has reviewed yet)")
     .option("--json", "print the problems as JSON")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; hooks: boolean }) => {
       const root = projectRoot(ctx);
       const { project, diagnostics } = await loadProjectWithDiagnostics(root);
-      const hooks = await checkHooks(project);
+      const hooks = opts.hooks ? await checkHooks(project) : skipHooks(project);
       diagnostics.push(...hooks.diagnostics);
       if (opts.json) {
-        ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings }, null, 2));
+        ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings, ...(hooks.notLoaded.length > 0 ? { notLoaded: hooks.notLoaded } : {}) }, null, 2));
       } else {
         for (const w of hooks.warnings) ctx.err(`Warning: ${w}`);
         if (diagnostics.length === 0) {
           ctx.out(
             `The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ` +
-              `${project.instances.size} instances, ${project.plugs.length} plugs, ${hooks.count} hooks.`,
+              `${project.instances.size} instances, ${project.plugs.length} plugs, ` +
+              (opts.hooks ? `${hooks.count} hooks.` : `hook files not loaded (--no-hooks).`),
           );
         } else {
           ctx.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} found:`);
@@ -50,10 +54,37 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Imports every hook file (registering, never running, the hooks) and turns what is wrong into diagnostics. */
-async function checkHooks(project: Project): Promise<{ count: number; warnings: string[]; diagnostics: Diagnostic[] }> {
+interface HookCheck {
+  count: number;
+  warnings: string[];
+  diagnostics: Diagnostic[];
+  /** Hook files left out, and why. */
+  notLoaded: Array<{ file: string; reason: string }>;
+}
+
+/**
+ * Imports every trusted hook file (registering, never running, the hooks) and turns what is
+ * wrong into diagnostics. Untrusted products' hook files are not imported (their top level
+ * would run): each is a warning naming `meshroom trust`.
+ */
+async function checkHooks(project: Project): Promise<HookCheck> {
+  const untrusted = untrustedIn(project);
+  const { files, left } = withoutHookFilesOf(project.hookFiles, new Set(untrusted.map((t) => t.product)));
   const { registry, problems } = await collectHooks({
-    root: project.root, products: [...project.products.values()], integrations: project.integrations, files: project.hookFiles,
+    root: project.root, products: [...project.products.values()], integrations: project.integrations, files,
   });
-  return { count: registry.size, warnings: [...registry.warnings], diagnostics: problems };
+  const notLoaded = left.map(({ product, file }) => ({ file: relative(project.root, file), reason: `untrusted: meshroom trust ${product}` }));
+  const warnings = [
+    ...untrusted.map((t) => `${describeUntrusted(t)}: its hook files are not loaded (untrusted: meshroom trust ${t.product})`),
+    ...notLoaded.map((n) => `${n.file}: not loaded (${n.reason})`),
+    ...registry.warnings,
+  ];
+  return { count: registry.size, warnings, diagnostics: problems, notLoaded };
+}
+
+/** `validate --no-hooks`: no hook file is imported, whoever wrote it; what the lock does not cover is still said. */
+function skipHooks(project: Project): HookCheck {
+  const all = [...[...project.hookFiles.products.values()].flat(), ...project.hookFiles.integrations.map((h) => h.file)].sort();
+  const warnings = untrustedIn(project).map((t) => `${describeUntrusted(t)}: its hook code would not run (untrusted: meshroom trust ${t.product})`);
+  return { count: 0, warnings, diagnostics: [], notLoaded: all.map((f) => ({ file: relative(project.root, f), reason: "--no-hooks" })) };
 }
