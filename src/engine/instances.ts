@@ -138,8 +138,8 @@ export async function removeInstance(
     await store.deleteScope({ instance: name });
     await store.save();
   }
-  for (const f of removedPlugFiles) removePath(f);
-  removePath(paths.instanceDir(project.root, inst.product, name));
+  for (const f of removedPlugFiles) removePath(project.root, f);
+  removePath(project.root, paths.instanceDir(project.root, inst.product, name));
   return { removedPlugFiles };
 }
 

@@ -6,6 +6,8 @@ import {
   checkSettingValue, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName,
 } from "../model/index.js";
+import { excerpt } from "../util/excerpt.js";
+import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
 import type { ProjectSettings } from "./project-file.js";
@@ -78,8 +80,27 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   }
   const instances = await loadInstances(root, products, brokenProducts, diagnostics, manifests);
   const plugs = await loadPlugs(root, instances, diagnostics, manifests);
+  confineHookFiles(root, hookFiles, integrations, diagnostics);
   manifests.save();
   return { project: { root, settings, products, integrations, instances, plugs, hookFiles }, diagnostics };
+}
+
+/**
+ * Hook files are imported (run) later: one that a symbolic link places outside the project is
+ * refused here, and left out so that not even `validate` imports it.
+ */
+function confineHookFiles(root: string, hookFiles: HookFiles, integrations: ExplicitIntegration[], diagnostics: Diagnostic[]): void {
+  const refused = new Set<string>();
+  const keep = (file: string): boolean => {
+    const escape = escapeOf(root, file);
+    if (escape === undefined) return true;
+    refused.add(file);
+    diagnostics.push({ summary: `hook file ${outsideProjectSummary(escape)}`, location: { file: relative(root, file) } });
+    return false;
+  };
+  for (const [product, files] of hookFiles.products) hookFiles.products.set(product, files.filter(keep));
+  hookFiles.integrations = hookFiles.integrations.filter((h) => keep(h.file));
+  for (const i of integrations) if (i.hooksFile !== undefined && refused.has(i.hooksFile)) delete i.hooksFile;
 }
 
 async function loadProjectFile(root: string, manifests: ManifestReader, diagnostics: Diagnostic[]): Promise<ProjectSettings> {
@@ -213,7 +234,7 @@ function checkInstanceSettings(def: Product, settings: Record<string, unknown>, 
     const s = byName.get(k);
     if (!s) {
       const known = def.settings.filter((x) => !x.secret).map((x) => x.name);
-      out.push({ summary: `unknown setting ${JSON.stringify(k)} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
+      out.push({ summary: `unknown setting ${JSON.stringify(excerpt(k))} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
       continue;
     }
     if (s.secret) {
