@@ -5,7 +5,7 @@ import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import {
   type IntegrationKey, type Mode, type Role,
-  ROLE_KEYS, assertName, integrationStem,
+  ROLE_KEYS, assertFileNameLength, assertName, integrationStem,
 } from "../model/index.js";
 import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "./paths.js";
@@ -67,6 +67,7 @@ export function addCapability(root: string, product: string, role: Role, topic: 
 /** Writes a new explicit integration file; refuses to overwrite one. */
 export function writeIntegrationFile(root: string, product: string, target: string, key: IntegrationKey): string {
   assertName("product", target);
+  assertFileNameLength(`${integrationStem(key)}.yaml`, `the integration ${product} -> ${target}`);
   const file = prepareProjectWrite(root, paths.integrationFile(root, product, target, key));
   if (existsSync(file)) return file;
   const lines = [
