@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { MeshroomError } from "../errors/index.js";
 
 /**
@@ -32,26 +32,35 @@ export function realRootOf(root: string): string {
 }
 
 /**
- * Where `file` (absolute, or relative to the root) really is: the real path of its deepest
- * existing ancestor joined with the rest.
+ * Where `file` (absolute, or relative to the root) really is: its real path when it exists;
+ * else the real path of its parent joined with its name, a dangling symbolic link followed to
+ * where it points (writing through one would create its target).
  */
 export function resolvedPath(root: string, file: string): string {
-  const abs = isAbsolute(file) ? file : resolve(root, file);
-  let head = abs;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      const real = realpathSync.native(head);
-      return rest.length ? join(real, ...rest.reverse()) : real;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const parent = dirname(head);
-      // ENOENT: not there yet; ENOTDIR: a file where a folder is expected (the access will say so)
-      if ((code !== "ENOENT" && code !== "ENOTDIR") || parent === head) return abs;
-      rest.push(head.slice(parent.length).replace(/^[/\\]+/, ""));
-      head = parent;
-    }
+  return physical(isAbsolute(file) ? file : resolve(root, file), 0);
+}
+
+/** Links followed before giving up (the OS's own limit is about as many; the access fails with ELOOP). */
+const MAX_LINKS = 40;
+
+function physical(abs: string, hops: number): string {
+  try {
+    return realpathSync.native(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENOENT: not there yet; ENOTDIR: a file where a folder is expected (the access will say so)
+    if (code !== "ENOENT" && code !== "ENOTDIR") return abs;
   }
+  const parent = dirname(abs);
+  if (parent === abs) return abs;
+  const here = join(physical(parent, hops), basename(abs));
+  let target: string;
+  try {
+    target = readlinkSync(here);
+  } catch {
+    return here; // not a link: simply missing
+  }
+  return hops >= MAX_LINKS ? here : physical(resolve(dirname(here), target), hops + 1);
 }
 
 /** Where `file` resolves to when that is outside the project; undefined when it stays inside. */
