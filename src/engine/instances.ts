@@ -3,7 +3,8 @@ import { type Product, type SettingDef, assertName, coerceSettingValue, parseAdd
 import { loadProject } from "../project/load.js";
 import { paths } from "../project/paths.js";
 import type { Project } from "../project/project.js";
-import { removePath, writeInstanceConfig } from "../project/save.js";
+import { removePath } from "../project/remove-path.js";
+import { writeInstanceConfig } from "../project/save.js";
 import type { SecretsPort } from "./secrets-port.js";
 
 export interface SettingsInput {

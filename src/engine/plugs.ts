@@ -3,7 +3,7 @@ import { MeshroomError } from "../errors/index.js";
 import { resolvePlug, type ResolvedPlug } from "../capabilities/index.js";
 import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../model/index.js";
 import { writePlugFile } from "../project/plug-file.js";
-import { removePath } from "../project/save.js";
+import { removePath } from "../project/remove-path.js";
 import type { LoadedMesh } from "./load-mesh.js";
 import type { SecretsPort } from "./secrets-port.js";
 

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
@@ -102,11 +101,4 @@ export function writeInstanceConfig(root: string, product: string, name: string,
     for (const k of unset) doc.deleteIn(["settings", k]);
   });
   return file;
-}
-
-/** Removes a file or folder of the project (a link itself is removed, never what it points to). */
-export function removePath(root: string, path: string): void {
-  // rm does not follow the last component: only the folders on the way must stay inside
-  assertInProject(root, dirname(path), "remove files in");
-  rmSync(path, { recursive: true, force: true });
 }
