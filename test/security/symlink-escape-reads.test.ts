@@ -85,6 +85,20 @@ describe("reads through a symbolic link leading out of the project", () => {
     expect(r.stderr).toMatch(/products\/edr\/hooks\.ts: hook file refused: the file resolves to .*evil\.ts, outside the project/);
     expect(existsSync(mark)).toBe(false);
   });
+
+  it("an integrations/ folder linked outside: neither its YAML nor its hook file is read", async () => {
+    const mark = join(outside, "integration-imported.mark");
+    const dir = join(outside, "integrations", "siem");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "events_producer.yaml"), "topic: events\nrole: producer\n");
+    writeFileSync(join(dir, "events_producer.ts"), `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(mark)}, "ran");\n`);
+    linkTo("products/edr/integrations", join(outside, "integrations"));
+    const r = await p.run(["validate"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/products\/edr\/integrations\/siem\/events_producer\.yaml: refused: the file resolves to .*outside the project/);
+    expect(r.stderr).toMatch(/products\/edr\/integrations\/siem\/events_producer\.ts: hook file refused/);
+    expect(existsSync(mark)).toBe(false);
+  });
 });
 
 describe("unknown keys are echoed as a short escaped excerpt", () => {
