@@ -9,6 +9,7 @@ import { createGitHelper } from "../hooks/index.js";
 import { assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
 import { IntegrationFileSchema, ProductDefinitionSchema } from "../model/schemas.js";
 import { isProjectDir } from "../project/load.js";
+import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "../project/paths.js";
 import { parseYamlText } from "../project/yaml-file.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
@@ -89,7 +90,7 @@ async function _importFrom(root: string, from: string, source: string, opts: Imp
   for (const p of plan) {
     const existed = existsSync(paths.definition(root, p.name));
     const toWrite = p.files.filter((f) => f.local !== "same");
-    for (const f of toWrite) writeFileAtomicSync(join(root, f.rel), f.text);
+    for (const f of toWrite) writeFileAtomicSync(prepareProjectWrite(root, join(root, f.rel)), f.text);
     products.push({
       name: p.name,
       status: !existed ? "created" : toWrite.length > 0 ? "updated" : "unchanged",
@@ -122,7 +123,7 @@ export function planProduct(root: string, from: string, name: string, known: Rea
     const rel = join("products", name, inProduct);
     const text = readFileSync(abs, "utf8");
     problems.push(..._checkFile(inProduct, rel, text));
-    const target = join(root, rel);
+    const target = assertInProject(root, join(root, rel), "read");
     const local = !existsSync(target) ? "absent" : readFileSync(target, "utf8") === text ? "same" : "differs";
     out.push({ rel, text, local });
   }

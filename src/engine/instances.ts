@@ -3,7 +3,8 @@ import { type Product, type SettingDef, assertName, coerceSettingValue, parseAdd
 import { loadProject } from "../project/load.js";
 import { paths } from "../project/paths.js";
 import type { Project } from "../project/project.js";
-import { removePath, writeInstanceConfig } from "../project/save.js";
+import { removePath } from "../project/remove-path.js";
+import { writeInstanceConfig } from "../project/save.js";
 import type { SecretsPort } from "./secrets-port.js";
 
 export interface SettingsInput {
@@ -138,8 +139,8 @@ export async function removeInstance(
     await store.deleteScope({ instance: name });
     await store.save();
   }
-  for (const f of removedPlugFiles) removePath(f);
-  removePath(paths.instanceDir(project.root, inst.product, name));
+  for (const f of removedPlugFiles) removePath(project.root, f);
+  removePath(project.root, paths.instanceDir(project.root, inst.product, name));
   return { removedPlugFiles };
 }
 

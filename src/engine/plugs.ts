@@ -1,8 +1,9 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { MeshroomError } from "../errors/index.js";
 import { resolvePlug, type ResolvedPlug } from "../capabilities/index.js";
 import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../model/index.js";
 import { writePlugFile } from "../project/plug-file.js";
+import { removePath } from "../project/remove-path.js";
 import type { LoadedMesh } from "./load-mesh.js";
 import type { SecretsPort } from "./secrets-port.js";
 
@@ -108,6 +109,6 @@ export function unplug(mesh: LoadedMesh, topic: string, srcName: string, dstName
   if (found.length === 0) {
     throw new MeshroomError("E_NOT_FOUND", `no plug ${srcName} -[${topic}]-> ${dstName}${mode ? ` (${mode})` : ""}`, { detail: "see `meshroom list plugs`" });
   }
-  for (const p of found) if (existsSync(p.file)) rmSync(p.file, { force: true });
+  for (const p of found) if (existsSync(p.file)) removePath(mesh.project.root, p.file);
   return found;
 }

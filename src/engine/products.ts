@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import { type Mode, type Role, assertName, complementaryRole, type IntegrationKey } from "../model/index.js";
+import { prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "../project/paths.js";
 import { addCapability, writeIntegrationFile } from "../project/save.js";
 import { loadProject } from "../project/load.js";
@@ -31,8 +32,8 @@ export async function createProduct(root: string, name: string, from?: string): 
   }
   const def = paths.definition(root, name);
   const hooks = join(dir, "hooks.ts");
-  writeFileAtomic(def, renderDefinition(name, t));
-  writeFileAtomic(hooks, renderStarterHooks(name, t));
+  writeFileAtomic(prepareProjectWrite(root, def), renderDefinition(name, t));
+  writeFileAtomic(prepareProjectWrite(root, hooks), renderStarterHooks(name, t));
   return { product: name, files: [def, hooks] };
 }
 

@@ -5,6 +5,7 @@ import { MeshroomError } from "../errors/index.js";
 import type { ProjectHandle } from "../hooks/index.js";
 import { assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
 import { IntegrationFileSchema, ProductDefinitionSchema } from "../model/schemas.js";
+import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "../project/paths.js";
 import { parseYamlText, readYamlFile } from "../project/yaml-file.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
@@ -14,12 +15,12 @@ export function createProjectHandle(root: string, changes: string[] = []): Proje
   const write = (file: string, text: string) => {
     const rel = relative(root, file);
     const before = existsSync(file);
-    writeFileAtomic(file, text);
+    writeFileAtomic(prepareProjectWrite(root, file), text);
     changes.push(`${before ? "updated" : "created"} ${rel}`);
   };
   /** Idempotent pulls: a file whose content would not change is not rewritten nor reported. */
   const writeIfChanged = (file: string, text: string) => {
-    if (existsSync(file) && readFileSync(file, "utf8") === text) return;
+    if (existsSync(file) && readFileSync(assertInProject(root, file, "read"), "utf8") === text) return;
     write(file, text);
   };
   return {

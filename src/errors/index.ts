@@ -4,6 +4,7 @@
 export type ErrorCode =
   | "E_USAGE"
   | "E_BAD_NAME"
+  | "E_BAD_PATH"
   | "E_BAD_MANIFEST"
   | "E_NOT_FOUND"
   | "E_EXISTS"

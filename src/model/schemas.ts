@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MODES, ROLES } from "./capability.js";
-import { NAME_PATTERN } from "./names.js";
+import { MAX_NAME_BYTES, NAME_PATTERN } from "./names.js";
 import { SETTING_TYPES } from "./settings.js";
 import { hookEnvNameProblem } from "../util/env-names.js";
 
@@ -13,7 +13,11 @@ import { hookEnvNameProblem } from "../util/env-names.js";
 export const RoleSchema = z.enum(ROLES);
 export const ModeSchema = z.enum(MODES);
 
-const Name = z.string().regex(NAME_PATTERN, "must match ^[A-Za-z0-9][A-Za-z0-9_.]*$").refine((s) => !s.includes(".."), "must not contain ..");
+const Name = z
+  .string()
+  .max(MAX_NAME_BYTES, `must be at most ${MAX_NAME_BYTES} characters`)
+  .regex(NAME_PATTERN, "must match ^[A-Za-z0-9][A-Za-z0-9_.]*$")
+  .refine((s) => !s.includes(".."), "must not contain ..");
 
 const RawSettingBase = z.object({
   name: z.string().min(1),

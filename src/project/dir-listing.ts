@@ -3,10 +3,20 @@ import { join } from "node:path";
 
 // Folder listings of a project, sorted, with one readdir per folder (a big catalog has thousands).
 
-/** Names of the regular files in `dir` (a symlink counts when it points at a file); none when it is missing. */
-export function fileNamesIn(dir: string): string[] {
+/**
+ * Names of the regular files in `dir` (a symlink counts when it points at a file); none when it
+ * is missing. `links`, when given, receives the paths of the symlinks among them (the listing
+ * knows it for free: the project loader checks only those against the project's bounds).
+ */
+export function fileNamesIn(dir: string, links?: Set<string>): string[] {
   return entriesOf(dir)
-    .filter((d) => d.isFile() || (d.isSymbolicLink() && isFile(join(dir, d.name))))
+    .filter((d) => {
+      if (d.isFile()) return true;
+      if (!d.isSymbolicLink()) return false;
+      const path = join(dir, d.name);
+      links?.add(path);
+      return isFile(path);
+    })
     .map((d) => d.name)
     .sort(cmp);
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
@@ -6,6 +6,8 @@ import {
   checkSettingValue, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName,
 } from "../model/index.js";
+import { excerpt } from "../util/excerpt.js";
+import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
 import type { ProjectSettings } from "./project-file.js";
@@ -45,6 +47,8 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   const hookFiles: HookFiles = { products: new Map(), integrations: [], ignored: [] };
   const integrations: ExplicitIntegration[] = [];
   const brokenProducts = new Set<string>();
+  /** Hook files that are symbolic links (from the folder listings). */
+  const linkedFiles = new Set<string>();
 
   for (const name of listDirs(paths.productsDir(root))) {
     const dir = paths.productDir(root, name);
@@ -62,13 +66,13 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
     manifests.remember("product", defFile, parsed);
     // a product whose definition has errors still exists: its integrations and instances are
     // checked too, so one broken definition does not hide (or fake) problems elsewhere
-    const loadedIntegrations = await loadIntegrations(root, name, diagnostics, manifests, hookFiles);
+    const loadedIntegrations = await loadIntegrations(root, name, diagnostics, manifests, hookFiles, linkedFiles);
     if (!parsed.value) {
       brokenProducts.add(name);
       continue;
     }
     products.set(name, normalizeProduct(name, dir, parsed.value));
-    hookFiles.products.set(name, productHookFileNames(listFiles(dir)).map((f) => join(dir, f)));
+    hookFiles.products.set(name, productHookFileNames(listFiles(dir, linkedFiles)).map((f) => join(dir, f)));
     integrations.push(...loadedIntegrations);
   }
   for (const i of integrations) {
@@ -78,8 +82,50 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   }
   const instances = await loadInstances(root, products, brokenProducts, diagnostics, manifests);
   const plugs = await loadPlugs(root, instances, diagnostics, manifests);
+  confineHookFiles(root, hookFiles, integrations, diagnostics, linkedFiles);
   manifests.save();
   return { project: { root, settings, products, integrations, instances, plugs, hookFiles }, diagnostics };
+}
+
+/**
+ * Hook files are imported (run) later: one that a symbolic link places outside the project is
+ * refused here, and left out so that not even `validate` imports it. Only what may be a link is
+ * resolved (a catalog has thousands of hook files): the file when its listing saw a link, and the
+ * folders whose names are fixed (`products`, `products/<p>/integrations`: the listings skip
+ * linked product and target folders).
+ */
+function confineHookFiles(
+  root: string, hookFiles: HookFiles, integrations: ExplicitIntegration[], diagnostics: Diagnostic[], linkedFiles: ReadonlySet<string>,
+): void {
+  const productsLinked = isLink(paths.productsDir(root));
+  const linkedDirs = new Map<string, boolean>();
+  const mayEscape = (file: string, fixedDir: string | undefined): boolean => {
+    if (productsLinked || linkedFiles.has(file)) return true;
+    if (fixedDir === undefined) return false;
+    let linked = linkedDirs.get(fixedDir);
+    if (linked === undefined) linkedDirs.set(fixedDir, (linked = isLink(fixedDir)));
+    return linked;
+  };
+  const refused = new Set<string>();
+  const keep = (file: string, fixedDir?: string): boolean => {
+    if (!mayEscape(file, fixedDir)) return true;
+    const escape = escapeOf(root, file);
+    if (escape === undefined) return true;
+    refused.add(file);
+    diagnostics.push({ summary: `hook file ${outsideProjectSummary(escape)}`, location: { file: relative(root, file) } });
+    return false;
+  };
+  for (const [product, files] of hookFiles.products) hookFiles.products.set(product, files.filter((f) => keep(f)));
+  hookFiles.integrations = hookFiles.integrations.filter((h) => keep(h.file, paths.integrationsDir(root, h.product)));
+  for (const i of integrations) if (i.hooksFile !== undefined && refused.has(i.hooksFile)) delete i.hooksFile;
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 async function loadProjectFile(root: string, manifests: ManifestReader, diagnostics: Diagnostic[]): Promise<ProjectSettings> {
@@ -92,7 +138,7 @@ async function loadProjectFile(root: string, manifests: ManifestReader, diagnost
 }
 
 async function loadIntegrations(
-  root: string, product: string, diagnostics: Diagnostic[], manifests: ManifestReader, hookFiles: HookFiles,
+  root: string, product: string, diagnostics: Diagnostic[], manifests: ManifestReader, hookFiles: HookFiles, linkedFiles: Set<string>,
 ): Promise<ExplicitIntegration[]> {
   const out: ExplicitIntegration[] = [];
   const base = paths.integrationsDir(root, product);
@@ -102,7 +148,7 @@ async function loadIntegrations(
       diagnostics.push({ summary: `invalid integration target folder ${JSON.stringify(target)}`, location: { file: relative(root, dir) } });
       continue;
     }
-    const files = listFiles(dir);
+    const files = listFiles(dir, linkedFiles);
     const hooks = integrationHookFilesIn(product, target, dir, files);
     hookFiles.integrations.push(...hooks.found);
     hookFiles.ignored.push(...hooks.ignored);
@@ -213,7 +259,7 @@ function checkInstanceSettings(def: Product, settings: Record<string, unknown>, 
     const s = byName.get(k);
     if (!s) {
       const known = def.settings.filter((x) => !x.secret).map((x) => x.name);
-      out.push({ summary: `unknown setting ${JSON.stringify(k)} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
+      out.push({ summary: `unknown setting ${JSON.stringify(excerpt(k))} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
       continue;
     }
     if (s.secret) {

@@ -1,6 +1,7 @@
-import type { PlugSettings, PlugSpec } from "../model/index.js";
+import { assertFileNameLength, plugFileStem, type PlugSettings, type PlugSpec } from "../model/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { plainYaml } from "../util/plain-yaml.js";
+import { prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 
 /** What `writePlugFile` needs: the plug, its settings, and the product of its source (for the path). */
@@ -14,7 +15,8 @@ export interface PlugFileData extends PlugSpec {
  * `yaml` package (see plainYaml): `plug` on a big catalog is one of the commands kept fast.
  */
 export function writePlugFile(root: string, p: PlugFileData): string {
-  const file = paths.plugFile(root, p.product, p.src, p.dst, p.topic, p.mode);
+  assertFileNameLength(`${plugFileStem(p.topic, p.mode)}.yaml`, `the plug ${p.src} -> ${p.dst}`);
+  const file = prepareProjectWrite(root, paths.plugFile(root, p.product, p.src, p.dst, p.topic, p.mode));
   const body: Record<string, unknown> = { topic: p.topic, mode: p.mode };
   if (p.format !== undefined) body.format = p.format;
   body.kind = p.kind;

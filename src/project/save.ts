@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
 import {
   type IntegrationKey, type Mode, type Role,
-  ROLE_KEYS, assertName, integrationStem,
+  ROLE_KEYS, assertFileNameLength, assertName, integrationStem,
 } from "../model/index.js";
+import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 
 /**
@@ -24,7 +25,7 @@ export function editYamlFile(file: string, edit: (doc: Document) => void | boole
 export function addCapability(root: string, product: string, role: Role, topic: string, mode: Mode, format?: string): boolean {
   assertName("topic", topic);
   if (format !== undefined) assertName("format", format);
-  const file = paths.definition(root, product);
+  const file = assertInProject(root, paths.definition(root, product), "edit");
   if (!existsSync(file)) throw new MeshroomError("E_NOT_FOUND", `product ${product} not found`, { detail: `create it with \`meshroom create product ${product}\`` });
   let added = false;
   editYamlFile(file, (doc) => {
@@ -65,7 +66,8 @@ export function addCapability(root: string, product: string, role: Role, topic: 
 /** Writes a new explicit integration file; refuses to overwrite one. */
 export function writeIntegrationFile(root: string, product: string, target: string, key: IntegrationKey): string {
   assertName("product", target);
-  const file = paths.integrationFile(root, product, target, key);
+  assertFileNameLength(`${integrationStem(key)}.yaml`, `the integration ${product} -> ${target}`);
+  const file = prepareProjectWrite(root, paths.integrationFile(root, product, target, key));
   if (existsSync(file)) return file;
   const lines = [
     `# Integration: how ${product} sets up its ${key.role} side of \`${key.topic}\` towards ${target}.`,
@@ -86,7 +88,7 @@ export function writeIntegrationFile(root: string, product: string, target: stri
 /** Creates or updates an instance's config.yaml, keeping the user's comments. */
 export function writeInstanceConfig(root: string, product: string, name: string, settings: Record<string, unknown>, unset: string[] = []): string {
   assertName("instance", name);
-  const file = paths.instanceConfig(root, product, name);
+  const file = prepareProjectWrite(root, paths.instanceConfig(root, product, name));
   if (!existsSync(file)) {
     const doc = parseDocument(`# Instance ${name} of product ${product}. Secret settings live in secrets.gpg, not here.\n`);
     doc.contents = doc.createNode({ settings }) as unknown as typeof doc.contents;
@@ -99,8 +101,4 @@ export function writeInstanceConfig(root: string, product: string, name: string,
     for (const k of unset) doc.deleteIn(["settings", k]);
   });
   return file;
-}
-
-export function removePath(path: string): void {
-  rmSync(path, { recursive: true, force: true });
 }

@@ -3,6 +3,8 @@ import { relative } from "node:path";
 import { Composer, Document, LineCounter, Parser, YAMLParseError, isMap, isSeq, isScalar, isPair, type CST, type Node } from "yaml";
 import type { ZodType } from "zod";
 import type { Diagnostic, SourceLocation } from "../errors/index.js";
+import { excerpt } from "../util/excerpt.js";
+import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
 
 /** Manifests are small; anything bigger is almost certainly not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -21,6 +23,9 @@ export interface ParsedYaml<T> {
 /** Reads a YAML manifest and checks it against a zod schema, reporting file:line:column and field. */
 export function readYamlFile<T>(file: string, schema: ZodType<T>, root: string): ParsedYaml<T> {
   const shown = relative(root, file) || file;
+  // never read (nor echo) a file a symbolic link places outside the project
+  const escape = escapeOf(root, file);
+  if (escape !== undefined) return { diagnostics: [{ summary: outsideProjectSummary(escape), location: { file: shown } }] };
   let text: string;
   try {
     const size = statSync(file).size;
@@ -76,7 +81,8 @@ export function parseYamlText<T>(text: string, schema: ZodType<T>, shown: string
   const at = (path: (string | number)[], node: Node | undefined): SourceLocation => {
     const pos = node?.range?.[0];
     const lc = pos === undefined ? undefined : lineCounter.linePos(pos);
-    const field = path.length ? path.map(String).join(".") : undefined;
+    // keys come from the file: an unknown one is shown as a short escaped excerpt only
+    const field = path.length ? path.map((p) => excerpt(String(p))).join(".") : undefined;
     return { file: shown, ...(lc ? { line: lc.line, column: lc.col } : {}), ...(field ? { field } : {}) };
   };
   if (result.success) return { value: result.data, doc, diagnostics, locate: (path) => at(path, nodeAt(doc, path)) };
@@ -87,10 +93,10 @@ export function parseYamlText<T>(text: string, schema: ZodType<T>, shown: string
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
     if (issue.code === "unrecognized_keys" && "keys" in issue && Array.isArray(issue.keys)) {
       // one diagnostic per unknown key, located on the key itself
-      for (const k of issue.keys as string[]) locate([...path, k], keyNodeAt(doc, path, k) ?? nodeAt(doc, path), `unknown field \`${k}\``);
+      for (const k of issue.keys as string[]) locate([...path, k], keyNodeAt(doc, path, k) ?? nodeAt(doc, path), `unknown field \`${excerpt(k)}\``);
       continue;
     }
-    locate(path, nodeAt(doc, path), issue.message);
+    locate(path, nodeAt(doc, path), boundedMessage(issue.message));
   }
   return { diagnostics };
 }
@@ -106,6 +112,15 @@ function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node 
   if (!isMap(node)) return undefined;
   const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
   return pair && isScalar(pair.key) ? pair.key : undefined;
+}
+
+/**
+ * A schema message may quote the value it refused (zod: `received 'root:$6$…'`); quoted parts
+ * are cut to a short escaped excerpt, and the whole message bounded.
+ */
+function boundedMessage(message: string): string {
+  const quoted = message.replace(/(["'`])((?:(?!\1)[^\n]){41,})\1/g, (_m, q: string, inner: string) => `${q}${excerpt(inner)}${q}`);
+  return excerpt(quoted, 300);
 }
 
 function firstLine(s: string): string {

@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { assertInProject } from "../util/confined-path.js";
 
 /** Where the store, the recipients and the user's own key live. */
 export const SECRETS_FILE = "secrets.gpg";
@@ -7,12 +8,14 @@ export const RECIPIENTS_DIR = "recipients";
 /** File name of the key `meshroom secrets init` generates in the user's config dir. */
 export const USER_KEY_FILE = "private-key.asc";
 
+/** secrets.gpg of a project; refused when a symbolic link sends it out of the project. */
 export function secretsFilePath(projectRoot: string): string {
-  return join(projectRoot, SECRETS_FILE);
+  return assertInProject(projectRoot, join(projectRoot, SECRETS_FILE), "use the secrets file");
 }
 
+/** recipients/ of a project; refused when a symbolic link sends it out of the project. */
 export function recipientsDirPath(projectRoot: string): string {
-  return join(projectRoot, RECIPIENTS_DIR);
+  return assertInProject(projectRoot, join(projectRoot, RECIPIENTS_DIR), "use the recipients folder");
 }
 
 /** `$XDG_CONFIG_HOME/meshroom` or `~/.config/meshroom` (never inside a project). */

@@ -2,6 +2,7 @@ import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
 import { errCode } from "../util/atomic-write.js";
+import { assertInProject } from "../util/confined-path.js";
 import { assertWorkspaceName, DEFAULT_WORKSPACE, type StateBackend } from "./backend.js";
 import { lockedError } from "./lock-messages.js";
 import { LocalStateStore, type LocalPaths } from "./local-store.js";
@@ -28,11 +29,13 @@ export class LocalBackend implements StateBackend {
     assertWorkspaceName(workspace);
     const dir = workspace === DEFAULT_WORKSPACE ? this.rootDir : this._workspaceDir(workspace);
     const lockDir = workspace === DEFAULT_WORKSPACE ? join(this.rootDir, ".meshroom") : dir;
+    // the state and its lock stay in the project: a symlinked .meshroom/ or state file leading
+    // out of it is refused (checked when a store is opened; see util/confined-path.ts)
     return {
-      state: join(dir, STATE_FILE_NAME),
-      backup: join(dir, STATE_BACKUP_NAME),
-      errored: join(dir, STATE_ERRORED_NAME),
-      lock: join(lockDir, LOCK_FILE_NAME),
+      state: assertInProject(this.rootDir, join(dir, STATE_FILE_NAME), "use the state file"),
+      backup: assertInProject(this.rootDir, join(dir, STATE_BACKUP_NAME), "use the state backup"),
+      errored: assertInProject(this.rootDir, join(dir, STATE_ERRORED_NAME), "use the errored state file"),
+      lock: assertInProject(this.rootDir, join(lockDir, LOCK_FILE_NAME), "use the state lock"),
     };
   }
 

@@ -61,12 +61,13 @@ export class LocalStateStore implements StateStore {
       fh = await fsp.open(this.paths.state, "r");
     } catch (e) {
       if (errCode(e) === "ENOENT") return (this._known = undefined);
-      throw e;
+      throw errCode(e) === "EISDIR" ? stateIsDirectory(this.paths.state) : e;
     }
     let text: string;
     let st: fs.Stats;
     try {
       st = await fh.stat();
+      if (st.isDirectory()) throw stateIsDirectory(this.paths.state);
       text = decodeText(await fh.readFile());
     } finally {
       await fh.close();
@@ -81,10 +82,11 @@ export class LocalStateStore implements StateStore {
       fd = fs.openSync(this.paths.state, "r");
     } catch (e) {
       if (errCode(e) === "ENOENT") return (this._known = undefined);
-      throw e;
+      throw errCode(e) === "EISDIR" ? stateIsDirectory(this.paths.state) : e;
     }
     try {
       const st = fs.fstatSync(fd);
+      if (st.isDirectory()) throw stateIsDirectory(this.paths.state);
       return this._remember(parseStateText(decodeText(fs.readFileSync(fd)), this.paths.state), st);
     } finally {
       fs.closeSync(fd);
@@ -104,6 +106,7 @@ export class LocalStateStore implements StateStore {
     const ticket = ++this._issued;
     try {
       const sig = statOrUndefined(this.paths.state);
+      if (sig && fs.statSync(this.paths.state).isDirectory()) throw new Error(isDirectoryReason(this.paths.state));
       if (!sig && !this._dirReady) fs.mkdirSync(dirname(this.paths.state), { recursive: true });
       this._dirReady = true;
       const stored = this._snapshot(sig, () => this.readSync());
@@ -146,6 +149,7 @@ export class LocalStateStore implements StateStore {
         if (errCode(e) === "ENOENT") return undefined;
         throw e;
       });
+      if (st?.isDirectory()) throw new Error(isDirectoryReason(this.paths.state));
       const sig = st && toSig(st);
       if (!sig && !this._dirReady) await fsp.mkdir(dirname(this.paths.state), { recursive: true });
       this._dirReady = true;
@@ -216,9 +220,24 @@ export class LocalStateStore implements StateStore {
   }
 }
 
-/** UTF-8 text of a file; ASCII (what state files nearly always are) is decoded as Latin-1, several times faster. */
+/**
+ * UTF-8 text of a file; ASCII (what state files nearly always are) is decoded as Latin-1, several
+ * times faster. A UTF-8 byte order mark (left by some editors) is dropped; meshroom never writes one.
+ */
+function isDirectoryReason(path: string): string {
+  return `${path} is a directory, not a file`;
+}
+
 function decodeText(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return isAscii(body) ? body.toString("latin1") : body.toString("utf8");
+}
+
+/** The state path is a directory: say so, and where (a bare EISDIR named neither). */
+function stateIsDirectory(path: string): MeshroomError {
+  return new MeshroomError("E_STATE", `Cannot read the state: ${isDirectoryReason(path)}`, {
+    detail: `meshroom keeps this workspace's state in that file: move the directory away (e.g. \`mv ${path} ${path}.old\`) and run the command again.`,
+  });
 }
 
 function toSig(st: fs.Stats): FileSig {

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { MeshroomError } from "../errors/index.js";
+import { isMeshroomError, MeshroomError } from "../errors/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
+import { excerpt } from "../util/excerpt.js";
 import { assertWorkspaceName, DEFAULT_WORKSPACE, type StateBackend, type StateStore } from "./backend.js";
 import { LocalBackend } from "./local-backend.js";
 import type { BackendSettings } from "./pg/config.js";
@@ -55,15 +57,16 @@ export function currentWorkspace(root: string, env: NodeJS.ProcessEnv = process.
   }
   let text: string;
   try {
-    text = readFileSync(join(root, WORKSPACE_FILE), "utf8").trim();
-  } catch {
+    text = readFileSync(assertInProject(root, join(root, WORKSPACE_FILE), "read"), "utf8").trim();
+  } catch (e) {
+    if (isMeshroomError(e)) throw e;
     return DEFAULT_WORKSPACE;
   }
   if (text === "") return DEFAULT_WORKSPACE;
   try {
     assertWorkspaceName(text);
   } catch (e) {
-    throw new MeshroomError("E_STATE", `${join(root, WORKSPACE_FILE)} names an invalid workspace ${JSON.stringify(text)}`, {
+    throw new MeshroomError("E_STATE", `${join(root, WORKSPACE_FILE)} names an invalid workspace ${JSON.stringify(excerpt(text))}`, {
       detail: "Run `meshroom workspace select NAME` (or delete the file to use `default`).",
       cause: e,
     });
@@ -76,6 +79,6 @@ export async function selectWorkspace(root: string, name: string): Promise<void>
   assertWorkspaceName(name);
   const file = join(root, WORKSPACE_FILE);
   if (name === DEFAULT_WORKSPACE) return rm(file, { force: true });
-  await mkdir(join(root, ".meshroom"), { recursive: true });
-  await writeFileAtomic(file, `${name}\n`);
+  await mkdir(assertInProject(root, join(root, ".meshroom"), "write"), { recursive: true });
+  await writeFileAtomic(prepareProjectWrite(root, file), `${name}\n`);
 }

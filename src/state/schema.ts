@@ -70,7 +70,8 @@ export type StateFile = z.infer<typeof StateFileSchema>;
 export function parseStateText(text: string, source: string): StateFile {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // a UTF-8 byte order mark some editors add is not part of the JSON (never written by meshroom)
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw badState(source, `not valid JSON (${(e as Error).message})`);
   }

@@ -3,6 +3,7 @@ import type { ApplyEvent } from "../../apply/index.js";
 import { MeshroomError } from "../../errors/index.js";
 import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/apply.js";
 import { readSavedPlan } from "../../engine/saved-plan.js";
+import { DEFAULT_HOOK_TIMEOUT_S } from "../../hooks/descriptor.js";
 import { downOperation, upOperation, type MeshFilter } from "../../engine/up.js";
 import type { Plan } from "../../plan/index.js";
 import type { CliContext } from "../context.js";
@@ -101,6 +102,11 @@ function meshFilter(src?: string, dst?: string, topic?: string, mode?: string): 
   return { ...(src ? { src } : {}), ...(dst ? { dst } : {}), ...(topic ? { topic } : {}), ...(m ? { mode: m } : {}) };
 }
 
+/** Shown under the options of every command that runs hooks. */
+const HOOK_TIMEOUT_HELP =
+  `\nHook timeout: each hook has ${DEFAULT_HOOK_TIMEOUT_S} s (${DEFAULT_HOOK_TIMEOUT_S / 60} min) to finish by default; a hook sets its own ` +
+  "with `{ timeout: SECONDS }` when it registers (or `timeout:` on a command hook). A hook still running then is aborted and its step fails.";
+
 export function register(program: Command, ctx: CliContext): void {
   const apply = program
     .command("apply")
@@ -108,6 +114,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("[planfile]", "a plan saved with `meshroom plan -o FILE`: applied as-is, refused if the state moved since")
     .option("--auto-approve", "do not ask for confirmation")
     .option("--parallelism <N>", "most hooks running at once (default 10)");
+  apply.addHelpText("after", HOOK_TIMEOUT_HELP);
   addTargetingOptions(apply).action(async (planfile: string | undefined, flags: ApplyFlags) => {
     const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
     const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
@@ -123,6 +130,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--target <ADDR>", "only this resource and what depends on it (repeatable)", (v: string, p: string[] = []) => [...p, v])
     .option("--refresh <bool>", "run read hooks first (--refresh=false to skip)")
     .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)");
+  destroy.addHelpText("after", HOOK_TIMEOUT_HELP);
   destroy.action(async (flags: ApplyFlags) => {
     const confirm = confirmer(ctx, flags.autoApprove, "destroy");
     const setup = await openProjectSetup(ctx);
@@ -132,7 +140,8 @@ export function register(program: Command, ctx: CliContext): void {
   const filterArgs = (c: Command) =>
     c.argument("[src]", "source instance").argument("[dst]", "destination instance").argument("[topic]").argument("[mode]", "push or pull")
       .option("--parallelism <N>", "most hooks running at once (default 10)")
-      .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)");
+      .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)")
+      .addHelpText("after", HOOK_TIMEOUT_HELP);
   filterArgs(program.command("up").description("apply without asking: everything, one instance's outgoing plugs, or one plug")).action(
     async (src: string | undefined, dst: string | undefined, topic: string | undefined, mode: string | undefined, flags: ApplyFlags) => {
       const setup = await openProjectSetup(ctx);
@@ -152,6 +161,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("refresh")
     .description("update state from what read hooks report (no hook changes anything)")
     .option("--lock-timeout <DURATION>", "wait this long for the state lock (e.g. 30s)")
+    .addHelpText("after", HOOK_TIMEOUT_HELP)
     .action(async (flags: ApplyFlags) => {
       const setup = await openProjectSetup(ctx);
       await runWithProgress(ctx, false, (r) => refreshOperation(setup, { ...commonRequest(flags), ...r }), undefined);

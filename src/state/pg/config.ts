@@ -1,5 +1,6 @@
 import { MeshroomError } from "../../errors/index.js";
 import { withholdEnvName } from "../../util/env-names.js";
+import { pgConnSettings } from "./conn-string.js";
 
 /** `backend:` in meshroom.yaml as this module reads it (the project's `ProjectSettings["backend"]` fits). */
 export interface BackendSettings {
@@ -35,12 +36,13 @@ export function resolvePgConfig(settings: BackendSettings | undefined, env: Node
   if (!connectionString) {
     throw new MeshroomError("E_USAGE", `The pg state backend has no connection string: set ${envName}.`, {
       detail:
-        `Set the environment variable ${envName} (e.g. postgres://user:password@host:5432/db), ` +
+        `Set the environment variable ${envName} (e.g. postgres://user:password@host:5432/db, or host=host port=5432 user=user password=… dbname=db), ` +
         "or `conn_str` under `backend:` in meshroom.yaml (keep passwords out of it: use the variable).",
     });
   }
   const schema = settings?.schema_name ?? DEFAULT_PG_SCHEMA;
   assertSchemaName(schema);
+  pgConnSettings(connectionString); // a malformed string is refused now, before any connection
   return { connectionString, schema, display: redactConnString(connectionString) };
 }
 
@@ -64,5 +66,6 @@ export function redactConnString(conn: string): string {
       return conn.replace(/:\/\/([^:/@]*):[^@]*@/, "://$1:***@");
     }
   }
-  return conn.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, "$1***");
+  // a quoted value (closed or not), or an unquoted one with its backslash escapes (libpq's rules)
+  return conn.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|(?:\\.|[^\s\\])+\\?)/gi, "$1***");
 }

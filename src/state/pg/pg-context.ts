@@ -1,5 +1,6 @@
 import pg from "pg";
 import { isMeshroomError } from "../../errors/index.js";
+import { pgConnSettings, type PgConnSettings } from "./conn-string.js";
 import { ensureTables, tablesFor, type PgTables } from "./sql.js";
 
 export interface PgBackendOptions {
@@ -26,8 +27,11 @@ export class PgContext {
   readonly schema: string;
   readonly display: string;
   private _ready: Promise<void> | undefined;
+  /** What the connection string sets (either form), parsed once. */
+  private readonly _conn: PgConnSettings;
 
   constructor(readonly opts: PgBackendOptions) {
+    this._conn = pgConnSettings(opts.connectionString);
     this.schema = opts.schema ?? "meshroom";
     this.tables = tablesFor(this.schema);
     this.display = opts.display ?? opts.connectionString;
@@ -75,12 +79,13 @@ export class PgContext {
   }
 
   private _clientConfig(): pg.ClientConfig {
+    // what the connection string says wins over meshroom's defaults (as in a URI's query)
     return {
-      connectionString: this.opts.connectionString,
       connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 10_000,
       query_timeout: this.opts.queryTimeoutMs ?? 60_000,
       keepAlive: true,
       application_name: "meshroom",
+      ...this._conn,
     };
   }
 }
