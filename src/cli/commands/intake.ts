@@ -5,6 +5,7 @@ import { z } from "zod";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
 import { renderTable } from "../views/table.js";
+import { terminalSafeJson } from "../../util/terminal-safe.js";
 // the intake itself (ajv, node:http) loads only when an intake command runs: keeps CLI start-up fast
 import { DEFAULT_MAX_BODY } from "../../intake/defaults.js";
 
@@ -87,7 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { listDeadLetters } = await _intake();
       const dir = resolve(o.dir);
       const r = await listDeadLetters({ dir, source: o.source, limit, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
-      if (o.json) return ctx.out(JSON.stringify(r, null, 2));
+      if (o.json) return ctx.out(terminalSafeJson(JSON.stringify(r, null, 2)));
       const of = o.source === undefined ? "" : ` of source ${o.source}`;
       if (r.total === 0) return ctx.out(`The dead-letter queue${of} is empty (${r.via}).`);
       const firstLine = (s: string) => (s.split("\n")[0] ?? "").slice(0, 120);

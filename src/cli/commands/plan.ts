@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
+import { terminalSafe } from "../../util/terminal-safe.js";
 import { loadProjectSetup } from "../../engine/desired.js";
 import type { EngineSetup } from "../../engine/engine-setup.js";
 import { planOperation } from "../../engine/plan.js";
@@ -25,7 +26,7 @@ export function openProjectSetup(ctx: CliContext): Promise<EngineSetup> {
   const root = projectRoot(ctx);
   return loadProjectSetup(root, {
     openSecrets: secretsOpener(ctx, root),
-    log: (e) => ctx.out(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`),
+    log: (e) => ctx.out(terminalSafe(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`)),
   });
 }
 
