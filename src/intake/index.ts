@@ -9,7 +9,7 @@
 // The HTTP API and file formats are documented in API.md next to this file.
 export { startIntakeServer } from "./server.js";
 export { DEFAULT_MAX_BODY } from "./defaults.js";
-export type { IntakeServer, IntakeServerOptions } from "./server.js";
+export type { ConnectionLimits, IntakeServer, IntakeServerOptions } from "./server.js";
 export { reprocessDir } from "./reprocess.js";
 export type { ReprocessOptions, ReprocessOutcome } from "./reprocess.js";
 export { listDeadLetters } from "./dlq-list.js";
