@@ -4,7 +4,7 @@
 // admin API and counters. The rest of meshroom talks to it only over HTTP and the CLI;
 // this module imports nothing of meshroom but `errors`.
 //
-// Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json,
+// Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json, idempotency.jsonl,
 // admin.token (when generated), intake.lock + server.json (while a process owns it).
 // The HTTP API and file formats are documented in API.md next to this file.
 export { startIntakeServer } from "./server.js";
