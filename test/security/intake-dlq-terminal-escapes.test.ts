@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { meshroom } from "../cli/helpers.js";
 import { ADMIN, call, createSource, harnessPool } from "../intake/helpers.js";
 import { terminalSafe, terminalSafeJson, terminalSafeLine } from "../../src/util/terminal-safe.js";
+import { renderTable } from "../../src/cli/views/table.js";
+import { formatValue } from "../../src/cli/hook-deps.js";
 
 const ATTACK = "\x1b[2J\x1b]0;pwned\x07";
 // C0 controls except newline, DEL, C1 controls (U+009B is CSI on some terminals), bidi overrides
@@ -52,5 +54,13 @@ describe("intake dlq: control characters from producers", () => {
     expect(terminalSafeLine("a\tb\nc\x7f")).toBe("a\\tb\\nc\\x7f");
     expect(JSON.parse(terminalSafeJson(JSON.stringify({ s: `x\u009by\u2066` })))).toEqual({ s: "x\u009by\u2066" });
     expect(terminalSafe("plain ünïcode ✓")).toBe("plain ünïcode ✓");
+  });
+
+  it("every CLI table, and hook values printed by pull/publish, show control characters escaped", () => {
+    const table = renderTable(["name", "value"], [["evil\x1b]0;t\x07", `a\nb${ATTACK}`]]);
+    expect(table).not.toMatch(RAW_CONTROL);
+    expect(table.split("\n")).toHaveLength(2);
+    expect(formatValue(ATTACK)).toBe("\\x1b[2J\\x1b]0;pwned\\x07");
+    expect(formatValue({ s: "\u009b2J" })).not.toMatch(RAW_CONTROL);
   });
 });

@@ -86,12 +86,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error");
   addTargetingOptions(cmd).action(async (flags: PlanCommandFlags) => {
     const setup = await openProjectSetup(ctx);
-    for (const w of setup.warnings ?? []) ctx.err(`Warning: ${w}`);
+    for (const w of setup.warnings ?? []) ctx.err(`Warning: ${terminalSafe(w)}`);
     const { plan } = await planOperation(setup, {
       ...commonRequest(flags),
       ...(flags.destroy ? { destroy: true } : {}),
       ...(flags.refreshOnly ? { refreshOnly: true } : {}),
-      onWarning: (w) => ctx.err(`Warning: ${w}`),
+      onWarning: (w) => ctx.err(`Warning: ${terminalSafe(w)}`),
     });
     if (flags.json) ctx.out(JSON.stringify(renderPlanJson(plan), null, 2));
     else for (const line of renderPlanText(plan, ctx.globals().color)) ctx.out(line);
