@@ -65,6 +65,8 @@ export class IdempotencyTable {
   ) {
     this.writer = new GroupCommit(async (batch) => {
       await this.file.appendDurably(batch.join(""));
+      // the journal holds forgotten replies too: rewrite it with the known ones when it has grown
+      if (this.file.byteSize > 4 * this.maxBytes) await this.file.replace(this.journalText());
       return batch.map(() => undefined);
     });
   }
@@ -96,7 +98,7 @@ export class IdempotencyTable {
       added++;
     }
     table.expire(opts.now ?? Date.now());
-    if (added > 0 || table.entries.size !== found.length) await file.replace([...table.entries.values()].map(_line).join(""));
+    if (added > 0 || table.entries.size !== found.length) await file.replace(table.journalText());
     return table;
   }
 
@@ -145,6 +147,11 @@ export class IdempotencyTable {
   async close(): Promise<void> {
     await this.writer.drain();
     await this.file.close();
+  }
+
+  private journalText(): string {
+    this.expire(Date.now());
+    return [...this.entries.values()].map(_line).join("");
   }
 
   private remember(e: Entry): void {

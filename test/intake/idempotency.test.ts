@@ -101,6 +101,9 @@ describe("IdempotencyTable memory bound", () => {
       const work = async () => ({ status: 202, body: { accepted: 1, offsets: [++stored] } });
       for (let i = 0; i < 100; i++) await t.run("web", `key-${i}`, "fp", work);
       expect(t.size).toBeLessThan(30);
+      // the journal on disk is compacted too
+      const { stat } = await import("node:fs/promises");
+      expect((await stat(path)).size).toBeLessThanOrEqual(4 * 2000 + 200);
       // the newest is still known, the oldest forgotten
       expect((await t.run("web", "key-99", "fp", work)).kind).toBe("replayed");
       expect((await t.run("web", "key-0", "fp", work)).kind).toBe("fresh");
