@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startIntakeServer, type ConnectionLimits, type IntakeServer } from "../../src/intake/index.js";
 import { ADMIN, createSource, removeRoot, tempRoot } from "./helpers.js";
+import { meshroom } from "../cli/helpers.js";
 
 const running: { server: IntakeServer; root: string }[] = [];
 afterEach(async () => {
@@ -93,4 +94,21 @@ describe("intake connection limits", () => {
       await removeRoot(root);
     }
   });
+
+  it("`meshroom intake serve` has the four options, with their defaults, and refuses bad values", async () => {
+    const help = await meshroom(["intake", "serve", "--help"]);
+    const text = help.stdout.replace(/\s+/g, " ");
+    for (const [flag, def] of [["--headers-timeout", "10000"], ["--request-timeout", "30000"], ["--keep-alive-timeout", "5000"], ["--max-connections", "1024"]]) {
+      expect(text).toMatch(new RegExp(`${flag} <[a-z]+> [^"]*\\(default: "${def}"\\)`));
+    }
+    const root = await tempRoot();
+    try {
+      const bad = await meshroom(["intake", "serve", "--dir", join(root, "d"), "--max-connections", "0"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/bad value for --max-connections/);
+    } finally {
+      await removeRoot(root);
+    }
+  });
 });
+
