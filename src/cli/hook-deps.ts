@@ -2,6 +2,7 @@ import { secretAccess } from "../engine/hook-input.js";
 import type { RuntimeDeps } from "../engine/runtime.js";
 import type { CliContext } from "./context.js";
 import { secretsOpener } from "./secrets-opener.js";
+import { terminalSafe } from "../util/terminal-safe.js";
 
 /** Hook runtime dependencies for a CLI command: lazy secrets, logs on stderr, Ctrl-C → abort. */
 export function cliHookDeps(ctx: CliContext, root: string): RuntimeDeps & { flush(): Promise<void>; dispose(): void } {
@@ -13,7 +14,7 @@ export function cliHookDeps(ctx: CliContext, root: string): RuntimeDeps & { flus
   return {
     secrets,
     signal: ctl.signal,
-    log: (e) => ctx.err(`${e.address}: ${e.level === "info" ? "" : `${e.level}: `}${e.message}`),
+    log: (e) => ctx.err(terminalSafe(`${e.address}: ${e.level === "info" ? "" : `${e.level}: `}${e.message}`)),
     flush: () => secrets.flush(),
     dispose() {
       process.off("SIGINT", onSignal);
@@ -22,7 +23,7 @@ export function cliHookDeps(ctx: CliContext, root: string): RuntimeDeps & { flus
   };
 }
 
-/** One line of output for a hook's value: strings as they are, anything else as JSON. */
+/** One line of output for a hook's value: strings as they are, anything else as JSON; control characters escaped. */
 export function formatValue(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
+  return terminalSafe(typeof v === "string" ? v : JSON.stringify(v));
 }

@@ -6,6 +6,7 @@ import type { CliContext, CliIO, GlobalOptions } from "./context.js";
 import { VERSION } from "../util/version.js";
 import { registerCommands } from "./commands/index.js";
 import { redactText } from "../util/redact.js";
+import { terminalSafe } from "../util/terminal-safe.js";
 import { guardProcessOutput, guardUncaughtErrors } from "./output-guard.js";
 
 export function createContext(io: CliIO, program: Command): CliContext {
@@ -86,13 +87,13 @@ function handleError(e: unknown, ctx: CliContext, debug: boolean): number {
     return e.exitCode === 0 ? 0 : 2;
   }
   if (isMeshroomError(e)) {
-    ctx.err(`Error: ${e.render()}`);
+    ctx.err(`Error: ${terminalSafe(e.render())}`);
     if (debug && e.stack) ctx.err(e.stack);
     if (debug && e.cause instanceof Error && e.cause.stack) ctx.err(`Caused by: ${e.cause.stack}`);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  ctx.err(`Error: ${err.message}`);
+  ctx.err(`Error: ${terminalSafe(err.message)}`);
   if (debug) ctx.err(err.stack ?? "");
   else ctx.err("(unexpected error; run with --debug for the stack trace)");
   return 1;

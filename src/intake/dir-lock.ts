@@ -1,17 +1,26 @@
 // One owner per data directory: a running server or an offline reprocess holds
-// `intake.lock` (pid inside). A lock whose pid is gone is stale and taken over.
-// `server.json` tells other processes (the reprocess CLI) where the live server listens.
+// `intake.lock` (pid and process start time inside), created with its content in one step
+// (util/lock-file). A lock whose process is gone — exited, a zombie, or its pid now reused by
+// another process — is stale and taken over. `server.json` tells other processes (the
+// reprocess CLI) where the live server listens.
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { isAlive } from "../util/process.js";
+import { isAlive, processStartTime } from "../util/process.js";
+import { createLockFile, readLockFile, removeLockFileIf } from "../util/lock-file.js";
 
 export const LOCK_FILE = "intake.lock";
 export const SERVER_FILE = "server.json";
 
-const LockInfo = z.object({ pid: z.number().int(), purpose: z.string(), since: z.string() });
+const LockInfo = z.object({
+  pid: z.number().int(),
+  purpose: z.string(),
+  since: z.string(),
+  /** The holder's process start time (see `processStartTime`), when known. */
+  started: z.string().optional(),
+});
 export type LockInfo = z.infer<typeof LockInfo>;
 
 export const ServerInfoSchema = z.object({
@@ -28,44 +37,67 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
-/** The current holder, when a live process holds the lock. */
-export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
+type Read = { kind: "none" } | { kind: "held" | "stale"; info: LockInfo; text: string } | { kind: "unreadable"; text: string };
+
+async function readLock(dir: string): Promise<Read> {
+  const text = await readLockFile(join(dir, LOCK_FILE));
+  if (text === undefined) return { kind: "none" };
+  let parsed: unknown;
   try {
-    const r = LockInfo.safeParse(JSON.parse(await fsp.readFile(join(dir, LOCK_FILE), "utf8")));
-    if (r.success && isAlive(r.data.pid)) return r.data;
+    parsed = JSON.parse(text);
   } catch {
-    // no lock, or a half-written one: nobody holds it
+    return { kind: "unreadable", text };
   }
-  return undefined;
+  const r = LockInfo.safeParse(parsed);
+  if (!r.success) return { kind: "unreadable", text };
+  return { kind: holderRuns(r.data) ? "held" : "stale", info: r.data, text };
+}
+
+/** The recorded process still runs: alive, not a zombie, and (when recorded) started when it did. */
+function holderRuns(info: LockInfo): boolean {
+  if (!isAlive(info.pid)) return false;
+  if (info.started === undefined) return true;
+  const now = processStartTime(info.pid);
+  return now === undefined || now === info.started;
+}
+
+/** The current holder, when a running process holds the lock. */
+export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
+  const r = await readLock(dir);
+  return r.kind === "held" ? r.info : undefined;
 }
 
 export async function acquireDirLock(dir: string, purpose: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, purpose, since: new Date().toISOString() };
+  const started = processStartTime(process.pid);
+  const info: LockInfo = { pid: process.pid, purpose, since: new Date().toISOString(), ...(started !== undefined ? { started } : {}) };
+  const mine = JSON.stringify(info) + "\n";
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await fsp.open(path, "wx", 0o600);
-      await fh.writeFile(JSON.stringify(info));
-      await fh.close();
-      return { release: () => releaseLock(dir) };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    const holder = await lockHolder(dir);
-    if (holder) {
-      throw new MeshroomError("E_STATE_LOCKED", `the intake directory ${dir} is in use by pid ${holder.pid} (${holder.purpose} since ${holder.since})`, {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createLockFile(path, mine, 0o600)) return { release: () => releaseLock(dir, mine) };
+    const r = await readLock(dir);
+    if (r.kind === "none") continue; // released between our create and our read
+    if (r.kind === "held") {
+      throw new MeshroomError("E_STATE_LOCKED", `the intake directory ${dir} is in use by pid ${r.info.pid} (${r.info.purpose} since ${r.info.since})`, {
         detail: "Stop that process first, or use a different --dir.",
       });
     }
-    await fsp.rm(path, { force: true }); // stale: its owner died
+    if (r.kind === "unreadable") {
+      // never written by this version (its locks appear whole); do not guess who holds it
+      throw new MeshroomError("E_STATE_LOCKED", `the intake directory ${dir} has a lock file that does not say who holds it (${path})`, {
+        detail: `If no meshroom intake process uses ${dir} (check with \`ps\`), remove it: rm ${path}`,
+      });
+    }
+    await removeLockFileIf(path, (text) => text === r.text); // stale: its owner is gone
   }
-  throw new MeshroomError("E_STATE_LOCKED", `cannot take the lock ${path}`);
+  throw new MeshroomError("E_STATE_LOCKED", `cannot take the lock ${path}: other processes keep taking and releasing it`, {
+    detail: "Run the command again.",
+  });
 }
 
-async function releaseLock(dir: string): Promise<void> {
+async function releaseLock(dir: string, mine: string): Promise<void> {
   await fsp.rm(join(dir, SERVER_FILE), { force: true });
-  await fsp.rm(join(dir, LOCK_FILE), { force: true });
+  await removeLockFileIf(join(dir, LOCK_FILE), (text) => text === mine);
 }
 
 export async function writeServerInfo(dir: string, info: ServerInfo): Promise<void> {

@@ -54,6 +54,8 @@ export interface EventEnvelope {
   receivedtimestamp: string;
   /** Set when the event came out of the DLQ by `reprocess`: the DLQ entry's id. */
   reprocessed_from?: string;
+  /** The producer's `Idempotency-Key` of the request that stored the event, when it sent one. */
+  idempotency_key?: string;
 }
 
 export type UnsequencedEnvelope = Omit<EventEnvelope, "offset">;

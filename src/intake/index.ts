@@ -2,14 +2,14 @@
 // token auth, event validation (required fields + per-source JSON schema), the MozDef-style
 // envelope, the durable spool (the queue), the dead-letter queue and its reprocessing, the
 // admin API and counters. The rest of meshroom talks to it only over HTTP and the CLI;
-// this module imports nothing of meshroom but `errors`.
+// this module imports nothing of meshroom but `errors` and `util` (lock files, process checks).
 //
-// Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json,
+// Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json, idempotency.jsonl,
 // admin.token (when generated), intake.lock + server.json (while a process owns it).
 // The HTTP API and file formats are documented in API.md next to this file.
 export { startIntakeServer } from "./server.js";
 export { DEFAULT_MAX_BODY } from "./defaults.js";
-export type { IntakeServer, IntakeServerOptions } from "./server.js";
+export type { ConnectionLimits, IntakeServer, IntakeServerOptions } from "./server.js";
 export { reprocessDir } from "./reprocess.js";
 export type { ReprocessOptions, ReprocessOutcome } from "./reprocess.js";
 export { listDeadLetters } from "./dlq-list.js";

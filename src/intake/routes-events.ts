@@ -1,9 +1,10 @@
 // The producer/consumer side of the HTTP API: POST /events/<source> and GET /queue.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { splitBody } from "./body.js";
+import { splitBody, type BodyItem } from "./body.js";
 import { intParam, readBody, refuseBody, sendError, sendJson } from "./http-util.js";
-import type { IntakeStore } from "./store.js";
+import type { IngestMeta, IntakeStore } from "./store.js";
 import { bearerToken } from "./tokens.js";
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type StoredReply } from "./idempotency.js";
 
 export interface RouteContext {
   store: IntakeStore;
@@ -27,26 +28,43 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
     refuseBody(req, res, 403, { error: "this token may not post events to this source" });
     return;
   }
+  const idem = parseIdempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
+  if (idem.error !== undefined) {
+    refuseBody(req, res, 400, { error: idem.error });
+    return;
+  }
   const receivedAt = new Date();
   const read = await readBody(req, ctx.maxBody);
   if (!read.ok) {
     refuseBody(req, res, read.status, { error: read.error });
     return;
   }
-  const items = splitBody(read.body, req.headers["content-type"]);
-  const result = await ctx.store.ingest(source, items, { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown" });
-  if (result.rejected.length === 0) {
-    sendJson(res, 202, { accepted: result.accepted, offsets: result.offsets });
+  const meta = { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown", idempotencyKey: idem.key };
+  const store = (): Promise<StoredReply> => ingestReply(ctx, source, splitBody(read.body, req.headers["content-type"]), meta);
+  if (idem.key === undefined) {
+    const reply = await store();
+    sendJson(res, reply.status, reply.body);
     return;
   }
+  const out = await ctx.store.idempotency.run(source, idem.key, requestFingerprint(req.headers["content-type"], read.body), store);
+  if (out.kind === "conflict") return sendError(res, 409, out.error);
+  sendJson(res, out.reply.status, out.reply.body, out.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {});
+}
+
+async function ingestReply(ctx: RouteContext, source: string, items: BodyItem[], meta: IngestMeta): Promise<StoredReply> {
+  const result = await ctx.store.ingest(source, items, meta);
+  if (result.rejected.length === 0) return { status: 202, body: { accepted: result.accepted, offsets: result.offsets } };
   const first = result.rejected[0]?.reason ?? "";
   const n = result.rejected.length;
-  sendJson(res, 422, {
-    error: n === 1 ? first : `${n} of ${items.length} events were rejected; first: ${first}`,
-    accepted: result.accepted,
-    offsets: result.offsets,
-    rejected: result.rejected,
-  });
+  return {
+    status: 422,
+    body: {
+      error: n === 1 ? first : `${n} of ${items.length} events were rejected; first: ${first}`,
+      accepted: result.accepted,
+      offsets: result.offsets,
+      rejected: result.rejected,
+    },
+  };
 }
 
 /**

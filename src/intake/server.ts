@@ -10,7 +10,13 @@ import { handleAdmin, type AdminContext } from "./routes-admin.js";
 import { getQueue, postEvents } from "./routes-events.js";
 import { IntakeStore } from "./store.js";
 import { hashToken } from "./tokens.js";
-import { DEFAULT_MAX_BODY } from "./defaults.js";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_BODY,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./defaults.js";
 
 const CLOSE_GRACE_MS = 10_000;
 
@@ -28,6 +34,20 @@ export interface IntakeServerOptions {
   maxBody?: number;
   /** Recorded in `server.json` so local tools find the admin token. */
   adminTokenFile?: string;
+  /** Connection limits (each listener); see `ConnectionLimits`. */
+  limits?: Partial<ConnectionLimits>;
+}
+
+/** What one client connection may hold; a slow or idle client is cut at these. */
+export interface ConnectionLimits {
+  /** The request head must be complete within this (ms; default 10 s). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, within this (ms; default 30 s); else 408 and close. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (ms; default 5 s). */
+  keepAliveTimeoutMs: number;
+  /** Open connections per listener (default 1024); further ones are closed at once. */
+  maxConnections: number;
 }
 
 export interface IntakeServer {
@@ -46,6 +66,7 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
   const host = opts.host ?? "127.0.0.1";
   const maxBody = opts.maxBody ?? DEFAULT_MAX_BODY;
   if (!Number.isInteger(maxBody) || maxBody < 1) throw new MeshroomError("E_BAD_VALUE", `--max-body must be a positive integer, got ${maxBody}`);
+  const limits = connectionLimits(opts.limits);
   const lock = await acquireDirLock(opts.dir, "intake server");
   let store: IntakeStore;
   try {
@@ -60,9 +81,9 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
   const shared = isLoopback(host);
   const servers: Server[] = [];
   try {
-    const pub = await listen(makeServer(ctx, tracker, shared ? "both" : "public"), opts.port ?? 0, host);
+    const pub = await listen(makeServer(ctx, tracker, shared ? "both" : "public", limits), opts.port ?? 0, host);
     servers.push(pub.server);
-    const adm = shared ? pub : await listen(makeServer(ctx, tracker, "admin"), opts.adminPort ?? 0, "127.0.0.1");
+    const adm = shared ? pub : await listen(makeServer(ctx, tracker, "admin", limits), opts.adminPort ?? 0, "127.0.0.1");
     if (!shared) servers.push(adm.server);
     const info = { pid: process.pid, host, port: pub.port, admin_host: shared ? host : "127.0.0.1", admin_port: adm.port, admin_token_file: opts.adminTokenFile };
     await writeServerInfo(opts.dir, info);
@@ -84,8 +105,35 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
 
 type Role = "public" | "admin" | "both";
 
-function makeServer(ctx: AdminContext, tracker: InFlight, role: Role): Server {
-  const server = createServer((req, res) => {
+function connectionLimits(given: Partial<ConnectionLimits> = {}): ConnectionLimits {
+  const limits: ConnectionLimits = {
+    headersTimeoutMs: given.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: given.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: given.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: given.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  };
+  const flags: Record<keyof ConnectionLimits, string> = {
+    headersTimeoutMs: "--headers-timeout",
+    requestTimeoutMs: "--request-timeout",
+    keepAliveTimeoutMs: "--keep-alive-timeout",
+    maxConnections: "--max-connections",
+  };
+  for (const [k, v] of Object.entries(limits) as [keyof ConnectionLimits, number][]) {
+    if (!Number.isInteger(v) || v < 1) throw new MeshroomError("E_BAD_VALUE", `${flags[k]} must be a positive integer, got ${v}`);
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new MeshroomError("E_BAD_VALUE", `--headers-timeout (${limits.headersTimeoutMs} ms) must not exceed --request-timeout (${limits.requestTimeoutMs} ms)`, {
+      detail: "The request head is part of the request: lower --headers-timeout or raise --request-timeout.",
+    });
+  }
+  return limits;
+}
+
+function makeServer(ctx: AdminContext, tracker: InFlight, role: Role, limits: ConnectionLimits): Server {
+  // Node checks the header/request timeouts every `connectionsCheckingInterval` (30 s by
+  // default, so a slow upload was held up to ~60 s): check often enough to cut close to the limit.
+  const checkEvery = Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2)));
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     tracker.start();
     handle(req, res, ctx, role)
       .catch((e: unknown) => {
@@ -95,9 +143,10 @@ function makeServer(ctx: AdminContext, tracker: InFlight, role: Role): Server {
       })
       .finally(() => tracker.end());
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   return server;
 }
 

@@ -48,7 +48,8 @@ export class Spool {
     this.writer = new GroupCommit((batch) => this.flush(batch));
   }
 
-  static async open(path: string): Promise<{ spool: Spool; truncatedBytes: number }> {
+  /** `onEntry` sees every stored line (parsed) with its offset, once, while the file is replayed. */
+  static async open(path: string, onEntry?: (line: unknown, offset: number) => void): Promise<{ spool: Spool; truncatedBytes: number }> {
     const spool = new Spool(undefined);
     let lineNo = 0;
     const { file, truncatedBytes } = await JsonlFile.open(path, (value, pos, len) => {
@@ -60,6 +61,7 @@ export class Spool {
         throw new MeshroomError("E_STATE", `${path}:${lineNo}: offset ${r.data.offset} does not follow ${last}`);
       }
       spool.index(r.data.offset, pos, len, r.data.source);
+      onEntry?.(value, r.data.offset);
       if (r.data.reprocessed_from !== undefined) spool.reprocessedIds.add(r.data.reprocessed_from);
     });
     spool.file = file;

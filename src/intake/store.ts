@@ -9,17 +9,21 @@ import { Dlq, type DlqEntry, type NewDlqEntry } from "./dlq.js";
 import { checkBaseEvent, toEnvelope, type UnsequencedEnvelope } from "./envelope.js";
 import { SourceRegistry, schemaErrorsText } from "./sources.js";
 import { Spool } from "./spool.js";
+import { IdempotencyTable, storedKeyCollector } from "./idempotency.js";
 
 export const DATA_FILES = {
   spool: "spool.jsonl",
   dlq: "dlq.jsonl",
   sources: "sources.json",
   counters: "counters.json",
+  idempotency: "idempotency.jsonl",
 } as const;
 
 export interface IngestMeta {
   receivedAt: Date;
   remoteAddress: string;
+  /** The request's `Idempotency-Key`: recorded on each stored event, in the same append. */
+  idempotencyKey?: string;
 }
 
 export interface Rejection {
@@ -55,18 +59,24 @@ export class IntakeStore {
     private readonly counters: RejectCounters,
     /** Bytes cut from torn last lines when the directory was opened. */
     readonly recoveredBytes: number,
+    readonly idempotency: IdempotencyTable,
   ) {}
 
   static async open(dir: string): Promise<IntakeStore> {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     const sources = await SourceRegistry.open(join(dir, DATA_FILES.sources));
-    const { spool, truncatedBytes: a } = await Spool.open(join(dir, DATA_FILES.spool));
+    const keyed = storedKeyCollector();
+    const { spool, truncatedBytes: a } = await Spool.open(join(dir, DATA_FILES.spool), keyed.onEntry);
     const { dlq, truncatedBytes: b } = await Dlq.open(join(dir, DATA_FILES.dlq)).catch(async (e: unknown) => {
       await spool.close();
       throw e;
     });
+    const idempotency = await IdempotencyTable.open(join(dir, DATA_FILES.idempotency), keyed.stored).catch(async (e: unknown) => {
+      await Promise.allSettled([spool.close(), dlq.close()]);
+      throw e;
+    });
     const counters = await RejectCounters.open(join(dir, DATA_FILES.counters));
-    return new IntakeStore(dir, sources, spool, dlq, counters, a + b);
+    return new IntakeStore(dir, sources, spool, dlq, counters, a + b, idempotency);
   }
 
   /** Validates each item; accepted ones go to the spool, rejected ones to the DLQ; both durably. */
@@ -78,7 +88,7 @@ export class IntakeStore {
     items.forEach((item, index) => {
       const checked: Checked = item.ok ? this.check(source, item.value, meta) : { ok: false, reason: item.reason };
       if (checked.ok) {
-        accepted.push(checked.envelope);
+        accepted.push(meta.idempotencyKey === undefined ? checked.envelope : { ...checked.envelope, idempotency_key: meta.idempotencyKey });
         return;
       }
       rejectedAt.push(index);
@@ -132,7 +142,7 @@ export class IntakeStore {
   }
 
   async close(): Promise<void> {
-    const results = await Promise.allSettled([this.spool.close(), this.dlq.close(), this.counters.close()]);
+    const results = await Promise.allSettled([this.spool.close(), this.dlq.close(), this.counters.close(), this.idempotency.close()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
   }

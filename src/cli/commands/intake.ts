@@ -5,8 +5,15 @@ import { z } from "zod";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
 import { renderTable } from "../views/table.js";
+import { terminalSafeJson } from "../../util/terminal-safe.js";
 // the intake itself (ajv, node:http) loads only when an intake command runs: keeps CLI start-up fast
-import { DEFAULT_MAX_BODY } from "../../intake/defaults.js";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_BODY,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "../../intake/defaults.js";
 
 const _intake = (): Promise<typeof import("../../intake/index.js")> => import("../../intake/index.js");
 
@@ -24,6 +31,10 @@ const ServeFlags = z.object({
   adminPort: z.coerce.number().int().min(0).max(65535),
   adminTokenFile: z.string().optional(),
   maxBody: z.coerce.number().int().positive(),
+  headersTimeout: z.coerce.number().int().positive(),
+  requestTimeout: z.coerce.number().int().positive(),
+  keepAliveTimeout: z.coerce.number().int().positive(),
+  maxConnections: z.coerce.number().int().positive(),
   readyFile: z.string().optional(),
 });
 
@@ -39,6 +50,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--admin-port <n>", "admin listener port on 127.0.0.1, used only when --host is not loopback (0 = free)", "0")
     .option("--admin-token-file <file>", "file holding the admin token")
     .option("--max-body <bytes>", "largest request body accepted", String(DEFAULT_MAX_BODY))
+    .option("--headers-timeout <ms>", "a request's head must arrive within this", String(DEFAULT_HEADERS_TIMEOUT_MS))
+    .option("--request-timeout <ms>", "a whole request, body included, must arrive within this (else 408, connection closed)", String(DEFAULT_REQUEST_TIMEOUT_MS))
+    .option("--keep-alive-timeout <ms>", "an idle keep-alive connection is closed after this", String(DEFAULT_KEEP_ALIVE_TIMEOUT_MS))
+    .option("--max-connections <n>", "open connections per listener; more are closed at once", String(DEFAULT_MAX_CONNECTIONS))
     .option("--ready-file <file>", "write the ready JSON here once listening")
     .addHelpText("after", SERVE_HELP)
     .action(async (raw: Record<string, unknown>) => {
@@ -54,6 +69,12 @@ export function register(program: Command, ctx: CliContext): void {
         adminToken: admin.token,
         adminTokenFile: admin.file,
         maxBody: o.maxBody,
+        limits: {
+          headersTimeoutMs: o.headersTimeout,
+          requestTimeoutMs: o.requestTimeout,
+          keepAliveTimeoutMs: o.keepAliveTimeout,
+          maxConnections: o.maxConnections,
+        },
       });
       const ready = {
         port: server.port,
@@ -87,7 +108,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { listDeadLetters } = await _intake();
       const dir = resolve(o.dir);
       const r = await listDeadLetters({ dir, source: o.source, limit, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
-      if (o.json) return ctx.out(JSON.stringify(r, null, 2));
+      if (o.json) return ctx.out(terminalSafeJson(JSON.stringify(r, null, 2)));
       const of = o.source === undefined ? "" : ` of source ${o.source}`;
       if (r.total === 0) return ctx.out(`The dead-letter queue${of} is empty (${r.via}).`);
       const firstLine = (s: string) => (s.split("\n")[0] ?? "").slice(0, 120);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
+import { terminalSafe } from "../../util/terminal-safe.js";
 import { loadProjectSetup } from "../../engine/desired.js";
 import type { EngineSetup } from "../../engine/engine-setup.js";
 import { planOperation } from "../../engine/plan.js";
@@ -25,7 +26,7 @@ export function openProjectSetup(ctx: CliContext): Promise<EngineSetup> {
   const root = projectRoot(ctx);
   return loadProjectSetup(root, {
     openSecrets: secretsOpener(ctx, root),
-    log: (e) => ctx.out(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`),
+    log: (e) => ctx.out(terminalSafe(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`)),
   });
 }
 
@@ -85,12 +86,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error");
   addTargetingOptions(cmd).action(async (flags: PlanCommandFlags) => {
     const setup = await openProjectSetup(ctx);
-    for (const w of setup.warnings ?? []) ctx.err(`Warning: ${w}`);
+    for (const w of setup.warnings ?? []) ctx.err(`Warning: ${terminalSafe(w)}`);
     const { plan } = await planOperation(setup, {
       ...commonRequest(flags),
       ...(flags.destroy ? { destroy: true } : {}),
       ...(flags.refreshOnly ? { refreshOnly: true } : {}),
-      onWarning: (w) => ctx.err(`Warning: ${w}`),
+      onWarning: (w) => ctx.err(`Warning: ${terminalSafe(w)}`),
     });
     if (flags.json) ctx.out(JSON.stringify(renderPlanJson(plan), null, 2));
     else for (const line of renderPlanText(plan, ctx.globals().color)) ctx.out(line);

@@ -7,6 +7,7 @@ import type { Project } from "../../project/project.js";
 import { initProject } from "../../engine/init.js";
 import { loadProjectWithDiagnostics } from "../../project/load.js";
 import type { CliContext } from "../context.js";
+import { terminalSafe } from "../../util/terminal-safe.js";
 import { projectRoot } from "../project-root.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -38,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.json) {
         ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings, ...(hooks.notLoaded.length > 0 ? { notLoaded: hooks.notLoaded } : {}) }, null, 2));
       } else {
-        for (const w of hooks.warnings) ctx.err(`Warning: ${w}`);
+        for (const w of hooks.warnings) ctx.err(`Warning: ${terminalSafe(w)}`);
         if (diagnostics.length === 0) {
           ctx.out(
             `The project is valid: ${project.products.size} products, ${project.integrations.length} explicit integrations, ` +
@@ -47,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
           );
         } else {
           ctx.err(`${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} found:`);
-          for (const d of diagnostics) ctx.err(`  ${formatDiagnostic(d).split("\n").join("\n  ")}`);
+          for (const d of diagnostics) ctx.err(`  ${terminalSafe(formatDiagnostic(d)).split("\n").join("\n  ")}`);
         }
       }
       if (diagnostics.length) process.exitCode = 1;

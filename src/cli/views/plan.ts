@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import { diffValues, type Drift, type FieldChange, type Plan, type PlanAction, type PlanChange } from "../../plan/index.js";
 import { REDACTED } from "../../util/redact.js";
+import { terminalSafeLine } from "../../util/terminal-safe.js";
 import { VERSION } from "../../util/version.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -93,7 +94,7 @@ function deletedFields(ch: PlanChange): FieldChange[] {
 export const SENSITIVE_CHANGED = "(sensitive value changed)";
 
 function fieldLine(f: FieldChange, width: number, action: PlanAction, c: Colors): string {
-  const show = (v: unknown) => (f.sensitive ? REDACTED : JSON.stringify(v));
+  const show = (v: unknown) => (f.sensitive ? REDACTED : terminalSafeLine(JSON.stringify(v) ?? "undefined"));
   const name = f.path.padEnd(width);
   if (!("before" in f) || (action === "create" && f.before === undefined)) return `${c.green("+")} ${name} = ${show(f.after)}`;
   if (!("after" in f)) return `${c.red("-")} ${name} = ${show(f.before)}${action === "delete" ? "" : c.dim(" -> null")}`;
@@ -105,7 +106,7 @@ function driftBlock(d: Drift, c: Colors): string[] {
   if (d.kind === "gone") return [c.dim(`  # ${d.address} has been deleted`), `${c.red("  -")} ${d.address}`];
   const lines = [c.dim(`  # ${d.address} has changed`), `${c.yellow("  ~")} ${d.address}`];
   for (const k of Object.keys(d.after).sort()) {
-    if (JSON.stringify(d.before[k]) !== JSON.stringify(d.after[k])) lines.push(`      ~ outputs.${k} = ${JSON.stringify(d.before[k])} -> ${JSON.stringify(d.after[k])}`);
+    if (JSON.stringify(d.before[k]) !== JSON.stringify(d.after[k])) lines.push(terminalSafeLine(`      ~ outputs.${k} = ${JSON.stringify(d.before[k])} -> ${JSON.stringify(d.after[k])}`));
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import type { ApplyEvent, ApplyResult, NodePhase } from "../../apply/index.js";
 import { isMeshroomError } from "../../errors/index.js";
+import { terminalSafe, terminalSafeLine } from "../../util/terminal-safe.js";
 
 const STARTING: Record<NodePhase, string> = { create: "Creating...", update: "Modifying...", delete: "Destroying..." };
 const DONE: Record<NodePhase, string> = { create: "Creation complete", update: "Modifications complete", delete: "Destruction complete" };
@@ -18,7 +19,7 @@ export function progressLine(e: ApplyEvent, color: boolean, debug: boolean): str
     case "interrupted":
       return `${c.bold(e.address)}: ${c.yellow("Interrupted")} after ${seconds(e.elapsedMs)} (state records what completed)`;
     case "step":
-      return debug ? c.dim(`${e.address}: running '${e.title}' (${e.phase})`) : undefined;
+      return debug ? c.dim(`${e.address}: running '${terminalSafeLine(e.title)}' (${e.phase})`) : undefined;
     default:
       return undefined;
   }
@@ -30,7 +31,7 @@ export function resultLines(r: ApplyResult, destroy: boolean, color: boolean, de
   const err: string[] = [];
   for (const f of r.failures) {
     const e = f.error;
-    const msg = isMeshroomError(e) ? e.render() : e instanceof Error ? e.message : String(e);
+    const msg = terminalSafe(isMeshroomError(e) ? e.render() : e instanceof Error ? e.message : String(e));
     err.push(`${c.red("Error:")} ${f.address}: ${msg}`);
     if (debug && e instanceof Error && e.stack) err.push(e.stack);
   }
@@ -42,7 +43,7 @@ export function resultLines(r: ApplyResult, destroy: boolean, color: boolean, de
   }
   if (r.stateError !== undefined) {
     const e = r.stateError;
-    err.push(`${c.red("Error:")} ${isMeshroomError(e) ? e.render() : String(e)}`);
+    err.push(`${c.red("Error:")} ${terminalSafe(isMeshroomError(e) ? e.render() : String(e))}`);
   }
   const counts = destroy && r.added === 0 && r.changed === 0
     ? `Resources: ${r.destroyed} destroyed.`
