@@ -3,12 +3,18 @@ import { join } from "node:path";
 
 /** Where the store, the recipients and the user's own key live. */
 export const SECRETS_FILE = "secrets.gpg";
+/** Held by a writer of secrets.gpg while it merges and replaces it (store-lock.ts). */
+export const SECRETS_LOCK_FILE = "secrets.gpg.lock";
 export const RECIPIENTS_DIR = "recipients";
 /** File name of the key `meshroom secrets init` generates in the user's config dir. */
 export const USER_KEY_FILE = "private-key.asc";
 
 export function secretsFilePath(projectRoot: string): string {
   return join(projectRoot, SECRETS_FILE);
+}
+
+export function secretsLockPath(projectRoot: string): string {
+  return join(projectRoot, SECRETS_LOCK_FILE);
 }
 
 export function recipientsDirPath(projectRoot: string): string {

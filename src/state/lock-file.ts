@@ -1,20 +1,18 @@
 import * as fsp from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { hostname, userInfo } from "node:os";
-import { dirname } from "node:path";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
-import { errCode } from "../util/atomic-write.js";
+import { createLockFile, readLockFile, removeStaleLockFile } from "../util/lock-file.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
 import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
 import { sleep } from "../util/sleep.js";
 import { isAlive } from "../util/process.js";
 
 /**
- * A lock file holding `LockInfo` as JSON, taken with an atomic exclusive create: the full
- * content is written to a temp file, then hard-linked to the lock path (link fails if the lock
- * exists, and a reader never sees a half-written lock). Hand-written rather than a lock
+ * A lock file holding `LockInfo` as JSON, taken with an atomic exclusive create of its full
+ * content (src/util/lock-file.ts, shared with the secrets store's lock). Hand-written rather than a lock
  * library because the file must carry the holder's info for messages and `force-unlock ID`,
  * and stale detection must use the recorded pid and host.
  */
@@ -117,40 +115,13 @@ export class FileLock implements StateLocker {
 
   /** "taken", or who holds the lock (undefined: it vanished before we could read it). */
   private async _tryCreate(info: LockInfo): Promise<"taken" | Holder> {
-    await fsp.mkdir(dirname(this.lockPath), { recursive: true });
-    const tmp = `${this.lockPath}.${info.id}.tmp`;
-    const text = `${JSON.stringify(info, null, 2)}\n`;
-    try {
-      await fsp.writeFile(tmp, text, { flag: "wx" });
-      try {
-        await fsp.link(tmp, this.lockPath);
-        return "taken";
-      } catch (e) {
-        const code = errCode(e);
-        if (code === "EEXIST") return this._read();
-        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
-      }
-      // No hard links on this filesystem: exclusive create (a crash mid-write leaves an unreadable lock).
-      try {
-        await fsp.writeFile(this.lockPath, text, { flag: "wx" });
-        return "taken";
-      } catch (e) {
-        if (errCode(e) === "EEXIST") return this._read();
-        throw e;
-      }
-    } finally {
-      await fsp.rm(tmp, { force: true });
-    }
+    const r = await createLockFile(this.lockPath, `${JSON.stringify(info, null, 2)}\n`);
+    return r === "taken" ? "taken" : this._read();
   }
 
   private async _read(): Promise<Holder> {
-    let text: string;
-    try {
-      text = await fsp.readFile(this.lockPath, "utf8");
-    } catch (e) {
-      if (errCode(e) === "ENOENT") return undefined;
-      throw e;
-    }
+    const text = await readLockFile(this.lockPath);
+    if (text === undefined) return undefined;
     try {
       const parsed = LockInfoSchema.safeParse(JSON.parse(text));
       return parsed.success ? { info: parsed.data } : { unreadable: "it does not hold lock information" };
@@ -159,26 +130,14 @@ export class FileLock implements StateLocker {
     }
   }
 
-  /**
-   * Moves the stale lock aside, then checks it is the one judged stale (another process may
-   * have broken it and taken a fresh lock in between); if not, puts that one back.
-   */
-  private async _breakStale(staleId: string): Promise<boolean> {
-    const aside = `${this.lockPath}.stale.${randomUUID()}`;
-    try {
-      await fsp.rename(this.lockPath, aside);
-    } catch (e) {
-      if (errCode(e) === "ENOENT") return false; // someone else removed it: just retry
-      throw e;
-    }
-    let movedId: string | undefined;
-    try {
-      movedId = (LockInfoSchema.safeParse(JSON.parse(await fsp.readFile(aside, "utf8"))).data)?.id;
-    } catch {
-      movedId = undefined;
-    }
-    if (movedId !== staleId) await fsp.link(aside, this.lockPath).catch(() => undefined);
-    await fsp.rm(aside, { force: true });
-    return movedId === staleId;
+  /** Removes the stale lock unless another process broke it and took a fresh one in between. */
+  private _breakStale(staleId: string): Promise<boolean> {
+    return removeStaleLockFile(this.lockPath, (text) => {
+      try {
+        return text !== undefined && LockInfoSchema.safeParse(JSON.parse(text)).data?.id === staleId;
+      } catch {
+        return false;
+      }
+    });
   }
 }
