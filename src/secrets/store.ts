@@ -200,8 +200,7 @@ class LazySecretsStore implements SecretsStore {
    */
   async #persist(always: boolean): Promise<void> {
     const pgp = await loadOpenPGP();
-    const recipients = await readRecipients(pgp, this.projectRoot);
-    if (recipients.length === 0) throw noRecipientError("cannot save secrets");
+    if ((await readRecipients(pgp, this.projectRoot)).length === 0) throw noRecipientError("cannot save secrets");
     // unlock the key (perhaps a prompt) before taking the lock, not while holding it
     if (this.#keys === undefined && existsSync(this.#file)) this.#keys = await unlockPrivateKeys(pgp, this.#opts);
     const storesSomething = always ? this.#baseRaw !== null || this.#pending.length > 0 : true;
@@ -214,7 +213,10 @@ class LazySecretsStore implements SecretsStore {
         const merged = cloneDocument(raw === this.#baseRaw ? this.#base : await this.#decrypt(raw));
         const count = this.#pending.length;
         for (const c of this.#pending.slice(0, count)) applyChange(merged, c);
-        const armored = await encryptText(pgp, D.serializeDocument(merged), recipients.map((r) => r.key));
+        // the recipients as they are now (a `recipients add/remove` re-encrypts under this lock too)
+        const current = await readRecipients(pgp, this.projectRoot);
+        if (current.length === 0) throw noRecipientError("cannot save secrets");
+        const armored = await encryptText(pgp, D.serializeDocument(merged), current.map((r) => r.key));
         try {
           await writeFileAtomic(this.#file, armored);
         } catch (e) {
