@@ -56,12 +56,12 @@ describe("secrets.gpg written by another process while an apply runs", () => {
     p.remove("recipients/sec.asc"); // the store can no longer be written (no recipient left)
     p.write("go", "");
     const r = await apply;
+    const state = await p.run(["state", "show", "instance.s1"], { env });
+    expect(state.stdout).toMatch(/"status": "tainted"/);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("instance.s1");
     expect(r.stderr).toContain("recipients/ holds no public key");
 
-    const state = await p.run(["state", "show", "instance.s1"], { env });
-    expect(state.stdout).toMatch(/"status": "tainted"/);
     const plan = await p.run(["plan"], { env });
     expect(plan.stdout).not.toContain("No changes.");
     expect(plan.stdout).toContain("instance.s1");

@@ -29,10 +29,10 @@ describe("apply checks the secrets store before running any hook", () => {
   it("no recipient: refuses before any hook runs and names `meshroom secrets init`", async () => {
     const env = { XDG_CONFIG_HOME: p.path("../xdg") };
     const r = await p.run(["apply", "--auto-approve"], { env });
+    expect(p.lines("hook-ran")).toEqual([]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("meshroom secrets init");
     expect(r.stderr).toContain("meshroom secrets recipients add");
-    expect(p.lines("hook-ran")).toEqual([]);
     // nothing recorded: the plan still creates both instances
     const plan = await p.run(["plan"], { env });
     expect(plan.stdout).toMatch(/instance\.s1/);
@@ -46,10 +46,10 @@ describe("apply checks the secrets store before running any hook", () => {
     addRecipient(p, k);
     await p.ok(["secrets", "set", "instance:other", "SEED"], p.root, { input: "seed\n", env });
     const r = await p.run(["apply", "--auto-approve"], { env: { XDG_CONFIG_HOME: p.path("../xdg") } });
+    expect(p.lines("hook-ran")).toEqual([]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("MESHROOM_GPG_KEY");
     expect(r.stderr).toContain("meshroom secrets init");
-    expect(p.lines("hook-ran")).toEqual([]);
   }, 120_000);
 
   it("with a recipient and the key: the hooks run and their secrets are saved", async () => {
