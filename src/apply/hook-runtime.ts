@@ -17,6 +17,12 @@ export interface HookRuntimeOptions {
   /** The instance a plug side acts for (its product and settings), from state or the plan. */
   instance: (name: string) => InstanceInputs | undefined;
   secrets?: SecretAccess;
+  /**
+   * Makes the secrets hooks set durable (saves the store). Called after each hook that set or
+   * deleted a secret, before the hook's step counts as done — so state never records a step (or
+   * the resource as ready) whose secrets are only in memory. A failure fails the step.
+   */
+  saveSecrets?: () => Promise<void>;
   log?: HookLogSink;
 }
 
@@ -111,7 +117,7 @@ export class HookRuntime implements ResourceRuntime {
   private _instanceStep(r: RuntimeResource, h: HookDescriptor, id: string, phase: StepPhase): ResourceStep {
     const i = instanceInputsOf(r.inputs);
     return {
-      id, title: h.title, phase,
+      id, title: h.title, phase, hook: h,
       run: ({ signal, outputs }) =>
         this._call(h, r.address, { instance: { name: i.name, product: i.product, settings: i.settings }, outputs }, signal),
     };
@@ -121,7 +127,7 @@ export class HookRuntime implements ResourceRuntime {
     r: RuntimeResource, p: PlugInputs, id: string, side: "src" | "dst", h: HookDescriptor, ref: IntegrationRef, phase: StepPhase,
   ): ResourceStep {
     return {
-      id, title: h.title, phase, side,
+      id, title: h.title, phase, side, hook: h,
       run: ({ signal, outputs, changes }) => this._call(h, r.address, this._plugInput(r, p, side, ref, outputs, changes), signal),
     };
   }
@@ -161,13 +167,49 @@ export class HookRuntime implements ResourceRuntime {
    * read) stores it with `setSecret` and reads it back with `getSecret`, not through outputs.
    */
   private async _callRaw(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<HookResult> {
+    const secrets = this._o.secrets ? _trackWrites(this._o.secrets) : undefined;
     const res = await runHook(this._o.hooks.require(h.id), input, {
       address, signal,
       ...(this._o.log ? { log: this._o.log } : {}),
-      ...(this._o.secrets ? { secrets: this._o.secrets } : {}),
+      ...(secrets ? { secrets: secrets.access } : {}),
     });
+    if (secrets?.wrote()) await this._saveSecrets(h);
     return res.outputs === undefined ? res : { ...res, outputs: redactValue(res.outputs) };
   }
+
+  /** Saves what a hook set before its step is recorded; a failure fails the step, naming the resource. */
+  private async _saveSecrets(h: HookDescriptor): Promise<void> {
+    if (!this._o.saveSecrets) return;
+    try {
+      await this._o.saveSecrets();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const fix = e instanceof MeshroomError && e.detail ? `${e.detail}\n` : "";
+      throw new MeshroomError("E_SECRETS", `hook '${h.title}' ran, but the secrets it set could not be saved: ${why}`, {
+        detail: `${fix}The step is not recorded as done: fix the store, then run \`meshroom apply\` again to run it again.`,
+        cause: e,
+      });
+    }
+  }
+}
+
+/** The hook's view of the store, noting whether it set or deleted anything. */
+function _trackWrites(s: SecretAccess): { access: SecretAccess; wrote: () => boolean } {
+  let wrote = false;
+  return {
+    access: {
+      get: (scope, name) => s.get(scope, name),
+      set: async (scope, name, value) => {
+        wrote = true;
+        await s.set(scope, name, value);
+      },
+      delete: async (scope, name) => {
+        wrote = true;
+        await s.delete(scope, name);
+      },
+    },
+    wrote: () => wrote,
+  };
 }
 
 function _shape(p: PlugInputs): PlugShape {

@@ -1,4 +1,4 @@
-import type { ResourceType } from "../model/index.js";
+import type { HookDescriptor, ResourceType } from "../model/index.js";
 import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
 import type { FieldChange } from "../plan/index.js";
 
@@ -23,6 +23,8 @@ export interface ResourceStep {
   title: string;
   phase: StepPhase;
   side?: string;
+  /** The hook this step calls, when it calls one (e.g. to check up front what it may need). */
+  hook?: HookDescriptor;
   run(ctx: StepRunContext): Promise<JsonObject | undefined>;
 }
 

@@ -1,5 +1,5 @@
 import { apply, type ApplyEventSink, type ApplyResult } from "../apply/index.js";
-import { MeshroomError } from "../errors/index.js";
+import { isMeshroomError, MeshroomError } from "../errors/index.js";
 import { hasChanges, type Plan } from "../plan/index.js";
 import { MeshState, StatePersister } from "../state/index.js";
 import { desiredResources } from "../synth/index.js";
@@ -73,6 +73,7 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
     }
     const runtime = setup.runtimeFor(instanceLookup(persister.state, resources));
     try {
+      await setup.checkSecrets?.(plan, runtime, persister.state); // before any hook runs
       const result = await apply(plan, {
         persister, runtime,
         beforeFlush: () => writer.hurry(),
@@ -80,12 +81,29 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
         ...(req.signal ? { signal: req.signal } : {}),
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),
       });
-      await setup.afterApply?.();
+      await afterApplyNaming(setup, result);
       return { plan, result };
     } finally {
       if (req.emergency) delete req.emergency.save;
     }
   });
+}
+
+/**
+ * Runs `setup.afterApply` (saves what is left of the secrets, e.g. those of a hook that failed).
+ * Its error replaces the apply's result, so it names the resources that failed too.
+ */
+async function afterApplyNaming(setup: EngineSetup, result: ApplyResult): Promise<void> {
+  try {
+    await setup.afterApply?.();
+  } catch (e) {
+    if (!isMeshroomError(e) || result.failures.length === 0) throw e;
+    const failed = result.failures.map((f) => `  ${f.address}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    throw new MeshroomError(e.code, e.message, {
+      detail: `${e.detail ? `${e.detail}\n` : ""}The apply failed for:\n${failed.join("\n")}\nThe state records what completed.`,
+      cause: e,
+    });
+  }
 }
 
 /** `meshroom destroy`: an apply of the destroy plan. */

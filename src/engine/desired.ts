@@ -8,6 +8,7 @@ import { desiredResources, type DesiredResource } from "../synth/index.js";
 import { desiredDocumentFor } from "./desired-source.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { loadMesh } from "./load-mesh.js";
+import { preflightSecrets } from "./secrets-preflight.js";
 
 /** The secrets store as the engine uses it (src/secrets' `SecretsStore` fits). */
 export interface EngineSecrets {
@@ -17,6 +18,7 @@ export interface EngineSecrets {
   hmac(scope: { instance: string } | { plug: string }, name: string): Promise<string | undefined>;
   readonly dirty: boolean;
   save(): Promise<void>;
+  checkAccess(needs: { read: boolean; write: boolean }): Promise<void>;
 }
 
 export interface ProjectSetupOptions {
@@ -55,7 +57,7 @@ export async function loadProjectSetup(root: string, opts: ProjectSetupOptions =
     runtimeFor: (instance) =>
       new HookRuntime({
         graph: mesh.graph, hooks: mesh.hooks, instance,
-        ...(opts.openSecrets ? { secrets: secretAccess } : {}),
+        ...(opts.openSecrets ? { secrets: secretAccess, saveSecrets: async () => (await openSecrets()).save() } : {}),
         ...(opts.log ? { log: opts.log } : {}),
       }),
     secretHmacs: async (list: readonly DesiredResource[]) => {
@@ -75,6 +77,7 @@ export async function loadProjectSetup(root: string, opts: ProjectSetupOptions =
       if (store.dirty) await store.save(); // a first HMAC key was created: keep it, or every plan would differ
       return out;
     },
+    ...(opts.openSecrets ? { checkSecrets: (plan, runtime, state) => preflightSecrets(root, plan, runtime, state, openSecrets) } : {}),
     afterApply: async () => {
       if (!secrets) return;
       const s = await secrets;

@@ -1,5 +1,6 @@
 import type { ResourceRuntime } from "../apply/index.js";
-import type { StateStore } from "../state/index.js";
+import type { Plan } from "../plan/index.js";
+import type { MeshState, StateStore } from "../state/index.js";
 import type { DesiredDocument, DesiredResource, InstanceInputs } from "../synth/index.js";
 
 /** Looks up an instance's inputs (state first, then the desired document). */
@@ -19,6 +20,11 @@ export interface EngineSetup {
   secretHmacs?(resources: readonly DesiredResource[]): Promise<Map<string, Record<string, string>>>;
   /** Called once an apply finished (e.g. to save secrets that hooks set). */
   afterApply?(): Promise<void>;
+  /**
+   * Called before an apply runs any hook: fails when the plan's hooks may need the secrets store
+   * and it cannot be read or saved (secrets-preflight.ts).
+   */
+  checkSecrets?(plan: Plan, runtime: ResourceRuntime, state: MeshState): Promise<void>;
   /** Non-fatal findings of loading (hook files ignored, …). */
   warnings?: readonly string[];
 }

@@ -16,12 +16,14 @@ export interface InitResult {
 /**
  * The local state (and its backup and errored copies) stays out of git: hook outputs are
  * recorded there, and the team shares state through a backend (pg), not through commits.
+ * `secrets.gpg.lock` is held by a writer of the secrets store for a moment.
  * `.meshroom/` holds the lock, the other workspaces' state, run files and caches.
  */
 const GITIGNORE = `# meshroom: local state, run files, caches and scratch space
 meshroom.state.json
 meshroom.state.json.backup
 meshroom.state.errored.json
+secrets.gpg.lock
 .meshroom/
 mirrors/
 cdktf.out/

@@ -72,6 +72,11 @@ export function deleteSecret(doc: SecretsDocument, scope: SecretScope, name: str
   return true;
 }
 
+export function hasScope(doc: SecretsDocument, scope: SecretScope): boolean {
+  const [section, key] = _section(doc, scope);
+  return Object.hasOwn(section, key);
+}
+
 export function deleteScope(doc: SecretsDocument, scope: SecretScope): boolean {
   const [section, key] = _section(doc, scope);
   if (!Object.hasOwn(section, key)) return false;

@@ -2,7 +2,7 @@
 // `recipients/*.asc`), the user's private key and passphrase, recipient management, the
 // per-project HMAC of secret values, and `secrets init`. openpgp is loaded lazily.
 export { openSecretsStore } from "./store.js";
-export type { SecretsStore, OpenSecretsStoreOptions } from "./types.js";
+export type { SecretsStore, OpenSecretsStoreOptions, SecretsAccessNeeds } from "./types.js";
 export { formatScope, parseScope, isInstanceScope } from "./scope.js";
 export type { SecretScope, SecretEntry } from "./scope.js";
 export type { RecipientInfo } from "./recipients.js";

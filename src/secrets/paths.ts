@@ -4,6 +4,8 @@ import { assertInProject } from "../util/confined-path.js";
 
 /** Where the store, the recipients and the user's own key live. */
 export const SECRETS_FILE = "secrets.gpg";
+/** Held by a writer of secrets.gpg while it merges and replaces it (store-lock.ts). */
+export const SECRETS_LOCK_FILE = "secrets.gpg.lock";
 export const RECIPIENTS_DIR = "recipients";
 /** File name of the key `meshroom secrets init` generates in the user's config dir. */
 export const USER_KEY_FILE = "private-key.asc";
@@ -11,6 +13,11 @@ export const USER_KEY_FILE = "private-key.asc";
 /** secrets.gpg of a project; refused when a symbolic link sends it out of the project. */
 export function secretsFilePath(projectRoot: string): string {
   return assertInProject(projectRoot, join(projectRoot, SECRETS_FILE), "use the secrets file");
+}
+
+/** secrets.gpg.lock of a project; refused when a symbolic link sends it out of the project. */
+export function secretsLockPath(projectRoot: string): string {
+  return assertInProject(projectRoot, join(projectRoot, SECRETS_LOCK_FILE), "use the secrets lock");
 }
 
 /** recipients/ of a project; refused when a symbolic link sends it out of the project. */

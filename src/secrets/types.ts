@@ -22,8 +22,17 @@ export interface SecretsStore {
    * secret is not set. Creates the project key if the store has none yet (then `dirty` is true).
    */
   hmac(scope: SecretScope, name: string): Promise<string | undefined>;
-  /** Re-encrypts to the current recipients and replaces `secrets.gpg` atomically; no-op when clean. */
+  /**
+   * Writes this process's changes: under the store's lock, replays them onto `secrets.gpg` as it
+   * is now (others' changes to other keys are kept), re-encrypts to the current recipients and
+   * replaces the file atomically; no-op when clean. Saves run one at a time.
+   */
   save(): Promise<void>;
+  /**
+   * Fails (E_SECRETS, naming the command that fixes it) unless the store can be read (the private
+   * key and its passphrase, when `secrets.gpg` exists) and, for `write`, saved (a recipient).
+   */
+  checkAccess(needs: SecretsAccessNeeds): Promise<void>;
   listRecipients(): Promise<RecipientInfo[]>;
   /** Copies the public key(s) of `file` into `recipients/` and re-encrypts (saving pending changes too). */
   addRecipient(file: string): Promise<RecipientInfo[]>;
@@ -31,8 +40,16 @@ export interface SecretsStore {
   removeRecipient(fingerprint: string): Promise<RecipientInfo[]>;
 }
 
+/** What an operation will do with the store. */
+export interface SecretsAccessNeeds {
+  read: boolean;
+  write: boolean;
+}
+
 export interface OpenSecretsStoreOptions {
   env: NodeJS.ProcessEnv;
   /** Hidden passphrase prompt; pass one only when a terminal is attached. */
   promptPassphrase?: () => Promise<string>;
+  /** How long a save waits for another writer's lock (default 30 s). */
+  lockWaitMs?: number;
 }
