@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { splitBody } from "./body.js";
 import { intParam, readBody, refuseBody, sendError, sendJson } from "./http-util.js";
+import { MAX_EVENTS_PER_REQUEST } from "./limits.js";
 import type { IntakeStore } from "./store.js";
 import { bearerToken } from "./tokens.js";
 
@@ -33,19 +34,26 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
     refuseBody(req, res, read.status, { error: read.error });
     return;
   }
-  const items = splitBody(read.body, req.headers["content-type"]);
+  const split = splitBody(read.body, req.headers["content-type"]);
+  if (!split.ok) {
+    const error = `${split.count} events in one request, over the limit of ${MAX_EVENTS_PER_REQUEST}: nothing was stored; send them in several requests`;
+    return sendError(res, 413, error, { limit: MAX_EVENTS_PER_REQUEST });
+  }
+  const items = split.items;
   const result = await ctx.store.ingest(source, items, { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown" });
-  if (result.rejected.length === 0) {
+  if (result.rejectedCount === 0) {
     sendJson(res, 202, { accepted: result.accepted, offsets: result.offsets });
     return;
   }
   const first = result.rejected[0]?.reason ?? "";
-  const n = result.rejected.length;
+  const n = result.rejectedCount;
+  // the reply lists the first rejections only; rejected_count and the DLQ have them all
   sendJson(res, 422, {
     error: n === 1 ? first : `${n} of ${items.length} events were rejected; first: ${first}`,
     accepted: result.accepted,
     offsets: result.offsets,
     rejected: result.rejected,
+    rejected_count: n,
   });
 }
 

@@ -1,12 +1,17 @@
 // The queue: accepted envelopes in `spool.jsonl`, each with a strictly increasing `offset`,
 // fsync'd before the producer hears "accepted". An in-memory index (offset → byte range,
-// source) answers `GET /queue?after=N` without scanning the file.
+// source; typed columns, a few bytes per event) and one list per source answer
+// `GET /queue?after=N[&source=S]` by reading only the events of the page, at most
+// MAX_PAGE_BYTES of them. Each request's envelopes are serialised before they join a
+// group-commit batch, so one request's event can never fail another's.
 import { EventEmitter } from "node:events";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
+import { Column, lowerBound } from "./column.js";
 import type { EventEnvelope, UnsequencedEnvelope } from "./envelope.js";
 import { GroupCommit } from "./group-commit.js";
 import { JsonlFile } from "./jsonl-file.js";
+import { MAX_PAGE_BYTES } from "./limits.js";
 
 const SpoolLine = z.looseObject({
   offset: z.number().int().positive(),
@@ -29,19 +34,31 @@ export interface ReadOptions {
   source?: string;
 }
 
-/** At most this many index entries are scanned per filtered read. */
-const MAX_SCAN = 50_000;
+/** An envelope already serialised (without its offset), ready to join a batch. */
+export interface SpoolRecord {
+  source: string;
+  /** `JSON.stringify` of the envelope: an object text, starting with `{`. */
+  json: string;
+  reprocessedFrom?: string;
+}
+
+/** Serialises an envelope in the caller's own request; throws only for that request. */
+export function toSpoolRecord(env: UnsequencedEnvelope): SpoolRecord {
+  const rec: SpoolRecord = { source: env.source, json: JSON.stringify(env) };
+  if (env.reprocessed_from !== undefined) rec.reprocessedFrom = env.reprocessed_from;
+  return rec;
+}
 
 export class Spool {
-  private offsets: number[] = [];
-  private pos: number[] = [];
-  private len: number[] = [];
-  private src: string[] = [];
-  private readonly perSource = new Map<string, number>();
+  private readonly offsets = new Column("f64");
+  private readonly pos = new Column("f64");
+  private readonly len = new Column("u32");
+  /** Per source (by name): the positions in the columns above of its events, ascending. */
+  private readonly bySource = new Map<string, Column>();
   /** DLQ ids already moved to the queue: a second reprocess never moves them twice. */
   readonly reprocessedIds = new Set<string>();
   private readonly appended = new EventEmitter();
-  private readonly writer: GroupCommit<UnsequencedEnvelope[], number[]>;
+  private readonly writer: GroupCommit<SpoolRecord[], number[]>;
 
   private constructor(private file: JsonlFile | undefined) {
     this.appended.setMaxListeners(0);
@@ -67,7 +84,7 @@ export class Spool {
   }
 
   get lastOffset(): number {
-    return this.offsets.length === 0 ? 0 : (this.offsets[this.offsets.length - 1] as number);
+    return this.offsets.length === 0 ? 0 : this.offsets.get(this.offsets.length - 1);
   }
 
   get count(): number {
@@ -75,23 +92,41 @@ export class Spool {
   }
 
   countsBySource(): Map<string, number> {
-    return new Map(this.perSource);
+    return new Map([...this.bySource].map(([name, col]) => [name, col.length]));
   }
 
-  /** Appends the envelopes of one request, contiguously; resolves with their offsets once fsync'd. */
-  append(envelopes: UnsequencedEnvelope[]): Promise<number[]> {
-    if (envelopes.length === 0) return Promise.resolve([]);
-    return this.writer.submit(envelopes);
+  /** Appends the serialised envelopes of one request, contiguously; resolves with their offsets once fsync'd. */
+  append(records: SpoolRecord[]): Promise<number[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return this.writer.submit(records);
   }
 
+  /**
+   * One page: the events after `after` (of `source` when given), at most `limit` of them and
+   * MAX_PAGE_BYTES of their text (one event always). Only those events are read from disk.
+   */
   async read(opts: ReadOptions): Promise<QueuePage> {
     const last = this.lastOffset;
-    let i = lowerBound(this.offsets, opts.after + 1);
     const picked: number[] = [];
-    let next = opts.after;
-    for (let scanned = 0; i < this.offsets.length && picked.length < opts.limit && scanned < MAX_SCAN; i++, scanned++) {
-      next = this.offsets[i] as number;
-      if (opts.source === undefined || this.src[i] === opts.source) picked.push(i);
+    let bytes = 0;
+    const take = (i: number): boolean => {
+      const l = this.len.get(i);
+      if (picked.length >= opts.limit || (picked.length > 0 && bytes + l > MAX_PAGE_BYTES)) return false;
+      picked.push(i);
+      bytes += l;
+      return true;
+    };
+    let next: number;
+    if (opts.source === undefined) {
+      for (let i = lowerBound(this.offsets.length, (k) => this.offsets.get(k), opts.after + 1); i < this.offsets.length && take(i); i++);
+      next = picked.length > 0 ? this.offsets.get(picked[picked.length - 1] as number) : opts.after;
+    } else {
+      const col = this.bySource.get(opts.source);
+      const n = col?.length ?? 0;
+      let k = col ? lowerBound(n, (j) => this.offsets.get(col.get(j)), opts.after + 1) : 0;
+      for (; col && k < n && take(col.get(k)); k++);
+      // when the source has nothing more, every event up to `last` has been looked at
+      next = k >= n ? Math.max(last, opts.after) : this.offsets.get(picked[picked.length - 1] as number);
     }
     if (picked.length === 0) return { events: [], next: Math.max(next, opts.after), last };
     const events = await this.readEntries(picked);
@@ -124,22 +159,22 @@ export class Spool {
   }
 
   private index(offset: number, pos: number, len: number, source: string): void {
+    let col = this.bySource.get(source);
+    if (!col) this.bySource.set(source, (col = new Column("u32")));
+    col.push(this.offsets.length);
     this.offsets.push(offset);
     this.pos.push(pos);
     this.len.push(len);
-    this.src.push(source);
-    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
   }
 
-  private async flush(batch: UnsequencedEnvelope[][]): Promise<number[][]> {
+  private async flush(batch: SpoolRecord[][]): Promise<number[][]> {
     const file = this.requireFile();
     let offset = this.lastOffset;
     const lines: { offset: number; text: string; source: string }[] = [];
-    const result = batch.map((envs) =>
-      envs.map((env) => {
+    const result = batch.map((recs) =>
+      recs.map((rec) => {
         offset++;
-        const text = JSON.stringify({ offset, ...env }) + "\n";
-        lines.push({ offset, text, source: env.source });
+        lines.push({ offset, text: `{"offset":${offset},${rec.json.slice(1)}\n`, source: rec.source });
         return offset;
       }),
     );
@@ -149,38 +184,32 @@ export class Spool {
       this.index(l.offset, pos, len, l.source);
       pos += len;
     }
-    for (const envs of batch) for (const env of envs) if (env.reprocessed_from) this.reprocessedIds.add(env.reprocessed_from);
+    for (const recs of batch) for (const rec of recs) if (rec.reprocessedFrom) this.reprocessedIds.add(rec.reprocessedFrom);
     this.appended.emit("append");
     return result;
   }
 
+  /** Reads the picked events, one read per run of adjacent ones (a page is at most MAX_PAGE_BYTES, one event aside). */
   private async readEntries(picked: number[]): Promise<EventEnvelope[]> {
     const file = this.requireFile();
-    const first = picked[0] as number;
-    const lastI = picked[picked.length - 1] as number;
-    const start = this.pos[first] as number;
-    const end = (this.pos[lastI] as number) + (this.len[lastI] as number);
-    const buf = await file.read(start, end - start);
-    return picked.map((i) => {
-      const at = (this.pos[i] as number) - start;
-      return JSON.parse(buf.toString("utf8", at, at + (this.len[i] as number))) as EventEnvelope;
-    });
+    const events: EventEnvelope[] = [];
+    for (let a = 0; a < picked.length; ) {
+      let b = a + 1;
+      while (b < picked.length && this.pos.get(picked[b] as number) === this.pos.get(picked[b - 1] as number) + this.len.get(picked[b - 1] as number)) b++;
+      const start = this.pos.get(picked[a] as number);
+      const lastI = picked[b - 1] as number;
+      const buf = await file.read(start, this.pos.get(lastI) + this.len.get(lastI) - start);
+      for (let k = a; k < b; k++) {
+        const at = this.pos.get(picked[k] as number) - start;
+        events.push(JSON.parse(buf.toString("utf8", at, at + this.len.get(picked[k] as number))) as EventEnvelope);
+      }
+      a = b;
+    }
+    return events;
   }
 
   private requireFile(): JsonlFile {
     if (!this.file) throw new MeshroomError("E_INTERNAL", "the spool is not open");
     return this.file;
   }
-}
-
-/** First index whose value is >= target in an ascending array. */
-function lowerBound(a: number[], target: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
