@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { Column } from "./column.js";
+import { ITEMS_PER_TURN, yieldTurn } from "./body.js";
 import { GroupCommit } from "./group-commit.js";
 import { JsonlFile } from "./jsonl-file.js";
 import { MAX_PAGE_BYTES } from "./limits.js";
@@ -31,7 +32,7 @@ export type NewDlqEntry = Omit<DlqEntry, "id" | "attempts">;
 
 /** One request's entries, serialised before they join a batch. */
 interface Lines {
-  text: string;
+  lines: string[];
   lens: number[];
   sources: string[];
 }
@@ -75,7 +76,7 @@ export class Dlq {
 
   private constructor(private file: JsonlFile | undefined) {
     this.writer = new GroupCommit(async (batch) => {
-      let pos = await this.requireFile().appendDurably(batch.map((b) => b.text).join(""));
+      let pos = await this.requireFile().appendDurably(batch.length === 1 ? (batch[0] as Lines).lines : batch.flatMap((b) => b.lines));
       for (const b of batch) {
         b.lens.forEach((len, i) => {
           this.idx.add(pos, len, b.sources[i] as string);
@@ -109,14 +110,15 @@ export class Dlq {
     const ids: string[] = [];
     const parts: string[] = [];
     const lens: number[] = [];
-    for (const e of items) {
+    for (const [i, e] of items.entries()) {
+      if (i % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await yieldTurn();
       const id = randomUUID();
       ids.push(id);
       const line = JSON.stringify({ ...e, id, attempts: 0 }) + "\n";
       parts.push(line);
       lens.push(Buffer.byteLength(line, "utf8"));
     }
-    await this.writer.submit({ text: parts.join(""), lens, sources: items.map((e) => e.source) });
+    await this.writer.submit({ lines: parts, lens, sources: items.map((e) => e.source) });
     return ids;
   }
 

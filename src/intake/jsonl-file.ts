@@ -13,6 +13,9 @@ export type LineVisitor = (value: unknown, pos: number, len: number) => void;
 const CHUNK = 1 << 20;
 
 export class JsonlFile {
+  /** Where appended lines are copied before they are written (appends are serialised by the caller). */
+  private readonly scratch = Buffer.allocUnsafeSlow(CHUNK);
+
   private constructor(
     readonly path: string,
     private fh: FileHandle,
@@ -40,22 +43,35 @@ export class JsonlFile {
     return this.size;
   }
 
-  /** Appends `text` (whole lines) and fsyncs; on failure cuts the file back so no half batch stays. */
-  async appendDurably(text: string): Promise<number> {
-    const buf = Buffer.from(text, "utf8");
+  /**
+   * Appends whole lines and fsyncs; on failure cuts the file back so no half batch stays. The
+   * lines are copied through one reused buffer: no batch is ever joined into one big string.
+   */
+  async appendDurably(lines: string | readonly string[]): Promise<number> {
     const start = this.size;
+    let at = start;
+    const writeAll = async (buf: Buffer, len: number): Promise<void> => {
+      for (let done = 0; done < len; ) done += (await this.fh.write(buf, done, len - done, at + done)).bytesWritten;
+      at += len;
+    };
     try {
-      let done = 0;
-      while (done < buf.length) {
-        const { bytesWritten } = await this.fh.write(buf, done, buf.length - done, start + done);
-        done += bytesWritten;
+      let used = 0;
+      for (const line of typeof lines === "string" ? [lines] : lines) {
+        const bytes = Buffer.byteLength(line, "utf8");
+        if (used + bytes > this.scratch.length && used > 0) {
+          await writeAll(this.scratch, used);
+          used = 0;
+        }
+        if (bytes > this.scratch.length) await writeAll(Buffer.from(line, "utf8"), bytes);
+        else used += this.scratch.write(line, used, "utf8");
       }
+      if (used > 0) await writeAll(this.scratch, used);
       await this.fh.sync();
     } catch (e) {
       await this.fh.truncate(start).catch(() => undefined);
       throw new MeshroomError("E_STATE_WRITE", `cannot append to ${this.path}: ${(e as Error).message}`, { cause: e });
     }
-    this.size = start + buf.length;
+    this.size = at;
     return start;
   }
 

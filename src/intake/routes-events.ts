@@ -1,9 +1,10 @@
 // The producer/consumer side of the HTTP API: POST /events/<source> and GET /queue.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { splitBody } from "./body.js";
-import { intParam, readBody, refuseBody, sendError, sendJson } from "./http-util.js";
+import { splitBodyFairly } from "./body.js";
+import { Gate } from "./gate.js";
+import { intParam, readBody, refuseBody, sendError, sendJson, sendJsonText } from "./http-util.js";
 import { MAX_EVENTS_PER_REQUEST } from "./limits.js";
-import type { IntakeStore } from "./store.js";
+import type { IngestResult, IntakeStore } from "./store.js";
 import { bearerToken } from "./tokens.js";
 
 export interface RouteContext {
@@ -11,7 +12,12 @@ export interface RouteContext {
   maxBody: number;
   /** Aborted when the server shuts down (ends long polls). */
   closing: AbortSignal;
+  /** Big bodies (over BIG_BODY bytes) are split and checked one at a time. */
+  bigBodies?: Gate;
 }
+
+/** Bodies above this size go through `bigBodies`, one at a time. */
+const BIG_BODY = 64 * 1024;
 
 export const MAX_QUEUE_LIMIT = 1000;
 export const MAX_WAIT_MS = 30_000;
@@ -34,13 +40,16 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
     refuseBody(req, res, read.status, { error: read.error });
     return;
   }
-  const split = splitBody(read.body, req.headers["content-type"]);
-  if (!split.ok) {
-    const error = `${split.count} events in one request, over the limit of ${MAX_EVENTS_PER_REQUEST}: nothing was stored; send them in several requests`;
+  const work = async (): Promise<IngestResult | { tooMany: number }> => {
+    const split = await splitBodyFairly(read.body, req.headers["content-type"]);
+    if (!split.ok) return { tooMany: split.count };
+    return ctx.store.ingest(source, split.items, { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown" });
+  };
+  const result = read.body.length > BIG_BODY && ctx.bigBodies ? await ctx.bigBodies.run(work) : await work();
+  if ("tooMany" in result) {
+    const error = `${result.tooMany} events in one request, over the limit of ${MAX_EVENTS_PER_REQUEST}: nothing was stored; send them in several requests`;
     return sendError(res, 413, error, { limit: MAX_EVENTS_PER_REQUEST });
   }
-  const items = split.items;
-  const result = await ctx.store.ingest(source, items, { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown" });
   if (result.rejectedCount === 0) {
     sendJson(res, 202, { accepted: result.accepted, offsets: result.offsets });
     return;
@@ -49,7 +58,7 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
   const n = result.rejectedCount;
   // the reply lists the first rejections only; rejected_count and the DLQ have them all
   sendJson(res, 422, {
-    error: n === 1 ? first : `${n} of ${items.length} events were rejected; first: ${first}`,
+    error: n === 1 ? first : `${n} of ${n + result.accepted} events were rejected; first: ${first}`,
     accepted: result.accepted,
     offsets: result.offsets,
     rejected: result.rejected,
@@ -76,12 +85,13 @@ export async function getQueue(req: IncomingMessage, res: ServerResponse, url: U
   const asked = url.searchParams.get("source") ?? undefined;
   if (rec.kind === "producer" && asked !== undefined && asked !== rec.name) return sendError(res, 403, "a source token reads only its own events");
   const source = rec.kind === "producer" ? rec.name : asked;
-  let page = await ctx.store.spool.read({ after, limit, source });
+  let page = await ctx.store.spool.readRaw({ after, limit, source });
   if (page.events.length === 0 && wait > 0 && !ctx.closing.aborted) {
     const gone = new AbortController();
     res.once("close", () => gone.abort());
     await ctx.store.spool.waitFor(page.next, wait, AbortSignal.any([ctx.closing, gone.signal]));
-    page = await ctx.store.spool.read({ after, limit, source });
+    page = await ctx.store.spool.readRaw({ after, limit, source });
   }
-  sendJson(res, 200, page);
+  // the events are sent as stored (each line is JSON the spool wrote), not parsed and re-serialised
+  sendJsonText(res, 200, `{"events":[${page.events.join(",")}],"next":${page.next},"last":${page.last}}\n`);
 }

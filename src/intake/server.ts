@@ -11,6 +11,7 @@ import { getQueue, postEvents } from "./routes-events.js";
 import { IntakeStore } from "./store.js";
 import { hashToken } from "./tokens.js";
 import { DEFAULT_MAX_BODY } from "./defaults.js";
+import { Gate } from "./gate.js";
 
 const CLOSE_GRACE_MS = 10_000;
 
@@ -55,7 +56,7 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     throw e;
   }
   const closing = new AbortController();
-  const ctx: AdminContext = { store, maxBody, closing: closing.signal, adminTokenHash: hashToken(opts.adminToken), startedAt: new Date() };
+  const ctx: AdminContext = { store, maxBody, closing: closing.signal, bigBodies: new Gate(), adminTokenHash: hashToken(opts.adminToken), startedAt: new Date() };
   const tracker = new InFlight();
   const shared = isLoopback(host);
   const servers: Server[] = [];

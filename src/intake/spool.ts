@@ -27,6 +27,9 @@ export interface QueuePage {
   last: number;
 }
 
+/** A page whose events are still the JSON texts stored in the spool. */
+export type RawPage = Omit<QueuePage, "events"> & { events: string[] };
+
 export interface ReadOptions {
   after: number;
   limit: number;
@@ -106,6 +109,12 @@ export class Spool {
    * MAX_PAGE_BYTES of their text (one event always). Only those events are read from disk.
    */
   async read(opts: ReadOptions): Promise<QueuePage> {
+    const page = await this.readRaw(opts);
+    return { ...page, events: page.events.map((t) => JSON.parse(t) as EventEnvelope) };
+  }
+
+  /** `read`, with each event as the JSON text stored in the spool (nothing parsed). */
+  async readRaw(opts: ReadOptions): Promise<RawPage> {
     const last = this.lastOffset;
     const picked: number[] = [];
     let bytes = 0;
@@ -178,7 +187,7 @@ export class Spool {
         return offset;
       }),
     );
-    let pos = await file.appendDurably(lines.map((l) => l.text).join(""));
+    let pos = await file.appendDurably(lines.map((l) => l.text));
     for (const l of lines) {
       const len = Buffer.byteLength(l.text, "utf8");
       this.index(l.offset, pos, len, l.source);
@@ -189,10 +198,10 @@ export class Spool {
     return result;
   }
 
-  /** Reads the picked events, one read per run of adjacent ones (a page is at most MAX_PAGE_BYTES, one event aside). */
-  private async readEntries(picked: number[]): Promise<EventEnvelope[]> {
+  /** Reads the picked events' texts, one read per run of adjacent ones (a page is at most MAX_PAGE_BYTES, one event aside). */
+  private async readEntries(picked: number[]): Promise<string[]> {
     const file = this.requireFile();
-    const events: EventEnvelope[] = [];
+    const events: string[] = [];
     for (let a = 0; a < picked.length; ) {
       let b = a + 1;
       while (b < picked.length && this.pos.get(picked[b] as number) === this.pos.get(picked[b - 1] as number) + this.len.get(picked[b - 1] as number)) b++;
@@ -201,7 +210,7 @@ export class Spool {
       const buf = await file.read(start, this.pos.get(lastI) + this.len.get(lastI) - start);
       for (let k = a; k < b; k++) {
         const at = this.pos.get(picked[k] as number) - start;
-        events.push(JSON.parse(buf.toString("utf8", at, at + this.len.get(picked[k] as number))) as EventEnvelope);
+        events.push(buf.toString("utf8", at, at + this.len.get(picked[k] as number) - 1)); // without the newline
       }
       a = b;
     }

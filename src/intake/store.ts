@@ -3,7 +3,7 @@
 // reprocess a directory offline with the same code the server uses.
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import type { BodyItem } from "./body.js";
+import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
 import { RejectCounters, type CounterSnapshot } from "./counters.js";
 import { Dlq, type DlqDecision, type DlqEntry, type NewDlqEntry } from "./dlq.js";
 import { checkBaseEvent, toEnvelope } from "./envelope.js";
@@ -87,18 +87,20 @@ export class IntakeStore {
     const rejectedAt: number[] = [];
     const dead: NewDlqEntry[] = [];
     const receivedAt = meta.receivedAt.toISOString();
-    items.forEach((item, index) => {
+    for (let index = 0; index < items.length; index++) {
+      if (index % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await yieldTurn(); // a big request never holds the server for long
+      const item = items[index] as BodyItem;
       const checked: Checked = item.ok ? this.check(source, item.value, meta) : { ok: false, reason: item.reason };
       if (checked.ok) {
         accepted.push(checked.record);
-        return;
+        continue;
       }
       rejectedAt.push(index);
       const entry: NewDlqEntry = { source, reason: checked.reason, received_at: receivedAt, raw: item.raw, remote_address: meta.remoteAddress };
       if (!item.ok && item.rawBase64 !== undefined) entry.raw_base64 = item.rawBase64;
       if (!item.ok && item.rawTruncated) entry.raw_truncated = true;
       dead.push(entry);
-    });
+    }
     const ids = await this.dlq.add(dead);
     this.counters.add(source, "rejected", dead.length);
     const offsets = await this.spool.append(accepted);
