@@ -5,8 +5,11 @@ export class Column {
   private data: Float64Array | Uint32Array;
   private n = 0;
 
-  /** `f64` for byte positions and offsets, `u32` for lengths and ids. */
-  constructor(private readonly kind: "f64" | "u32") {
+  /**
+   * `u32` for lengths and ids; `auto` for byte positions and offsets: 4 bytes each while they
+   * fit in 32 bits, 8 (float64, exact up to 2^53) from the first one that does not.
+   */
+  constructor(private kind: "f64" | "u32" | "auto") {
     this.data = this.alloc(1024);
   }
 
@@ -15,6 +18,12 @@ export class Column {
   }
 
   push(v: number): void {
+    if (this.kind === "auto" && v > 0xffffffff) {
+      this.kind = "f64";
+      const wider = this.alloc(this.data.length);
+      wider.set(this.data);
+      this.data = wider;
+    }
     if (this.n === this.data.length) {
       const bigger = this.alloc(Math.ceil(this.data.length * 1.5));
       bigger.set(this.data);

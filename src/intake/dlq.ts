@@ -39,7 +39,7 @@ interface Lines {
 
 /** Where the entries are in the file: parallel columns, plus a small table of source names. */
 class DlqIndex {
-  readonly pos = new Column("f64");
+  readonly pos = new Column("auto");
   readonly len = new Column("u32");
   readonly src = new Column("u32");
   readonly names: string[] = [];

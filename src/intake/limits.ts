@@ -12,7 +12,7 @@ export const MAX_LISTED_REJECTIONS = 100;
 /** `raw` kept in the DLQ for an event refused for its shape (the text beyond is cut). */
 export const MAX_OVERSIZE_RAW = 4096;
 /** Bytes of events in one `GET /queue` page (at least one event is always returned). */
-export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+export const MAX_PAGE_BYTES = 1024 * 1024;
 
 /**
  * Checks the nesting depth and the number of keys/elements of a parsed JSON value without

@@ -53,8 +53,8 @@ export function toSpoolRecord(env: UnsequencedEnvelope): SpoolRecord {
 }
 
 export class Spool {
-  private readonly offsets = new Column("f64");
-  private readonly pos = new Column("f64");
+  private readonly offsets = new Column("auto");
+  private readonly pos = new Column("auto");
   private readonly len = new Column("u32");
   /** Per source (by name): the positions in the columns above of its events, ascending. */
   private readonly bySource = new Map<string, Column>();
