@@ -123,7 +123,12 @@ export class Dlq {
   }
 
   /** The oldest `limit` entries (of `source` when given), read from the file: at most MAX_PAGE_BYTES of them, one entry always. */
-  async list(opts: { source?: string; limit: number }): Promise<DlqEntry[]> {
+  list(opts: { source?: string; limit: number }): Promise<DlqEntry[]> {
+    // never alongside a rewrite, which swaps the file and the index
+    return this.writer.exclusive(() => this.listNow(opts));
+  }
+
+  private async listNow(opts: { source?: string; limit: number }): Promise<DlqEntry[]> {
     const want = opts.source === undefined ? undefined : this.idx.sourceId(opts.source);
     if (opts.source !== undefined && want === undefined) return [];
     const picked: { pos: number; len: number }[] = [];

@@ -13,7 +13,8 @@ import { GroupCommit } from "./group-commit.js";
 import { JsonlFile } from "./jsonl-file.js";
 import { MAX_PAGE_BYTES } from "./limits.js";
 
-const SpoolLine = z.looseObject({
+/** The fields of a spool line the index needs (only these are picked and checked on open: fast on a big spool). */
+const SpoolLine = z.object({
   offset: z.number().int().positive(),
   source: z.string(),
   reprocessed_from: z.string().optional(),
@@ -73,7 +74,8 @@ export class Spool {
     let lineNo = 0;
     const { file, truncatedBytes } = await JsonlFile.open(path, (value, pos, len) => {
       lineNo++;
-      const r = SpoolLine.safeParse(value);
+      const v = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+      const r = SpoolLine.safeParse({ offset: v.offset, source: v.source, reprocessed_from: v.reprocessed_from });
       if (!r.success) throw new MeshroomError("E_STATE", `${path}:${lineNo}: the line is not a queue entry (no offset or source)`);
       const last = spool.lastOffset;
       if (r.data.offset <= last) {
