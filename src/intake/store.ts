@@ -119,7 +119,7 @@ export class IntakeStore {
     const res: ReprocessResult = { examined: 0, moved: 0, remaining: 0, offsets: [], orphaned: 0 };
     await this.dlq.rewrite(async (entries) => {
       const decisions: DlqDecision[] = [];
-      const moving: { at: number; entry: DlqEntry; record: SpoolRecord }[] = [];
+      const moving: { entry: DlqEntry; record: SpoolRecord }[] = [];
       for (const entry of entries) {
         if (opts.source !== undefined && entry.source !== opts.source) {
           decisions.push("keep");
@@ -137,7 +137,7 @@ export class IntakeStore {
         }
         const checked = this.recheck(entry);
         if (checked.ok) {
-          moving.push({ at: decisions.length, entry, record: checked.record });
+          moving.push({ entry, record: checked.record });
           decisions.push("drop");
         } else decisions.push({ ...entry, reason: checked.reason, attempts: entry.attempts + 1 });
       }
