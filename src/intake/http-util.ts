@@ -77,8 +77,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, JSON.stringify(body) + "\n", headers);
 }
 
-/** Sends a reply already serialised as JSON text. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+/** Sends a reply already serialised as JSON text (a string or its UTF-8 bytes). */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -19,6 +19,8 @@ export interface RouteContext {
 /** Bodies above this size go through `bigBodies`, one at a time. */
 const BIG_BODY = 64 * 1024;
 
+const EVENTS_HEAD = Buffer.from('{"events":[');
+
 export const MAX_QUEUE_LIMIT = 1000;
 export const MAX_WAIT_MS = 30_000;
 
@@ -86,12 +88,13 @@ export async function getQueue(req: IncomingMessage, res: ServerResponse, url: U
   if (rec.kind === "producer" && asked !== undefined && asked !== rec.name) return sendError(res, 403, "a source token reads only its own events");
   const source = rec.kind === "producer" ? rec.name : asked;
   let page = await ctx.store.spool.readRaw({ after, limit, source });
-  if (page.events.length === 0 && wait > 0 && !ctx.closing.aborted) {
+  if (page.count === 0 && wait > 0 && !ctx.closing.aborted) {
     const gone = new AbortController();
     res.once("close", () => gone.abort());
     await ctx.store.spool.waitFor(page.next, wait, AbortSignal.any([ctx.closing, gone.signal]));
     page = await ctx.store.spool.readRaw({ after, limit, source });
   }
   // the events are sent as stored (each line is JSON the spool wrote), not parsed and re-serialised
-  sendJsonText(res, 200, `{"events":[${page.events.join(",")}],"next":${page.next},"last":${page.last}}\n`);
+  const tail = Buffer.from(`],"next":${page.next},"last":${page.last}}\n`);
+  sendJsonText(res, 200, Buffer.concat([EVENTS_HEAD, ...page.json, tail]));
 }

@@ -28,8 +28,16 @@ export interface QueuePage {
   last: number;
 }
 
+const COMMA = Buffer.from(",");
+
 /** A page whose events are still the JSON texts stored in the spool. */
-export type RawPage = Omit<QueuePage, "events"> & { events: string[] };
+export interface RawPage {
+  /** The events' JSON texts as stored, already separated by commas: `[` + these + `]` is the events array. */
+  json: Buffer[];
+  count: number;
+  next: number;
+  last: number;
+}
 
 export interface ReadOptions {
   after: number;
@@ -111,8 +119,9 @@ export class Spool {
    * MAX_PAGE_BYTES of their text (one event always). Only those events are read from disk.
    */
   async read(opts: ReadOptions): Promise<QueuePage> {
-    const page = await this.readRaw(opts);
-    return { ...page, events: page.events.map((t) => JSON.parse(t) as EventEnvelope) };
+    const { json, count, next, last } = await this.readRaw(opts);
+    const events = count === 0 ? [] : (JSON.parse(`[${Buffer.concat(json).toString("utf8")}]`) as EventEnvelope[]);
+    return { events, next, last };
   }
 
   /** `read`, with each event as the JSON text stored in the spool (nothing parsed). */
@@ -139,9 +148,8 @@ export class Spool {
       // when the source has nothing more, every event up to `last` has been looked at
       next = k >= n ? Math.max(last, opts.after) : this.offsets.get(picked[picked.length - 1] as number);
     }
-    if (picked.length === 0) return { events: [], next: Math.max(next, opts.after), last };
-    const events = await this.readEntries(picked);
-    return { events, next, last };
+    if (picked.length === 0) return { json: [], count: 0, next: Math.max(next, opts.after), last };
+    return { json: await this.readEntries(picked), count: picked.length, next, last };
   }
 
   /** Resolves when an event with an offset above `after` exists, or after `ms`, or on abort. */
@@ -200,23 +208,27 @@ export class Spool {
     return result;
   }
 
-  /** Reads the picked events' texts, one read per run of adjacent ones (a page is at most MAX_PAGE_BYTES, one event aside). */
-  private async readEntries(picked: number[]): Promise<string[]> {
+  /**
+   * Reads the picked events, one read per run of adjacent ones (a page is at most
+   * MAX_PAGE_BYTES, one event aside), and turns each line end into the comma between two
+   * events in place: the page is sent without decoding or re-encoding any text.
+   */
+  private async readEntries(picked: number[]): Promise<Buffer[]> {
     const file = this.requireFile();
-    const events: string[] = [];
+    const out: Buffer[] = [];
     for (let a = 0; a < picked.length; ) {
       let b = a + 1;
       while (b < picked.length && this.pos.get(picked[b] as number) === this.pos.get(picked[b - 1] as number) + this.len.get(picked[b - 1] as number)) b++;
       const start = this.pos.get(picked[a] as number);
       const lastI = picked[b - 1] as number;
       const buf = await file.read(start, this.pos.get(lastI) + this.len.get(lastI) - start);
-      for (let k = a; k < b; k++) {
-        const at = this.pos.get(picked[k] as number) - start;
-        events.push(buf.toString("utf8", at, at + this.len.get(picked[k] as number) - 1)); // without the newline
-      }
+      // a stored line is JSON text (no raw newline inside) ending with "\n"
+      for (let k = a; k < b - 1; k++) buf[this.pos.get(picked[k] as number) - start + this.len.get(picked[k] as number) - 1] = 0x2c;
+      if (out.length > 0) out.push(COMMA);
+      out.push(buf.subarray(0, buf.length - 1));
       a = b;
     }
-    return events;
+    return out;
   }
 
   private requireFile(): JsonlFile {
