@@ -13,7 +13,7 @@ export type BodyItem =
 export type SplitBody = { ok: true; items: BodyItem[] } | { ok: false; count: number };
 
 /** Items handled between two turns given to the event loop (a few milliseconds of work). */
-export const ITEMS_PER_TURN = 256;
+export const ITEMS_PER_TURN = 64;
 
 /** Lets every other request's callbacks run before going on. */
 export function yieldTurn(): Promise<void> {
