@@ -35,6 +35,6 @@ export async function listDeadLetters(opts: DlqListOptions): Promise<DlqListing>
     if (opts.source !== undefined && !store.sources.get(opts.source) && total === 0) {
       throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
     }
-    return { entries: store.dlq.list({ source: opts.source, limit: opts.limit }), total, via: "offline" as const };
+    return { entries: await store.dlq.list({ source: opts.source, limit: opts.limit }), total, via: "offline" as const };
   });
 }

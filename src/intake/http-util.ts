@@ -74,11 +74,15 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse, status: nu
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendJsonText(res, status, JSON.stringify(body) + "\n", headers);
+}
+
+/** Sends a reply already serialised as JSON text (a string or its UTF-8 bytes). */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(body) + "\n";
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": String(Buffer.byteLength(text)),

@@ -1,10 +1,11 @@
 // An append-only JSON-lines file: recovery on open (a torn last line is cut off), durable
 // appends (write + fsync, rolled back on failure) and positional reads. Callers serialize
 // appends (see group-commit.ts); reads may run at any time.
+import { randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomic } from "./atomic-file.js";
 
 /** Called for each whole line found on open: the parsed value, its byte position and length (with the newline). */
 export type LineVisitor = (value: unknown, pos: number, len: number) => void;
@@ -12,6 +13,9 @@ export type LineVisitor = (value: unknown, pos: number, len: number) => void;
 const CHUNK = 1 << 20;
 
 export class JsonlFile {
+  /** Where appended lines are copied before they are written (appends are serialised by the caller). */
+  private readonly scratch = Buffer.allocUnsafeSlow(CHUNK);
+
   private constructor(
     readonly path: string,
     private fh: FileHandle,
@@ -39,22 +43,35 @@ export class JsonlFile {
     return this.size;
   }
 
-  /** Appends `text` (whole lines) and fsyncs; on failure cuts the file back so no half batch stays. */
-  async appendDurably(text: string): Promise<number> {
-    const buf = Buffer.from(text, "utf8");
+  /**
+   * Appends whole lines and fsyncs; on failure cuts the file back so no half batch stays. The
+   * lines are copied through one reused buffer: no batch is ever joined into one big string.
+   */
+  async appendDurably(lines: string | readonly string[]): Promise<number> {
     const start = this.size;
+    let at = start;
+    const writeAll = async (buf: Buffer, len: number): Promise<void> => {
+      for (let done = 0; done < len; ) done += (await this.fh.write(buf, done, len - done, at + done)).bytesWritten;
+      at += len;
+    };
     try {
-      let done = 0;
-      while (done < buf.length) {
-        const { bytesWritten } = await this.fh.write(buf, done, buf.length - done, start + done);
-        done += bytesWritten;
+      let used = 0;
+      for (const line of typeof lines === "string" ? [lines] : lines) {
+        const bytes = Buffer.byteLength(line, "utf8");
+        if (used + bytes > this.scratch.length && used > 0) {
+          await writeAll(this.scratch, used);
+          used = 0;
+        }
+        if (bytes > this.scratch.length) await writeAll(Buffer.from(line, "utf8"), bytes);
+        else used += this.scratch.write(line, used, "utf8");
       }
+      if (used > 0) await writeAll(this.scratch, used);
       await this.fh.sync();
     } catch (e) {
       await this.fh.truncate(start).catch(() => undefined);
       throw new MeshroomError("E_STATE_WRITE", `cannot append to ${this.path}: ${(e as Error).message}`, { cause: e });
     }
-    this.size = start + buf.length;
+    this.size = at;
     return start;
   }
 
@@ -69,17 +86,96 @@ export class JsonlFile {
     return buf.subarray(0, done);
   }
 
-  /** Replaces the whole content atomically (used to drop entries from the DLQ). */
-  async replace(text: string): Promise<void> {
-    await writeFileAtomic(this.path, text);
+  /**
+   * Reads the whole lines from `from` on, in order, a bounded batch at a time (at most
+   * `maxLines` lines; about 1 MiB of text, more only for a single longer line).
+   */
+  async *batches(maxLines: number, from = 0): AsyncGenerator<{ pos: number; line: Buffer }[]> {
+    const end = this.size;
+    let pos = from;
+    let carry = Buffer.alloc(0);
+    let carryPos = from;
+    let out: { pos: number; line: Buffer }[] = [];
+    while (pos < end) {
+      const chunk = await this.read(pos, Math.min(CHUNK, end - pos));
+      if (chunk.length === 0) break;
+      pos += chunk.length;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+        out.push({ pos: carryPos + start, line: data.subarray(start, nl + 1) });
+        start = nl + 1;
+        if (out.length >= maxLines) {
+          yield out;
+          out = [];
+        }
+      }
+      carryPos += start;
+      carry = Buffer.from(data.subarray(start));
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+    }
+  }
+
+  /**
+   * Replaces the content with what `produce` writes, atomically and in bounded memory: a temp
+   * file in the same directory, fsync, rename, directory fsync. If anything fails the file is
+   * left as it was. `produce` may read this file (batches) while it writes.
+   */
+  async rewrite(produce: (write: (data: Buffer | string) => Promise<void>) => Promise<void>): Promise<void> {
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    const out = await fsp.open(tmp, "wx", 0o600);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let at = 0;
+    const flush = async (): Promise<void> => {
+      const buf = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      for (let done = 0; done < buf.length; ) done += (await out.write(buf, done, buf.length - done, at + done)).bytesWritten;
+      at += buf.length;
+    };
+    try {
+      try {
+        await produce(async (data) => {
+          const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+          pending.push(buf);
+          pendingBytes += buf.length;
+          if (pendingBytes >= CHUNK) await flush();
+        });
+        await flush();
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await fsp.rename(tmp, this.path);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw new MeshroomError("E_STATE_WRITE", `cannot rewrite ${this.path}: ${(e as Error).message}`, { cause: e });
+    }
+    await syncDir(dirname(this.path));
     await this.fh.close();
     this.fh = await fsp.open(this.path, "r+");
     this.size = (await this.fh.stat()).size;
   }
 
+  /** Replaces the whole content with `text`, atomically (a small file: the idempotency journal). */
+  async replace(text: string): Promise<void> {
+    await this.rewrite((write) => write(text));
+  }
+
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, "r").catch(() => undefined);
+  if (!fh) return;
+  await fh.sync().catch(() => undefined); // best effort: some filesystems cannot fsync a directory
+  await fh.close();
 }
 
 async function replay(fh: FileHandle, path: string, visit: LineVisitor): Promise<{ goodSize: number; fileSize: number }> {

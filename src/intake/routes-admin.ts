@@ -63,7 +63,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     const limit = intParam(url, "limit", 100, 1000);
     if (limit === undefined) return sendError(res, 400, "`limit` must be a non-negative integer");
     const source = url.searchParams.get("source") ?? undefined;
-    return sendJson(res, 200, { entries: store.dlq.list({ source, limit }), total: store.dlq.count(source) });
+    return sendJson(res, 200, { entries: await store.dlq.list({ source, limit }), total: store.dlq.count(source) });
   }
   if (path === "/admin/reprocess" && m === "POST") {
     const body = await readJson(req, res, Reprocess);

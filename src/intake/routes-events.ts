@@ -1,7 +1,9 @@
 // The producer/consumer side of the HTTP API: POST /events/<source> and GET /queue.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { splitBody, type BodyItem } from "./body.js";
-import { intParam, readBody, refuseBody, sendError, sendJson } from "./http-util.js";
+import { splitBodyFairly } from "./body.js";
+import { Gate } from "./gate.js";
+import { intParam, readBody, refuseBody, sendError, sendJson, sendJsonText } from "./http-util.js";
+import { MAX_EVENTS_PER_REQUEST } from "./limits.js";
 import type { IngestMeta, IntakeStore } from "./store.js";
 import { bearerToken } from "./tokens.js";
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type StoredReply } from "./idempotency.js";
@@ -11,7 +13,14 @@ export interface RouteContext {
   maxBody: number;
   /** Aborted when the server shuts down (ends long polls). */
   closing: AbortSignal;
+  /** Big bodies (over BIG_BODY bytes) are split and checked one at a time. */
+  bigBodies?: Gate;
 }
+
+/** Bodies above this size go through `bigBodies`, one at a time. */
+const BIG_BODY = 64 * 1024;
+
+const EVENTS_HEAD = Buffer.from('{"events":[');
 
 export const MAX_QUEUE_LIMIT = 1000;
 export const MAX_WAIT_MS = 30_000;
@@ -39,30 +48,42 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
     refuseBody(req, res, read.status, { error: read.error });
     return;
   }
-  const meta = { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown", idempotencyKey: idem.key };
-  const store = (): Promise<StoredReply> => ingestReply(ctx, source, splitBody(read.body, req.headers["content-type"]), meta);
+  const meta: IngestMeta = { receivedAt, remoteAddress: req.socket.remoteAddress ?? "unknown", idempotencyKey: idem.key };
+  const contentType = req.headers["content-type"];
+  const work = (): Promise<StoredReply> => ingestReply(ctx, source, read.body, contentType, meta);
+  const store = (): Promise<StoredReply> => (read.body.length > BIG_BODY && ctx.bigBodies ? ctx.bigBodies.run(work) : work());
   if (idem.key === undefined) {
     const reply = await store();
     sendJson(res, reply.status, reply.body);
     return;
   }
-  const out = await ctx.store.idempotency.run(source, idem.key, requestFingerprint(req.headers["content-type"], read.body), store);
+  const out = await ctx.store.idempotency.run(source, idem.key, requestFingerprint(contentType, read.body), store);
   if (out.kind === "conflict") return sendError(res, 409, out.error);
   sendJson(res, out.reply.status, out.reply.body, out.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {});
 }
 
-async function ingestReply(ctx: RouteContext, source: string, items: BodyItem[], meta: IngestMeta): Promise<StoredReply> {
-  const result = await ctx.store.ingest(source, items, meta);
-  if (result.rejected.length === 0) return { status: 202, body: { accepted: result.accepted, offsets: result.offsets } };
+/** Splits, checks and stores one request's events; the reply it earns (replayed as is for a retried Idempotency-Key). */
+async function ingestReply(
+  ctx: RouteContext, source: string, body: Buffer, contentType: string | undefined, meta: IngestMeta,
+): Promise<StoredReply> {
+  const split = await splitBodyFairly(body, contentType);
+  if (!split.ok) {
+    const error = `${split.count} events in one request, over the limit of ${MAX_EVENTS_PER_REQUEST}: nothing was stored; send them in several requests`;
+    return { status: 413, body: { error, limit: MAX_EVENTS_PER_REQUEST } };
+  }
+  const result = await ctx.store.ingest(source, split.items, meta);
+  if (result.rejectedCount === 0) return { status: 202, body: { accepted: result.accepted, offsets: result.offsets } };
   const first = result.rejected[0]?.reason ?? "";
-  const n = result.rejected.length;
+  const n = result.rejectedCount;
+  // the reply lists the first rejections only; rejected_count and the DLQ have them all
   return {
     status: 422,
     body: {
-      error: n === 1 ? first : `${n} of ${items.length} events were rejected; first: ${first}`,
+      error: n === 1 ? first : `${n} of ${n + result.accepted} events were rejected; first: ${first}`,
       accepted: result.accepted,
       offsets: result.offsets,
       rejected: result.rejected,
+      rejected_count: n,
     },
   };
 }
@@ -86,12 +107,14 @@ export async function getQueue(req: IncomingMessage, res: ServerResponse, url: U
   const asked = url.searchParams.get("source") ?? undefined;
   if (rec.kind === "producer" && asked !== undefined && asked !== rec.name) return sendError(res, 403, "a source token reads only its own events");
   const source = rec.kind === "producer" ? rec.name : asked;
-  let page = await ctx.store.spool.read({ after, limit, source });
-  if (page.events.length === 0 && wait > 0 && !ctx.closing.aborted) {
+  let page = await ctx.store.spool.readRaw({ after, limit, source });
+  if (page.count === 0 && wait > 0 && !ctx.closing.aborted) {
     const gone = new AbortController();
     res.once("close", () => gone.abort());
     await ctx.store.spool.waitFor(page.next, wait, AbortSignal.any([ctx.closing, gone.signal]));
-    page = await ctx.store.spool.read({ after, limit, source });
+    page = await ctx.store.spool.readRaw({ after, limit, source });
   }
-  sendJson(res, 200, page);
+  // the events are sent as stored (each line is JSON the spool wrote), not parsed and re-serialised
+  const tail = Buffer.from(`],"next":${page.next},"last":${page.last}}\n`);
+  sendJsonText(res, 200, Buffer.concat([EVENTS_HEAD, ...page.json, tail]));
 }

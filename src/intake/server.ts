@@ -17,6 +17,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from "./defaults.js";
+import { Gate } from "./gate.js";
 
 const CLOSE_GRACE_MS = 10_000;
 
@@ -76,7 +77,7 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     throw e;
   }
   const closing = new AbortController();
-  const ctx: AdminContext = { store, maxBody, closing: closing.signal, adminTokenHash: hashToken(opts.adminToken), startedAt: new Date() };
+  const ctx: AdminContext = { store, maxBody, closing: closing.signal, bigBodies: new Gate(), adminTokenHash: hashToken(opts.adminToken), startedAt: new Date() };
   const tracker = new InFlight();
   const shared = isLoopback(host);
   const servers: Server[] = [];

@@ -3,12 +3,13 @@
 // reprocess a directory offline with the same code the server uses.
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import type { BodyItem } from "./body.js";
+import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
 import { RejectCounters, type CounterSnapshot } from "./counters.js";
-import { Dlq, type DlqEntry, type NewDlqEntry } from "./dlq.js";
-import { checkBaseEvent, toEnvelope, type UnsequencedEnvelope } from "./envelope.js";
+import { Dlq, type DlqDecision, type DlqEntry, type NewDlqEntry } from "./dlq.js";
+import { checkBaseEvent, toEnvelope } from "./envelope.js";
+import { MAX_LISTED_REJECTIONS, shapeProblem } from "./limits.js";
 import { SourceRegistry, schemaErrorsText } from "./sources.js";
-import { Spool } from "./spool.js";
+import { Spool, toSpoolRecord, type SpoolRecord } from "./spool.js";
 import { IdempotencyTable, storedKeyCollector } from "./idempotency.js";
 
 export const DATA_FILES = {
@@ -36,7 +37,10 @@ export interface Rejection {
 export interface IngestResult {
   accepted: number;
   offsets: number[];
+  /** The first MAX_LISTED_REJECTIONS rejections (all of them are in the DLQ). */
   rejected: Rejection[];
+  /** How many events were rejected in all. */
+  rejectedCount: number;
 }
 
 export interface ReprocessResult {
@@ -48,7 +52,10 @@ export interface ReprocessResult {
   orphaned: number;
 }
 
-type Checked = { ok: true; envelope: UnsequencedEnvelope } | { ok: false; reason: string };
+/** Offsets listed in a reprocess result (`moved` counts them all). */
+const MAX_REPORTED_OFFSETS = 10_000;
+
+type Checked = { ok: true; record: SpoolRecord } | { ok: false; reason: string };
 
 export class IntakeStore {
   private constructor(
@@ -79,60 +86,77 @@ export class IntakeStore {
     return new IntakeStore(dir, sources, spool, dlq, counters, a + b, idempotency);
   }
 
-  /** Validates each item; accepted ones go to the spool, rejected ones to the DLQ; both durably. */
+  /**
+   * Validates and serialises each item in this request, then writes rejected ones to the DLQ
+   * and, only once they are durable, accepted ones to the spool. If the DLQ write fails no
+   * event of the request was stored; if the spool write fails (cut back by JsonlFile) only
+   * dead letters were, and a retry sends them to the DLQ again, never an event twice to the queue.
+   */
   async ingest(source: string, items: BodyItem[], meta: IngestMeta): Promise<IngestResult> {
-    const accepted: UnsequencedEnvelope[] = [];
+    const accepted: SpoolRecord[] = [];
     const rejectedAt: number[] = [];
     const dead: NewDlqEntry[] = [];
     const receivedAt = meta.receivedAt.toISOString();
-    items.forEach((item, index) => {
+    for (let index = 0; index < items.length; index++) {
+      if (index % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await yieldTurn(); // a big request never holds the server for long
+      const item = items[index] as BodyItem;
       const checked: Checked = item.ok ? this.check(source, item.value, meta) : { ok: false, reason: item.reason };
       if (checked.ok) {
-        accepted.push(meta.idempotencyKey === undefined ? checked.envelope : { ...checked.envelope, idempotency_key: meta.idempotencyKey });
-        return;
+        accepted.push(checked.record);
+        continue;
       }
       rejectedAt.push(index);
       const entry: NewDlqEntry = { source, reason: checked.reason, received_at: receivedAt, raw: item.raw, remote_address: meta.remoteAddress };
       if (!item.ok && item.rawBase64 !== undefined) entry.raw_base64 = item.rawBase64;
+      if (!item.ok && item.rawTruncated) entry.raw_truncated = true;
       dead.push(entry);
-    });
-    const [offsets, ids] = await Promise.all([this.spool.append(accepted), this.dlq.add(dead)]);
+    }
+    const ids = await this.dlq.add(dead);
     this.counters.add(source, "rejected", dead.length);
-    const rejected = rejectedAt.map((index, i) => ({ index, reason: dead[i]?.reason ?? "", dlq_id: ids[i] ?? "" }));
-    return { accepted: offsets.length, offsets, rejected };
+    const offsets = await this.spool.append(accepted);
+    const listed = rejectedAt.slice(0, MAX_LISTED_REJECTIONS);
+    const rejected = listed.map((index, i) => ({ index, reason: dead[i]?.reason ?? "", dlq_id: ids[i] ?? "" }));
+    return { accepted: offsets.length, offsets, rejected, rejectedCount: dead.length };
   }
 
   /**
-   * Replays the DLQ (or one source's part of it) against the current schemas. Fixed events are
-   * appended to the spool (fsync'd) before the DLQ is rewritten without them; an event already
-   * moved by an interrupted earlier run is recognised by its DLQ id and not moved twice.
+   * Replays the DLQ (or one source's part of it) against the current schemas, streaming the
+   * file a batch at a time. Fixed events are appended to the spool (fsync'd) before the DLQ is
+   * replaced without them; an event already moved by an interrupted earlier run is recognised
+   * by its DLQ id and not moved twice. `offsets` lists at most the first 10,000 moved.
    */
   async reprocess(opts: { source?: string } = {}): Promise<ReprocessResult> {
     const res: ReprocessResult = { examined: 0, moved: 0, remaining: 0, offsets: [], orphaned: 0 };
     await this.dlq.rewrite(async (entries) => {
-      const keep: DlqEntry[] = [];
-      const moving: { entry: DlqEntry; env: UnsequencedEnvelope }[] = [];
+      const decisions: DlqDecision[] = [];
+      const moving: { entry: DlqEntry; record: SpoolRecord }[] = [];
       for (const entry of entries) {
         if (opts.source !== undefined && entry.source !== opts.source) {
-          keep.push(entry);
+          decisions.push("keep");
           continue;
         }
         res.examined++;
-        if (this.spool.reprocessedIds.has(entry.id)) continue; // moved before a crash
+        if (this.spool.reprocessedIds.has(entry.id)) {
+          decisions.push("drop"); // moved before a crash
+          continue;
+        }
         if (!this.sources.get(entry.source)) {
           res.orphaned++;
-          keep.push(entry);
+          decisions.push("keep");
           continue;
         }
         const checked = this.recheck(entry);
-        if (checked.ok) moving.push({ entry, env: checked.envelope });
-        else keep.push({ ...entry, reason: checked.reason, attempts: entry.attempts + 1 });
+        if (checked.ok) {
+          moving.push({ entry, record: checked.record });
+          decisions.push("drop");
+        } else decisions.push({ ...entry, reason: checked.reason, attempts: entry.attempts + 1 });
       }
-      res.offsets = await this.spool.append(moving.map((m) => m.env));
-      res.moved = moving.length;
+      const offsets = await this.spool.append(moving.map((m) => m.record));
+      for (const o of offsets) if (res.offsets.length < MAX_REPORTED_OFFSETS) res.offsets.push(o);
+      res.moved += moving.length;
       for (const m of moving) this.counters.add(m.entry.source, "reprocessed", 1);
-      res.remaining = keep.length;
-      return keep;
+      res.remaining += decisions.filter((d) => d !== "drop").length;
+      return decisions;
     });
     return res;
   }
@@ -153,17 +177,27 @@ export class IntakeStore {
     const validate = this.sources.validator(source);
     if (validate && !validate(value)) return { ok: false, reason: schemaErrorsText(validate) };
     const ctx = { source, receivedAt: meta.receivedAt, remoteAddress: meta.remoteAddress, reprocessedFrom };
-    return { ok: true, envelope: toEnvelope(value as Record<string, unknown>, base.event, ctx) };
+    try {
+      const envelope = toEnvelope(value as Record<string, unknown>, base.event, ctx);
+      // the key travels with the events in the same append: a crash before the reply is recognised on a retry
+      const keyed = meta.idempotencyKey === undefined ? envelope : { ...envelope, idempotency_key: meta.idempotencyKey };
+      return { ok: true, record: toSpoolRecord(keyed) };
+    } catch (e) {
+      // the shape bounds make this unreachable; should it happen, the event is dead-lettered, not the batch failed
+      return { ok: false, reason: `the event cannot be stored: ${(e as Error).message}` };
+    }
   }
 
   private recheck(entry: DlqEntry): Checked {
-    if (entry.raw_base64 !== undefined) return { ok: false, reason: entry.reason };
+    if (entry.raw_base64 !== undefined || entry.raw_truncated) return { ok: false, reason: entry.reason };
     let value: unknown;
     try {
       value = JSON.parse(entry.raw);
     } catch (e) {
       return { ok: false, reason: `not JSON: ${(e as Error).message}` };
     }
+    const problem = shapeProblem(value);
+    if (problem !== undefined) return { ok: false, reason: problem };
     const received = new Date(entry.received_at);
     const meta = { receivedAt: Number.isNaN(received.getTime()) ? new Date() : received, remoteAddress: entry.remote_address ?? "unknown" };
     return this.check(entry.source, value, meta, entry.id);
