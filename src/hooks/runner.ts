@@ -2,6 +2,7 @@ import { MeshroomError, isMeshroomError } from "../errors/index.js";
 import type { HookDescriptor } from "../model/index.js";
 import { redactText } from "../util/redact.js";
 import { buildHookContext, checkHookInput, type HookInput, type HookRunOptions } from "./context.js";
+import { toPlainJson } from "./plain-json.js";
 import type { HookEntry } from "./registry.js";
 import type { HookResult } from "./results.js";
 
@@ -52,7 +53,14 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
     clearTimeout(timer);
     if (onAbort) outer?.removeEventListener("abort", onAbort);
   }
-  const result = (results ??= await import("./results.js")).parseHookResult(d.kind, raw);
+  // Converted to plain JSON once, here: what cannot be stored fails this hook, not a later state save.
+  const plain = raw === undefined ? { ok: true as const, value: undefined } : toPlainJson(raw);
+  if (!plain.ok) {
+    throw new MeshroomError("E_HOOK_FAILED", `${who()} returned a result that cannot be stored for ${opts.address}: ${redact(plain.problem)}`, {
+      detail: `hook results are saved in the state file as JSON: return plain data (strings, finite numbers, booleans, null, arrays, objects); declared in ${d.source}`,
+    });
+  }
+  const result = (results ??= await import("./results.js")).parseHookResult(d.kind, plain.value);
   if (typeof result === "string") {
     throw new MeshroomError("E_HOOK_FAILED", `${who()} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
   }
