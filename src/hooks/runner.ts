@@ -1,5 +1,6 @@
 import { MeshroomError, isMeshroomError } from "../errors/index.js";
 import type { HookDescriptor } from "../model/index.js";
+import { guardExits, isExitAttempt } from "../util/exit-guard.js";
 import { redactText } from "../util/redact.js";
 import { buildHookContext, checkHookInput, type HookInput, type HookRunOptions } from "./context.js";
 import { toPlainJson } from "./plain-json.js";
@@ -28,6 +29,7 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
   const outer = opts.signal;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
+  let leaveExitGuard: (() => void) | undefined;
   let raw: unknown;
   try {
     const ctx = buildHookContext(entry, input, opts, ctl.signal);
@@ -44,14 +46,21 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
         onAbort = () => halt(new MeshroomError("E_ABORTED", `${who()} for ${opts.address} was interrupted`));
         outer.addEventListener("abort", onAbort, { once: true });
       }
+      // While it runs, process.exit() & co. throw: ending meshroom is a failure of this hook, and
+      // one called from a stray callback fails the hooks running then (see util/exit-guard.ts).
+      leaveExitGuard = guardExits(halt);
       Promise.resolve().then(() => entry.fn(ctx)).then(resolve, reject);
     });
   } catch (e) {
-    if (ctl.signal.aborted) throw ctl.signal.reason;
+    if (ctl.signal.aborted) {
+      const reason: unknown = ctl.signal.reason;
+      throw isExitAttempt(reason) ? hookFailure(d, opts.address, reason, redact) : reason;
+    }
     throw hookFailure(d, opts.address, e, redact);
   } finally {
     clearTimeout(timer);
     if (onAbort) outer?.removeEventListener("abort", onAbort);
+    leaveExitGuard?.();
   }
   // Converted to plain JSON once, here: what cannot be stored fails this hook, not a later state save.
   const plain = raw === undefined ? { ok: true as const, value: undefined } : toPlainJson(raw);
