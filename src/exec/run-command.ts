@@ -1,5 +1,6 @@
 import { MeshroomError } from "../errors/index.js";
 import { redactText } from "../util/redact.js";
+import { watchGroup } from "./group-watchdog.js";
 
 export interface RunCommandOptions {
   cwd: string;
@@ -57,7 +58,9 @@ export function killGroup(pid: number, sig: NodeJS.Signals): void {
 /**
  * Runs a program and waits for it. The child runs in its own process group so that a timeout
  * or an abort kills everything it started (a shell script's `sleep` included), not just the
- * direct child; execa alone only signals the direct child.
+ * direct child; execa alone only signals the direct child. A watchdog kills that group if
+ * meshroom dies first, even by `kill -9` (group-watchdog.ts): a command never outlives the run
+ * that started it, so the next run cannot start it a second time while it still runs.
  */
 export async function runCommand(cmd: string, args: readonly string[], opts: RunCommandOptions): Promise<CommandResult> {
   const redact = opts.redact ?? redactText;
@@ -86,6 +89,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     setTimeout(() => killGroup(pid, "SIGKILL"), graceMs).unref();
   };
   if (sub.pid !== undefined && !IS_WINDOWS) trackGroup(sub.pid);
+  const watchdog = sub.pid !== undefined && !IS_WINDOWS ? watchGroup(sub.pid) : undefined;
   const timer = opts.timeoutMs !== undefined ? setTimeout(() => stop("timeout"), opts.timeoutMs) : undefined;
   const onAbort = () => stop("abort");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
@@ -114,6 +118,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
     if (sub.pid !== undefined) liveGroups.delete(sub.pid);
+    watchdog?.disarm();
   }
 }
 
