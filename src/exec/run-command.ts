@@ -1,6 +1,6 @@
 import { MeshroomError } from "../errors/index.js";
 import { redactText } from "../util/redact.js";
-import { watchGroup } from "./group-watchdog.js";
+import { startGroupWatchdog } from "./group-watchdog.js";
 
 export interface RunCommandOptions {
   cwd: string;
@@ -68,6 +68,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
   if (opts.signal?.aborted) throw new MeshroomError("E_EXEC", `\`${shown}\` was not started: the operation was aborted`);
   const { execa } = await loadExeca();
   const graceMs = opts.graceMs ?? 2000;
+  const watchdog = IS_WINDOWS ? undefined : startGroupWatchdog();
   const sub = execa(cmd, [...args], {
     cwd: opts.cwd,
     env: opts.env,
@@ -88,8 +89,8 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     const pid = sub.pid;
     setTimeout(() => killGroup(pid, "SIGKILL"), graceMs).unref();
   };
+  if (sub.pid !== undefined) watchdog?.watch(sub.pid);
   if (sub.pid !== undefined && !IS_WINDOWS) trackGroup(sub.pid);
-  const watchdog = sub.pid !== undefined && !IS_WINDOWS ? watchGroup(sub.pid) : undefined;
   const timer = opts.timeoutMs !== undefined ? setTimeout(() => stop("timeout"), opts.timeoutMs) : undefined;
   const onAbort = () => stop("abort");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
