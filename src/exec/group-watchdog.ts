@@ -17,7 +17,8 @@ import { join } from "node:path";
  * killed first. Daemons that hooks start on purpose (spawnDetached) have no watchdog: they
  * outlive meshroom.
  */
-const SCRIPT = 'trap "" INT TERM HUP QUIT; read _; g=$(cat "$1" 2>/dev/null); rm -f "$1"; rmdir "${1%/*}" 2>/dev/null; [ -n "$g" ] && kill -9 -"$g" 2>/dev/null';
+// Builtins only between the end-of-file and the kill (no fork: a loaded machine forks slowly).
+const SCRIPT = 'trap "" INT TERM HUP QUIT; read _; read g < "$1" 2>/dev/null; [ -n "$g" ] && kill -9 -"$g" 2>/dev/null; rm -f "$1"; rmdir "${1%/*}" 2>/dev/null';
 
 export interface GroupWatchdog {
   /** The group to kill if meshroom dies (call right after the spawn, in the same turn). */
