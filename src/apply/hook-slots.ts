@@ -9,8 +9,10 @@ import { MeshroomError } from "../errors/index.js";
  */
 export class HookSlots {
   private _free: number;
-  private readonly _resume: Array<() => void> = [];
-  private readonly _fresh: Array<() => void> = [];
+  private readonly _resume = new _Queue();
+  private readonly _fresh = new _Queue();
+  /** One abort listener per signal (all resources of a walk share it), not one per waiter: removing thousands is quadratic. */
+  private readonly _watched = new WeakSet<AbortSignal>();
 
   constructor(limit: number) {
     this._free = limit;
@@ -23,27 +25,59 @@ export class HookSlots {
       this._free--;
       return Promise.resolve();
     }
-    const queue = resume ? this._resume : this._fresh;
+    if (!this._watched.has(signal)) {
+      this._watched.add(signal);
+      signal.addEventListener("abort", () => this._rejectWaiting(signal), { once: true });
+    }
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const i = queue.indexOf(grant);
-        if (i >= 0) queue.splice(i, 1);
-        reject(notStarted());
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      queue.push(grant);
+      (resume ? this._resume : this._fresh).push({ signal, resolve, reject });
     });
   }
 
   release(): void {
     const next = this._resume.shift() ?? this._fresh.shift();
-    if (next) next();
+    if (next) next.resolve();
     else this._free++;
   }
+
+  private _rejectWaiting(signal: AbortSignal): void {
+    for (const q of [this._resume, this._fresh]) {
+      for (const w of q.removeAll((x) => x.signal === signal)) w.reject(notStarted());
+    }
+  }
+}
+
+/** FIFO with O(1) shift (Array#shift is linear: thousands of resources wait at once). */
+class _Queue {
+  private _items: _Waiter[] = [];
+  private _head = 0;
+
+  push(w: _Waiter): void {
+    this._items.push(w);
+  }
+
+  shift(): _Waiter | undefined {
+    if (this._head >= this._items.length) return undefined;
+    const w = this._items[this._head++]!;
+    if (this._head > 1024 && this._head * 2 > this._items.length) {
+      this._items = this._items.slice(this._head);
+      this._head = 0;
+    }
+    return w;
+  }
+
+  removeAll(match: (w: _Waiter) => boolean): _Waiter[] {
+    const live = this._items.slice(this._head);
+    this._items = live.filter((w) => !match(w));
+    this._head = 0;
+    return live.filter(match);
+  }
+}
+
+interface _Waiter {
+  signal: AbortSignal;
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 /** A resource's hold on a slot: taken before each step, given back while waiting for the disk. */
