@@ -35,11 +35,11 @@ describe.runIf(process.platform === "linux")("a hook command when meshroom is ki
     assertBuilt();
     const m = new MeshProject();
     projects.push(m);
-    m.product("edr", `${EDR_DEF}hooks:\n  - { kind: setupInstance, run: ["sh", "scripts/slow.sh"], title: "register the EDR" }\n`);
-    m.write("products/edr/scripts/slow.sh", `sleep 30 &\necho "$$ $!" > "$MESHROOM_TEST_DIR/pids"\nwait\necho finished >> "$MESHROOM_TEST_DIR/pids"\n`);
+    m.product("edr", `${EDR_DEF}hooks:\n  - { kind: setupInstance, run: ["sh", "scripts/slow.sh"], env: [HOOKTEST_DIR], title: "register the EDR" }\n`);
+    m.write("products/edr/scripts/slow.sh", `sleep 30 &\necho "$$ $!" > "$HOOKTEST_DIR/pids"\nwait\necho finished >> "$HOOKTEST_DIR/pids"\n`);
     m.instance("edr", "edr1", { url: "https://edr" });
     const child = execa(process.execPath, [BIN, "-p", m.root, "apply", "--auto-approve"], {
-      reject: false, env: { CI: "true", MESHROOM_TEST_DIR: m.root },
+      reject: false, env: { CI: "true", HOOKTEST_DIR: m.root },
     });
     const pidsFile = join(m.root, "pids");
     const started = await waitFor(() => { try { return readFileSync(pidsFile, "utf8").trim().split(" ").length === 2; } catch { return false; } }, 30_000);

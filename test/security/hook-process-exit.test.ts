@@ -39,7 +39,7 @@ describe("a hook that ends the process", () => {
       assertBuilt();
       const m = mesh(body);
       const r = await execa(process.execPath, [BIN, "-p", m.root, "--no-color", "apply", "--auto-approve"], {
-        reject: false, timeout: 60_000, env: { CI: "true", MESHROOM_TEST_DIR: m.root },
+        reject: false, timeout: 60_000, env: { CI: "true", HOOKTEST_DIR: m.root },
       });
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toContain("hook 'open the EDR stream'");

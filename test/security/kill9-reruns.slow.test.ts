@@ -41,25 +41,25 @@ const SURVIVOR_SLACK_MS = 100;
 const TS_HOOKS = `import { setupProducer } from "meshroom/hooks";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-const log = (what: string, key: string) => appendFileSync(join(process.env.MESHROOM_TEST_DIR!, "steps.log"), process.env.MESHROOM_TEST_RUN + " " + what + " " + key + " " + Date.now() + "\\n");
+const log = (what: string, key: string) => appendFileSync(join(process.env.HOOKTEST_DIR!, "steps.log"), process.env.HOOKTEST_RUN + " " + what + " " + key + " " + Date.now() + "\\n");
 setupProducer("events", async (ctx) => {
   log("start", "producer " + ctx.address);
-  await new Promise((r) => setTimeout(r, Number(process.env.MESHROOM_TEST_SLEEP_MS)));
+  await new Promise((r) => setTimeout(r, Number(process.env.HOOKTEST_SLEEP_MS)));
   log("return", "producer " + ctx.address);
   return { outputs: { p: 1 } };
 }, { title: "producer-setup" });
 `;
-const SH_HOOK = `log() { echo "$MESHROOM_TEST_RUN $1 consumer $MESHROOM_ADDRESS $(date +%s%3N)" >> "$MESHROOM_TEST_DIR/steps.log"; }
+const SH_HOOK = `log() { echo "$HOOKTEST_RUN $1 consumer $MESHROOM_ADDRESS $(date +%s%3N)" >> "$HOOKTEST_DIR/steps.log"; }
 log start
 cat > /dev/null
-sleep "$MESHROOM_TEST_COMMAND_SLEEP_S"
+sleep "$HOOKTEST_COMMAND_SLEEP_S"
 log return
 echo '{"outputs":{"c":1}}'
 `;
 
 function ring(): MeshProject {
   const m = new MeshProject();
-  m.product("node", `produces:\n  events:\n    - {}\nconsumes:\n  events:\n    - {}\nhooks:\n  - { kind: setup, role: consumer, topic: events, run: ["sh", "scripts/consumer.sh"], title: "consumer-setup" }\n`, TS_HOOKS);
+  m.product("node", `produces:\n  events:\n    - {}\nconsumes:\n  events:\n    - {}\nhooks:\n  - { kind: setup, role: consumer, topic: events, run: ["sh", "scripts/consumer.sh"], env: [HOOKTEST_DIR, HOOKTEST_RUN, HOOKTEST_COMMAND_SLEEP_S], title: "consumer-setup" }\n`, TS_HOOKS);
   m.write("products/node/scripts/consumer.sh", SH_HOOK);
   for (let i = 0; i < PLUGS; i++) m.instance("node", `n${i}`);
   for (let i = 0; i < PLUGS; i++) m.plug({ srcProduct: "node", src: `n${i}`, dstProduct: "node", dst: `n${(i + 1) % PLUGS}`, topic: "events" });
@@ -97,7 +97,7 @@ function readLog(m: MeshProject): LogLine[] {
 function runApply(m: MeshProject, run: number, killAfter: number | undefined): Promise<{ code: number | null; killedAt?: number; exitedAt: number }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, "-p", m.root, "apply", "--auto-approve"], {
-      env: { ...process.env, CI: "true", MESHROOM_TEST_DIR: m.root, MESHROOM_TEST_RUN: String(run), MESHROOM_TEST_SLEEP_MS: String(SLEEP_MS), MESHROOM_TEST_COMMAND_SLEEP_S: String(COMMAND_SLEEP_MS / 1000) },
+      env: { ...process.env, CI: "true", HOOKTEST_DIR: m.root, HOOKTEST_RUN: String(run), HOOKTEST_SLEEP_MS: String(SLEEP_MS), HOOKTEST_COMMAND_SLEEP_S: String(COMMAND_SLEEP_MS / 1000) },
       stdio: "ignore",
     });
     let killedAt: number | undefined;
