@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { HOOK_KIND_TABLE, RUNTIME_HOOK_KINDS } from "../../model/hook-kinds.js";
 import type { CliContext } from "../context.js";
 
 type Registrar = { register(program: Command, ctx: CliContext): void };
@@ -15,7 +14,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load:
   { commands: ["create"], load: () => import("./create.js") },
   { commands: ["add", "configure", "remove"], load: () => import("./instances.js") },
   { commands: ["plug", "unplug"], load: () => import("./plugs.js") },
-  { commands: RUNTIME_HOOK_KINDS.map((k) => HOOK_KIND_TABLE[k].command), load: () => import("./runtime.js") },
+  { commands: ["produce", "watch", "trigger", "execute"], load: () => import("./runtime.js") },
   { commands: ["pull", "publish"], load: () => import("./catalog.js") },
   { commands: ["import-products"], load: () => import("./import-products.js") },
   { commands: ["trust"], load: () => import("./trust.js") },
