@@ -95,6 +95,9 @@ function plainRegistrar<F, O extends RoleHookOptions>(registrar: string, kind: H
   };
 }
 
+// The registrars are the ones model/hook-kinds.ts derives from its table (hookRegistrars());
+// test/model/hook-kinds.test.ts fails when this list and the table disagree.
+
 // setup: create one side of an edge (or both, with ownsBoth). May return { outputs }.
 export const setupProducer = topicRegistrar<SetupHook, HookOptions>("setupProducer", "setup", "producer");
 export const setupConsumer = topicRegistrar<SetupHook, HookOptions>("setupConsumer", "setup", "consumer");
