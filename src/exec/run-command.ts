@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { MeshroomError } from "../errors/index.js";
 import { redactText } from "../util/redact.js";
 import { startGroupWatchdog } from "./group-watchdog.js";
@@ -30,6 +31,14 @@ export interface CommandResult {
 
 const STDERR_TAIL_LINES = 20;
 const IS_WINDOWS = process.platform === "win32";
+
+/**
+ * util-linux's `setpriv --pdeathsig KILL` (Linux; essential in Debian) asks the kernel to kill the
+ * command the moment meshroom dies, however it dies: no scheduling delay, unlike the watchdog, which
+ * still kills the rest of the command's group (what the command itself started).
+ */
+const SETPRIV = process.platform === "linux" ? ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) : undefined;
+const SETPRIV_EXEC_FAILED = /^setpriv: failed to execute/m;
 
 /** execa is loaded on first use: the CLI's cold start does not pay for it. */
 let execaModule: Promise<typeof import("execa")> | undefined;
@@ -71,7 +80,8 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
   const { execa } = await loadExeca();
   const graceMs = opts.graceMs ?? 2000;
   const watchdog = IS_WINDOWS ? undefined : startGroupWatchdog();
-  const sub = execa(cmd, [...args], {
+  const [file, argv] = SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", cmd, ...args]] : [cmd, [...args]];
+  const sub = execa(file, argv, {
     cwd: opts.cwd,
     env: opts.env,
     extendEnv: opts.extendEnv ?? true,
@@ -107,8 +117,10 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     if (stopped === "abort") {
       throw new MeshroomError("E_EXEC", `\`${shown}\` was aborted and killed`, tail ? { detail: tail } : {});
     }
-    if (r.exitCode === undefined) {
-      const why = r.signal ? `killed by ${r.signal}` : redact(r.originalMessage || r.shortMessage || "unknown error");
+    if (r.exitCode === undefined || (SETPRIV && r.exitCode === 127 && SETPRIV_EXEC_FAILED.test(stderr))) {
+      const why =
+        r.exitCode !== undefined ? redact(stderr.trim().replace(/^setpriv: /, ""))
+        : r.signal ? `killed by ${r.signal}` : redact(r.originalMessage || r.shortMessage || "unknown error");
       throw new MeshroomError("E_EXEC", `could not run \`${shown}\`: ${why}`, {
         detail: `check that \`${redact(cmd)}\` is installed and on PATH, and that ${redact(opts.cwd)} exists`,
       });
