@@ -28,6 +28,7 @@ export class StatePersister {
   private _durableGen = 0;
   private _inflight: Promise<void> | undefined;
   private _error: unknown;
+  private _waiting = 0;
   private readonly _stats: PersisterStats = { updates: 0, writes: 0 };
 
   constructor(writer: StateWriter, state: MeshState, opts: PersisterOptions = {}) {
@@ -47,11 +48,22 @@ export class StatePersister {
   /** Resolves when every update made before this call is stored; throws the write error if not. */
   async flush(): Promise<void> {
     const target = this._gen;
-    while (this._durableGen < target) {
-      this._inflight ??= this._loop();
-      await this._inflight;
-      if (this._durableGen < target && this._error !== undefined) throw this._error;
+    if (this._durableGen >= target) return;
+    this._waiting++;
+    try {
+      while (this._durableGen < target) {
+        this._inflight ??= this._loop();
+        await this._inflight;
+        if (this._durableGen < target && this._error !== undefined) throw this._error;
+      }
+    } finally {
+      this._waiting--;
     }
+  }
+
+  /** True while a `flush` waits for a save (a writer that paces its saves should not make it wait longer). */
+  get awaited(): boolean {
+    return this._waiting > 0;
   }
 
   /**
