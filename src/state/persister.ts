@@ -4,6 +4,8 @@ import type { MeshState } from "./model.js";
 export interface PersisterOptions {
   /** Told about each failed background write (the error is also thrown by the next `flush`). */
   onWriteError?: (error: unknown) => void;
+  /** Called when a `flush` starts waiting for a save (a writer pacing its saves should save at once). */
+  onAwaited?: () => void;
 }
 
 export interface PersisterStats {
@@ -50,6 +52,7 @@ export class StatePersister {
     const target = this._gen;
     if (this._durableGen >= target) return;
     this._waiting++;
+    this._opts.onAwaited?.();
     try {
       while (this._durableGen < target) {
         this._inflight ??= this._loop();
