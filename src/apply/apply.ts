@@ -163,27 +163,26 @@ class _ResourceRunner {
     const address = c.address;
     const prior = this._p.state.get(address);
     const steps = this._d.runtime.setupSteps({ address, type: c.type, inputs: after.inputs });
-    const planned = new Set(steps.map((s) => s.id));
-    let done: StepRecord[] =
-      prior && c.reason === "create_resume_interrupted" ? setupRecords(address, prior.steps_done).filter((r) => planned.has(r.id)) : [];
-    const doneIds = new Set(done.map((r) => r.id));
+    let done: StepRecord[] = prior && c.reason === "create_resume_interrupted" ? resumedRecords(address, prior.steps_done, steps) : [];
+    const todo = done.length === 0 ? steps : steps.filter((st) => !done.some((r) => r.id === st.id));
     this._p.update((s) =>
       s.set({
-        address, type: c.type, status: "pending", inputs: after.inputs, outputs: mergedOutputs(address, done),
+        address, type: c.type, status: todo.length === 0 ? "ready" : "pending", inputs: after.inputs, outputs: mergedOutputs(address, done),
         secret_hmacs: after.secret_hmacs, steps_done: done, dependencies: c.dependencies,
       }),
     );
-    for (const step of steps) {
-      if (doneIds.has(step.id)) continue;
+    for (let i = 0; i < todo.length; i++) {
+      const step = todo[i]!;
       const out = await this._runStep(lease, address, step, "setup", signal, mergedOutputs(address, done), () =>
         this._p.update((s) => s.patch(address, { status: "tainted", pending_step: undefined })),
       );
       done = [...done, record(step, out)];
       const snapshot = done;
-      this._p.update((s) => s.patch(address, { steps_done: snapshot, outputs: mergedOutputs(address, snapshot), pending_step: undefined }));
+      // The last step's record makes the resource ready in the same save (one render less per resource).
+      const status = i === todo.length - 1 ? { status: "ready" as const } : {};
+      this._p.update((s) => s.patch(address, { steps_done: snapshot, outputs: mergedOutputs(address, snapshot), pending_step: undefined, ...status }));
       await this._durable(lease);
     }
-    this._p.update((s) => s.patch(address, { status: "ready" }));
   }
 
   async update(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
@@ -216,17 +215,20 @@ class _ResourceRunner {
     const tornDown = new Set(prior.steps_done.filter((r) => isTeardownRecord(address, r)).map((r) => r.id));
     let records = [...prior.steps_done];
     const steps = this._d.runtime.teardownSteps({ address, type: prior.type, inputs: prior.inputs }, completed, prior.status);
-    for (const step of steps) {
-      if (tornDown.has(step.id)) continue;
+    const todo = tornDown.size === 0 ? steps : steps.filter((st) => !tornDown.has(st.id));
+    if (todo.length === 0) this._p.update((s) => s.delete(address));
+    for (let i = 0; i < todo.length; i++) {
+      const step = todo[i]!;
       const out = await this._runStep(lease, address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
         this._p.update((s) => s.patch(address, { pending_step: undefined })),
       );
       records = [...records, record(step, out)];
       const snapshot = records;
-      this._p.update((s) => s.patch(address, { steps_done: snapshot, pending_step: undefined }));
+      // The last step's save removes the resource (the same stored outcome as recording it, then removing it).
+      if (i === todo.length - 1) this._p.update((s) => s.delete(address));
+      else this._p.update((s) => s.patch(address, { steps_done: snapshot, pending_step: undefined }));
       await this._durable(lease);
     }
-    this._p.update((s) => s.delete(address));
   }
 
   /**
@@ -264,6 +266,12 @@ class _ResourceRunner {
       throw e;
     }
   }
+}
+
+/** Records of an interrupted create that a planned step still matches (the rest are not kept). */
+function resumedRecords(address: string, prior: readonly StepRecord[], steps: readonly ResourceStep[]): StepRecord[] {
+  const planned = new Set(steps.map((s) => s.id));
+  return setupRecords(address, prior).filter((r) => planned.has(r.id));
 }
 
 function record(step: ResourceStep, out: JsonObject | undefined): StepRecord {

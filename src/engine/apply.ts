@@ -63,7 +63,8 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
     }
     const state = MeshState.fromFile(stateFile);
     const writer = new ThrottledWriter(setup.store, () => state.toFile());
-    const persister = new StatePersister(writer, state);
+    const persister = new StatePersister(writer, state, { onAwaited: () => writer.wake() });
+    writer.awaited = () => persister.awaited;
     if (req.emergency) {
       req.emergency.save = () => {
         if (persister.flushSync()) return { stored: true };

@@ -27,10 +27,25 @@ export class ThrottledWriter implements StateWriter {
     private readonly _maxGapMs = 100,
   ) {}
 
+  /** Asked before each save: true when someone waits for it (group commit: save at once, no gap). */
+  awaited: () => boolean = () => false;
+  private _wake: (() => void) | undefined;
+
+  /** Someone started waiting for the save: end the pacing gap now. */
+  wake(): void {
+    this._wake?.();
+  }
+
   async write(_snapshot: StateFile): Promise<WriteOutcome> {
-    const gap = this._hurry ? 0 : Math.min(this._maxGapMs, Math.max(this._minGapMs, this._costFactor * this._lastCost));
+    const gap = this._hurry || this.awaited() ? 0 : Math.min(this._maxGapMs, Math.max(this._minGapMs, this._costFactor * this._lastCost));
     const wait = this._lastEnd + gap - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        this._wake = () => (clearTimeout(t), r());
+      });
+      this._wake = undefined;
+    }
     const t0 = performance.now();
     try {
       return await this._inner.write(this._latest());

@@ -4,6 +4,8 @@ import type { MeshState } from "./model.js";
 export interface PersisterOptions {
   /** Told about each failed background write (the error is also thrown by the next `flush`). */
   onWriteError?: (error: unknown) => void;
+  /** Called when a `flush` starts waiting for a save (a writer pacing its saves should save at once). */
+  onAwaited?: () => void;
 }
 
 export interface PersisterStats {
@@ -28,6 +30,7 @@ export class StatePersister {
   private _durableGen = 0;
   private _inflight: Promise<void> | undefined;
   private _error: unknown;
+  private _waiting = 0;
   private readonly _stats: PersisterStats = { updates: 0, writes: 0 };
 
   constructor(writer: StateWriter, state: MeshState, opts: PersisterOptions = {}) {
@@ -47,11 +50,23 @@ export class StatePersister {
   /** Resolves when every update made before this call is stored; throws the write error if not. */
   async flush(): Promise<void> {
     const target = this._gen;
-    while (this._durableGen < target) {
-      this._inflight ??= this._loop();
-      await this._inflight;
-      if (this._durableGen < target && this._error !== undefined) throw this._error;
+    if (this._durableGen >= target) return;
+    this._waiting++;
+    this._opts.onAwaited?.();
+    try {
+      while (this._durableGen < target) {
+        this._inflight ??= this._loop();
+        await this._inflight;
+        if (this._durableGen < target && this._error !== undefined) throw this._error;
+      }
+    } finally {
+      this._waiting--;
     }
+  }
+
+  /** True while a `flush` waits for a save (a writer that paces its saves should not make it wait longer). */
+  get awaited(): boolean {
+    return this._waiting > 0;
   }
 
   /**
