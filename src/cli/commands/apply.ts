@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import type { ApplyEvent } from "../../apply/index.js";
 import { MeshroomError } from "../../errors/index.js";
-import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/apply.js";
-import { readSavedPlan } from "../../engine/saved-plan.js";
+import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/deploy/apply-operation.js";
+import { readSavedPlan } from "../../plan/plan-file.js";
 import { DEFAULT_HOOK_TIMEOUT_S } from "../../hooks/descriptor.js";
-import { downOperation, upOperation, type MeshFilter } from "../../engine/up.js";
+import { downOperation, upOperation, type MeshFilter } from "../../engine/deploy/up-down-operation.js";
 import type { Plan } from "../../plan/index.js";
 import type { CliContext } from "../context.js";
 import { parseMode } from "../options.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { pullProduct, publishProduct } from "../../engine/catalog.js";
-import { loadMesh } from "../../engine/load-mesh.js";
+import { pullProduct, publishProduct } from "../../engine/live/pull-publish-operation.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
 import type { CliContext } from "../context.js";
 import { cliHookDeps, formatValue } from "../hook-deps.js";
 import { parseRole } from "../options.js";

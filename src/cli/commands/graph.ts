@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
-import { loadMesh } from "../../engine/load-mesh.js";
-import { describeUntrusted } from "../../engine/trust.js";
-import { readSavedPlan } from "../../engine/saved-plan.js";
-import { readStateStatuses } from "../../engine/state-addresses.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
+import { describeUntrusted } from "../../mesh/trust.js";
+import { readSavedPlan } from "../../plan/plan-file.js";
+import { readStateStatuses } from "../../engine/deploy/state-addresses.js";
 // graphview loads the Graphviz wasm module only when an svg/html is rendered.
 import {
   type GraphFormat, GRAPH_FORMATS, type GraphView, type Openness, type PlanOverlayChange,

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { importProducts, type ImportedProduct } from "../../engine/import-products.js";
+import { importProducts, type ImportedProduct } from "../../engine/author/import-products-operation.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
 

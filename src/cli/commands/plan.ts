@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
 import { terminalSafe } from "../../util/terminal-safe.js";
-import { loadProjectSetup } from "../../engine/desired.js";
-import type { EngineSetup } from "../../engine/engine-setup.js";
-import { planOperation } from "../../engine/plan.js";
-import { makeSavedPlan, writeSavedPlan } from "../../engine/saved-plan.js";
+import { loadProjectSetup } from "../../engine/deploy/project-setup.js";
+import type { EngineSetup } from "../../engine/deploy/engine-setup.js";
+import { planOperation } from "../../engine/deploy/plan-operation.js";
+import { makeSavedPlan, writeSavedPlan } from "../../plan/plan-file.js";
 import { hasChanges } from "../../plan/index.js";
 import type { CliContext } from "../context.js";
 import { collect, parsePositiveInt } from "../options.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
-import { loadMesh } from "../../engine/load-mesh.js";
-import { callRuntimeHook, prepareRuntimeCall, watchRuntimeHook } from "../../engine/runtime.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
+import { callRuntimeHook, prepareRuntimeCall, watchRuntimeHook } from "../../engine/live/live-hook-operation.js";
 import type { CliContext } from "../context.js";
 import { cliHookDeps, formatValue } from "../hook-deps.js";
 import { collect, parseKeyValue, parseMode, parsePositiveInt } from "../options.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { forceUnlock, stateList, statePull, stateRm, stateShow } from "../../engine/state-ops.js";
+import { forceUnlock, stateList, statePull, stateRm, stateShow } from "../../engine/deploy/state-operations.js";
 import { openProjectStateStore } from "../../state/open-backend.js";
 import { projectBackendSettings } from "./workspace.js";
 import type { CliContext } from "../context.js";

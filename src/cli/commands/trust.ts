@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { trustProducts, type TrustedProduct } from "../../engine/trust.js";
+import { trustProducts, type TrustedProduct } from "../../mesh/trust.js";
 import { TRUST_LOCK_FILE } from "../../project/trust-lock.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";

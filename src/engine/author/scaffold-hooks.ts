@@ -1,8 +1,8 @@
 import { dirname } from "node:path";
-import { applyOverloading, hookAppliesTo } from "../capabilities/index.js";
-import { runHook, type HookLogSink } from "../hooks/index.js";
-import { compareHookOrder, type Mode, type Role } from "../model/index.js";
-import type { LoadedMesh } from "./load-mesh.js";
+import { applyOverloading, hookAppliesTo } from "../../capabilities/index.js";
+import { runHook, type HookLogSink } from "../../hooks/index.js";
+import { compareHookOrder, type Mode, type Role } from "../../model/index.js";
+import type { LoadedMesh } from "../../mesh/load-mesh.js";
 
 export interface ScaffoldRequest {
   product: string;

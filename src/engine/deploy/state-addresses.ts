@@ -1,5 +1,5 @@
-import type { ProjectSettings } from "../project/project-file.js";
-import { openProjectStateStore } from "../state/open-backend.js";
+import type { ProjectSettings } from "../../project/project-file.js";
+import { openProjectStateStore } from "../../state/open-backend.js";
 
 /** Address → status ("ready" | "tainted" | "pending") as recorded in the project's state backend. */
 export async function readStateStatuses(root: string, settings: ProjectSettings, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {

@@ -1,13 +1,13 @@
-import { apply, type ApplyEventSink, type ApplyResult } from "../apply/index.js";
-import { isMeshroomError, MeshroomError } from "../errors/index.js";
-import { hasChanges, type Plan } from "../plan/index.js";
-import { MeshState, StatePersister } from "../state/index.js";
-import { desiredResources } from "../synth/index.js";
+import { apply, type ApplyEventSink, type ApplyResult } from "../../apply/index.js";
+import { isMeshroomError, MeshroomError } from "../../errors/index.js";
+import { hasChanges, type Plan } from "../../plan/index.js";
+import { MeshState, StatePersister } from "../../state/index.js";
+import { desiredResources } from "../../synth/index.js";
 import type { EngineSetup } from "./engine-setup.js";
-import { withStateLock } from "./locking.js";
-import { computePlan, instanceLookup, type PlanRequest } from "./plan.js";
-import { assertPlanFresh, type SavedPlan } from "./saved-plan.js";
-import { ThrottledWriter } from "./throttled-writer.js";
+import { withStateLock } from "../../state/with-state-lock.js";
+import { computePlan, instanceLookup, type PlanRequest } from "./plan-operation.js";
+import { assertPlanFresh, type SavedPlan } from "../../plan/plan-file.js";
+import { ThrottledWriter } from "../../state/throttled-writer.js";
 
 /** Filled by `applyOperation` while it runs: the CLI calls `save()` on a second Ctrl-C, right before exiting. */
 export interface EmergencyHooks {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { loadProject } from "../project/load.js";
-import { providerSchemaOf, type ProviderSchemaDocument } from "../synth/provider-schema.js";
+import { loadProject } from "../../project/load.js";
+import { providerSchemaOf, type ProviderSchemaDocument } from "../../synth/provider-schema.js";
 
 export interface GetResult {
   /** Where the bindings were written (`<root>/.gen`). */

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { setupRecords, type ResourceRuntime, type ResourceStep } from "../apply/index.js";
-import { MeshroomError, isMeshroomError } from "../errors/index.js";
-import type { HookDescriptor } from "../model/index.js";
-import type { Plan } from "../plan/index.js";
-import type { MeshState } from "../state/index.js";
+import { setupRecords, type ResourceRuntime, type ResourceStep } from "../../apply/index.js";
+import { MeshroomError, isMeshroomError } from "../../errors/index.js";
+import type { HookDescriptor } from "../../model/index.js";
+import type { Plan } from "../../plan/index.js";
+import type { MeshState } from "../../state/index.js";
 
 /**
  * Apply's check of the secrets store before any hook runs: a hook that creates a credential and

@@ -1,9 +1,9 @@
-import { MeshroomError } from "../errors/index.js";
-import { selectRuntimeHook, type RuntimeHookKind } from "../capabilities/index.js";
-import { runHook, runWatch, type HookInput, type HookLogSink, type HookResult, type SecretAccess } from "../hooks/index.js";
-import { type Mode, type Plug, instanceAddress, plugAddress } from "../model/index.js";
+import { MeshroomError } from "../../errors/index.js";
+import { selectRuntimeHook, type RuntimeHookKind } from "../../capabilities/index.js";
+import { runHook, runWatch, type HookInput, type HookLogSink, type HookResult, type SecretAccess } from "../../hooks/index.js";
+import { type Mode, type Plug, instanceAddress, plugAddress } from "../../model/index.js";
 import { instanceInput, integrationInput, plugInput } from "./hook-input.js";
-import type { LoadedMesh } from "./load-mesh.js";
+import type { LoadedMesh } from "../../mesh/load-mesh.js";
 
 export interface RuntimeTarget {
   topic: string;

@@ -1,8 +1,8 @@
-import { findIntegration } from "../capabilities/index.js";
-import type { HookInput, SecretAccess } from "../hooks/index.js";
-import type { IntegrationRef, Plug } from "../model/index.js";
-import type { LoadedMesh } from "./load-mesh.js";
-import type { SecretsPort } from "./secrets-port.js";
+import { findIntegration } from "../../capabilities/index.js";
+import type { HookInput, SecretAccess } from "../../hooks/index.js";
+import type { IntegrationRef, Plug } from "../../model/index.js";
+import type { LoadedMesh } from "../../mesh/load-mesh.js";
+import type { SecretsPort } from "../../mesh/secrets-port.js";
 
 type HookRecord = Record<string, unknown>;
 

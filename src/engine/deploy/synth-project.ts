@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseDesiredDocument, type DesiredDocument } from "../synth/index.js";
+import { parseDesiredDocument, type DesiredDocument } from "../../synth/index.js";
 import { isMeshroomApp, readCdktfJson, runMeshApp } from "./desired-source.js";
 
 export interface SynthResult {
@@ -26,7 +26,7 @@ export async function synthProject(root: string, opts: { outdir?: string; signal
     return { source: "app", ...r };
   }
   mkdirSync(outdir, { recursive: true });
-  const { synthYamlProject } = await import("../../stacks/project.js");
+  const { synthYamlProject } = await import("../../../stacks/project.js");
   const { file, stack } = await synthYamlProject(abs, outdir);
   return { source: "yaml", outdir, stack, file, document: parseDesiredDocument(readFileSync(file, "utf8"), file) };
 }

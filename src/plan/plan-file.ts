@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import type { Plan } from "../plan/index.js";
+import type { Plan } from "./types.js";
 import { canonicalJson, PRIVATE_FILE_MODE, writeFileAtomic } from "../state/index.js";
 import { DesiredDocumentSchema, type DesiredDocument } from "../synth/index.js";
 import { VERSION } from "../util/version.js";

@@ -4,16 +4,16 @@
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
-import { MeshroomError, type Diagnostic } from "../errors/index.js";
-import { createGitHelper } from "../hooks/index.js";
-import { assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
-import { IntegrationFileSchema, ProductDefinitionSchema } from "../model/schemas.js";
-import { isProjectDir } from "../project/load.js";
-import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
-import { paths } from "../project/paths.js";
-import { parseYamlText } from "../project/yaml-file.js";
-import { writeFileAtomicSync } from "../util/atomic-write.js";
-import { recordOrigin } from "./trust.js";
+import { MeshroomError, type Diagnostic } from "../../errors/index.js";
+import { createGitHelper } from "../../hooks/index.js";
+import { assertName, isIntegrationFile, parseIntegrationFileName } from "../../model/index.js";
+import { IntegrationFileSchema, ProductDefinitionSchema } from "../../model/schemas.js";
+import { isProjectDir } from "../../project/load.js";
+import { assertInProject, prepareProjectWrite } from "../../util/confined-path.js";
+import { paths } from "../../project/paths.js";
+import { parseYamlText } from "../../project/yaml-file.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
+import { recordOrigin } from "../../mesh/trust.js";
 
 export interface ImportProductsOptions {
   /** Only these products (default: every product of the source). */

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import { MeshroomError } from "../errors/index.js";
-import { resolvePlug, type ResolvedPlug } from "../capabilities/index.js";
-import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../model/index.js";
-import { writePlugFile } from "../project/plug-file.js";
-import { removePath } from "../project/remove-path.js";
-import type { LoadedMesh } from "./load-mesh.js";
-import type { SecretsPort } from "./secrets-port.js";
+import { MeshroomError } from "../../errors/index.js";
+import { resolvePlug, type ResolvedPlug } from "../../capabilities/index.js";
+import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../../model/index.js";
+import { writePlugFile } from "../../project/plug-file.js";
+import { removePath } from "../../project/remove-path.js";
+import type { LoadedMesh } from "../../mesh/load-mesh.js";
+import type { SecretsPort } from "../../mesh/secrets-port.js";
 
 export interface PlugRequest {
   topic: string;

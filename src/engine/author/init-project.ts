@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
-import { isProjectDir } from "../project/load.js";
-import { PROJECT_FILE } from "../project/paths.js";
-import { runCommand } from "../exec/index.js";
+import { MeshroomError } from "../../errors/index.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.js";
+import { isProjectDir } from "../../project/load.js";
+import { PROJECT_FILE } from "../../project/paths.js";
+import { runCommand } from "../../exec/index.js";
 
 export interface InitResult {
   root: string;

@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { MeshroomError } from "../errors/index.js";
-import { listIntegrations } from "../capabilities/index.js";
-import { runHook, type HookLogSink } from "../hooks/index.js";
-import { compareHookOrder, type Role } from "../model/index.js";
-import { paths } from "../project/paths.js";
-import { productFileHashes, sha256 } from "../project/product-trust.js";
+import { MeshroomError } from "../../errors/index.js";
+import { listIntegrations } from "../../capabilities/index.js";
+import { runHook, type HookLogSink } from "../../hooks/index.js";
+import { compareHookOrder, type Role } from "../../model/index.js";
+import { paths } from "../../project/paths.js";
+import { productFileHashes, sha256 } from "../../project/product-trust.js";
 import { integrationInput } from "./hook-input.js";
-import type { LoadedMesh } from "./load-mesh.js";
+import type { LoadedMesh } from "../../mesh/load-mesh.js";
 import { createProjectHandle } from "./project-handle.js";
-import { recordOrigin } from "./trust.js";
+import { recordOrigin } from "../../mesh/trust.js";
 
 export interface CatalogDeps {
   log: HookLogSink;

@@ -1,11 +1,11 @@
-import { MeshroomError } from "../errors/index.js";
-import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../model/index.js";
-import { loadProject } from "../project/load.js";
-import { paths } from "../project/paths.js";
-import type { Project } from "../project/project.js";
-import { removePath } from "../project/remove-path.js";
-import { writeInstanceConfig } from "../project/save.js";
-import type { SecretsPort } from "./secrets-port.js";
+import { MeshroomError } from "../../errors/index.js";
+import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../../model/index.js";
+import { loadProject } from "../../project/load.js";
+import { paths } from "../../project/paths.js";
+import type { Project } from "../../project/project.js";
+import { removePath } from "../../project/remove-path.js";
+import { writeInstanceConfig } from "../../project/save.js";
+import type { SecretsPort } from "../../mesh/secrets-port.js";
 
 export interface SettingsInput {
   /** `-c key=value` pairs, in order. */

@@ -1,9 +1,9 @@
-import { MeshroomError } from "../errors/index.js";
-import type { Mode } from "../model/index.js";
-import { plugInputsOf, type DesiredResource } from "../synth/index.js";
-import type { StateResource } from "../state/index.js";
+import { MeshroomError } from "../../errors/index.js";
+import type { Mode } from "../../model/index.js";
+import { plugInputsOf, type DesiredResource } from "../../synth/index.js";
+import type { StateResource } from "../../state/index.js";
 import type { EngineSetup } from "./engine-setup.js";
-import { applyOperation, type ApplyOutcome, type ApplyRequest } from "./apply.js";
+import { applyOperation, type ApplyOutcome, type ApplyRequest } from "./apply-operation.js";
 
 /** `up`/`down` positional filters, as the original tool: all; one instance's outgoing plugs; one plug. */
 export interface MeshFilter {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { ERROR_REPORT_FILE } from "../../constructs/error-report.js";
-import { MeshroomError, type ErrorCode } from "../errors/index.js";
-import { runCommand, stderrTail } from "../exec/index.js";
-import { loadProject } from "../project/load.js";
-import type { Project } from "../project/project.js";
-import { CHILD_COMPILE_CACHE_ENV } from "../util/compile-cache.js";
-import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../synth/index.js";
+import { ERROR_REPORT_FILE } from "../../../constructs/error-report.js";
+import { MeshroomError, type ErrorCode } from "../../errors/index.js";
+import { runCommand, stderrTail } from "../../exec/index.js";
+import { loadProject } from "../../project/load.js";
+import type { Project } from "../../project/project.js";
+import { CHILD_COMPILE_CACHE_ENV } from "../../util/compile-cache.js";
+import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../../synth/index.js";
 
 const CdktfJsonSchema = z.object({ app: z.string().optional(), output: z.string().optional() }).loose();
 export type CdktfJson = z.infer<typeof CdktfJsonSchema>;

@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { HookRuntime } from "../apply/index.js";
-import type { HookLogSink, SecretAccess } from "../hooks/index.js";
-import type { StateStore } from "../state/index.js";
-import { openProjectStateStore } from "../state/open-backend.js";
-import { desiredResources, type DesiredResource } from "../synth/index.js";
+import { HookRuntime } from "../../apply/index.js";
+import type { HookLogSink, SecretAccess } from "../../hooks/index.js";
+import type { StateStore } from "../../state/index.js";
+import { openProjectStateStore } from "../../state/open-backend.js";
+import { desiredResources, type DesiredResource } from "../../synth/index.js";
 import { desiredDocumentFor } from "./desired-source.js";
 import type { EngineSetup } from "./engine-setup.js";
-import { loadMesh } from "./load-mesh.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
 import { preflightSecrets } from "./secrets-preflight.js";
 
 /** The secrets store as the engine uses it (src/secrets' `SecretsStore` fits). */

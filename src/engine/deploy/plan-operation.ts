@@ -1,10 +1,10 @@
-import { refreshResources, type ResourceRuntime } from "../apply/index.js";
-import { resourceTypeOf } from "../model/index.js";
-import { plan as makePlan, type Plan, type PriorState } from "../plan/index.js";
-import type { StateFile, StateResource } from "../state/index.js";
-import { instanceInputsOf, type DesiredResource } from "../synth/index.js";
+import { refreshResources, type ResourceRuntime } from "../../apply/index.js";
+import { resourceTypeOf } from "../../model/index.js";
+import { plan as makePlan, type Plan, type PriorState } from "../../plan/index.js";
+import type { StateFile, StateResource } from "../../state/index.js";
+import { instanceInputsOf, type DesiredResource } from "../../synth/index.js";
 import type { EngineSetup, InstanceLookup } from "./engine-setup.js";
-import { withStateLock, type LockingOptions } from "./locking.js";
+import { withStateLock, type LockingOptions } from "../../state/with-state-lock.js";
 
 export interface PlanRequest extends LockingOptions {
   /** Run `read` hooks first (default true; `--refresh=false`). */

@@ -1,7 +1,7 @@
-import { MeshroomError } from "../errors/index.js";
-import { MeshState, renderState, type LockInfo, type StateResource, type StateStore } from "../state/index.js";
-import { VERSION } from "../util/version.js";
-import { withStateLock, type LockingOptions } from "./locking.js";
+import { MeshroomError } from "../../errors/index.js";
+import { MeshState, renderState, type LockInfo, type StateResource, type StateStore } from "../../state/index.js";
+import { VERSION } from "../../util/version.js";
+import { withStateLock, type LockingOptions } from "../../state/with-state-lock.js";
 
 export interface StateListEntry {
   address: string;

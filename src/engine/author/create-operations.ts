@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MeshroomError } from "../errors/index.js";
-import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
-import { type Mode, type Role, assertName, complementaryRole, type IntegrationKey } from "../model/index.js";
-import { prepareProjectWrite } from "../util/confined-path.js";
-import { paths } from "../project/paths.js";
-import { addCapability, writeIntegrationFile } from "../project/save.js";
-import { loadProject } from "../project/load.js";
-import { TEMPLATES, findTemplate } from "../project/templates/catalog.js";
-import { renderDefinition, renderStarterHooks } from "../project/templates/render.js";
+import { MeshroomError } from "../../errors/index.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.js";
+import { type Mode, type Role, assertName, complementaryRole, type IntegrationKey } from "../../model/index.js";
+import { prepareProjectWrite } from "../../util/confined-path.js";
+import { paths } from "../../project/paths.js";
+import { addCapability, writeIntegrationFile } from "../../project/save.js";
+import { loadProject } from "../../project/load.js";
+import { TEMPLATES, findTemplate } from "../../project/templates/catalog.js";
+import { renderDefinition, renderStarterHooks } from "../../project/templates/render.js";
 
 export interface CreateProductResult {
   product: string;

@@ -1,4 +1,4 @@
-import type { LockHandle, StateStore } from "../state/index.js";
+import type { LockHandle, StateStore } from "./backend.js";
 
 export interface LockingOptions {
   /** Wait up to this long for the lock (default: fail at once). */

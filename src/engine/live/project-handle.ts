@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { stringify } from "yaml";
-import { MeshroomError } from "../errors/index.js";
-import type { ProjectHandle } from "../hooks/index.js";
-import { assertName, isIntegrationFile, parseIntegrationFileName } from "../model/index.js";
-import { IntegrationFileSchema, ProductDefinitionSchema } from "../model/schemas.js";
-import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
-import { paths } from "../project/paths.js";
-import { parseYamlText, readYamlFile } from "../project/yaml-file.js";
-import { writeFileAtomicSync as writeFileAtomic } from "../util/atomic-write.js";
+import { MeshroomError } from "../../errors/index.js";
+import type { ProjectHandle } from "../../hooks/index.js";
+import { assertName, isIntegrationFile, parseIntegrationFileName } from "../../model/index.js";
+import { IntegrationFileSchema, ProductDefinitionSchema } from "../../model/schemas.js";
+import { assertInProject, prepareProjectWrite } from "../../util/confined-path.js";
+import { paths } from "../../project/paths.js";
+import { parseYamlText, readYamlFile } from "../../project/yaml-file.js";
+import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.js";
 
 /** What a `pull` hook may do to the project: read and write products and integrations, nothing else. */
 export function createProjectHandle(root: string, changes: string[] = []): ProjectHandle {
