@@ -4,7 +4,7 @@ import type { Plan, PlanChange } from "../plan/index.js";
 import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
 import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
 import type { ApplyEventSink } from "./events.js";
-import type { ResourceRuntime, ResourceStep } from "./runtime.js";
+import type { ResourceRuntime, ResourceStep } from "./resource-runtime.js";
 import { isTeardownRecord, mergedOutputs, setupRecords, sideOutputs } from "./step-records.js";
 
 export interface ApplyDeps {

@@ -8,7 +8,7 @@ export type { ApplyDeps, ApplyFailure, ApplyResult } from "./apply.js";
 export type { ApplyEvent, ApplyEventSink } from "./events.js";
 export { buildChangeGraph, nodeKey, parseNodeKey } from "./change-graph.js";
 export type { NodeKey, NodePhase } from "./change-graph.js";
-export type { ResourceRuntime, ResourceStep, RuntimeResource, ReadOutcome, StepPhase, StepRunContext } from "./runtime.js";
+export type { ResourceRuntime, ResourceStep, RuntimeResource, ReadOutcome, StepPhase, StepRunContext } from "./resource-runtime.js";
 export { HookRuntime } from "./hook-runtime.js";
 export type { HookRuntimeOptions } from "./hook-runtime.js";
 export { refreshResources } from "./refresh.js";

@@ -13,4 +13,4 @@ export { dotString, edgeElementId, nodeElementId, renderDot } from "./dot.js";
 export { mermaidText, renderMermaid } from "./mermaid.js";
 export { renderSvg, graphvizVersion } from "./svg.js";
 export { type PageData, buildHtmlPage, htmlEscape, inlineSvg, pageDataOf, scriptJson } from "./html.js";
-export { type GraphFormat, GRAPH_FORMATS, renderView } from "./render.js";
+export { type GraphFormat, GRAPH_FORMATS, renderView } from "./render-graph.js";

@@ -17,8 +17,8 @@ export {
 } from "./schema.js";
 export type { JsonObject, JsonValue, PendingStep, ResourceStatus, StateFile, StateResource, StepRecord } from "./schema.js";
 export { MeshState, emptyStateFile } from "./model.js";
-export { renderState, canonicalJson } from "./render.js";
-export type { RenderedState } from "./render.js";
+export { renderState, canonicalJson } from "./render-state.js";
+export type { RenderedState } from "./render-state.js";
 export { decideWrite } from "./write-rules.js";
 export type { StoredSnapshot, WriteDecision } from "./write-rules.js";
 export { DEFAULT_WORKSPACE, assertWorkspaceName } from "./backend.js";

@@ -4,7 +4,7 @@ import { openProjectStateStore } from "../../state/open-backend.js";
 import { projectBackendSettings } from "./workspace.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
-import { parseLockTimeout } from "./plan.js";
+import { parseLockTimeout } from "./plan-command.js";
 
 /** The state store of the project's configured backend (local file or PostgreSQL) and workspace. */
 function store(ctx: CliContext) {

@@ -8,7 +8,7 @@ import { paths } from "../../project/paths.js";
 import { addCapability, writeIntegrationFile } from "../../project/save.js";
 import { loadProject } from "../../project/load.js";
 import { TEMPLATES, findTemplate } from "../../project/templates/catalog.js";
-import { renderDefinition, renderStarterHooks } from "../../project/templates/render.js";
+import { renderDefinition, renderStarterHooks } from "../../project/templates/render-template.js";
 
 export interface CreateProductResult {
   product: string;

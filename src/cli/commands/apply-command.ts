@@ -10,8 +10,8 @@ import type { CliContext } from "../context.js";
 import { parseMode } from "../options.js";
 import { StdinLines } from "../stdin.js";
 import { progressLine, resultLines } from "../views/progress.js";
-import { renderPlanText } from "../views/plan.js";
-import { addTargetingOptions, commonRequest, openProjectSetup, type PlanFlags } from "./plan.js";
+import { renderPlanText } from "../views/plan-view.js";
+import { addTargetingOptions, commonRequest, openProjectSetup, type PlanFlags } from "./plan-command.js";
 
 interface ApplyFlags extends PlanFlags {
   autoApprove?: boolean;

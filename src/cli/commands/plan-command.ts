@@ -10,7 +10,7 @@ import type { CliContext } from "../context.js";
 import { collect, parsePositiveInt } from "../options.js";
 import { projectRoot } from "../project-root.js";
 import { secretsOpener } from "../secrets-opener.js";
-import { renderPlanJson, renderPlanText } from "../views/plan.js";
+import { renderPlanJson, renderPlanText } from "../views/plan-view.js";
 
 export interface PlanFlags {
   target?: string[];
