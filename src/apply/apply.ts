@@ -1,6 +1,6 @@
 import { MeshroomError } from "../errors/index.js";
 import { DEFAULT_PARALLELISM, walkDag } from "../graph/index.js";
-import type { Plan, PlanChange } from "../plan/index.js";
+import type { Drift, Plan, PlanChange } from "../plan/index.js";
 import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
 import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
 import type { ApplyEventSink } from "./events.js";
@@ -53,9 +53,9 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = { added: 0, changed: 0, destroyed: 0, failures: [], skipped: [], interrupted: [] };
   const runner = new _ResourceRunner(deps, emit);
 
-  if (plan.mode === "refresh-only") {
-    deps.persister.update((s) => applyDrift(s, plan));
-  } else {
+  const recorded = plan.recordDrift ?? [];
+  if (recorded.length > 0) deps.persister.update((s) => recordDrift(s, recorded));
+  if (plan.changes.length > 0) {
     const dag = buildChangeGraph(plan.changes);
     const visit = async (key: NodeKey, signal: AbortSignal): Promise<void> => {
       const { phase, address } = parseNodeKey(key);
@@ -106,9 +106,9 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   return result;
 }
 
-/** Refresh-only: record what `read` hooks found (gone resources are forgotten). */
-function applyDrift(s: MeshState, plan: Plan): void {
-  for (const d of plan.drift) {
+/** Records what `read` hooks found, as found (gone resources are forgotten): a refresh-only plan. */
+function recordDrift(s: MeshState, drift: readonly Drift[]): void {
+  for (const d of drift) {
     if (!s.has(d.address)) continue;
     if (d.kind === "gone") s.delete(d.address);
     else s.patch(d.address, { outputs: d.after });

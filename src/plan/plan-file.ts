@@ -2,37 +2,10 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import type { Plan } from "./types.js";
+import { PlanSchema, type Plan } from "./types.js";
 import { canonicalJson, PRIVATE_FILE_MODE, writeFileAtomic } from "../state/index.js";
 import { DesiredDocumentSchema, type DesiredDocument } from "../synth/index.js";
 import { VERSION } from "../util/version.js";
-
-const Json = z.record(z.string(), z.json());
-const Values = z.object({ inputs: Json, secret_hmacs: z.record(z.string(), z.string()) }).strict();
-const ResourceType = z.enum(["meshroom_instance", "meshroom_plug"]);
-const ChangeSchema = z
-  .object({
-    address: z.string(),
-    type: ResourceType,
-    action: z.enum(["create", "update", "replace", "delete", "no-op"]),
-    reason: z.string().optional(),
-    before: Values.nullable(),
-    after: Values.nullable(),
-    fields: z.array(z.object({ path: z.string(), before: z.json().optional(), after: z.json().optional(), sensitive: z.boolean() }).strict()),
-    dependencies: z.array(z.string()),
-    priorDependencies: z.array(z.string()),
-  })
-  .strict();
-const PlanSchema = z
-  .object({
-    mode: z.enum(["normal", "destroy", "refresh-only"]),
-    changes: z.array(ChangeSchema),
-    drift: z.array(z.object({ address: z.string(), type: ResourceType, kind: z.enum(["gone", "changed"]), before: Json, after: Json }).strict()),
-    lineage: z.string().nullable(),
-    serial: z.number().int().nonnegative(),
-    summary: z.object({ add: z.number(), change: z.number(), destroy: z.number(), noop: z.number() }).strict(),
-  })
-  .strict();
 
 const SavedPlanSchema = z
   .object({
@@ -49,17 +22,7 @@ const SavedPlanSchema = z
   .strict();
 
 /** A plan saved with `plan -o FILE`: what `apply FILE` runs as-is, if the state did not move since. */
-export interface SavedPlan {
-  format: "meshroom-plan";
-  format_version: 1;
-  meshroom_version: string;
-  created: string;
-  lineage: string | null;
-  serial: number;
-  document: DesiredDocument;
-  plan: Plan;
-  digest: string;
-}
+export type SavedPlan = z.infer<typeof SavedPlanSchema>;
 
 function digestOf(body: Omit<SavedPlan, "digest">): string {
   return `sha256:${createHash("sha256").update(canonicalJson(body)).digest("hex")}`;
@@ -90,11 +53,13 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
     const why = r.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     throw new MeshroomError("E_BAD_VALUE", `${file} is not a meshroom saved plan (${why})`, { detail: "make one with `meshroom plan -o FILE`" });
   }
-  const saved = r.data as SavedPlan;
-  const { digest, ...body } = saved;
+  const { digest, ...body } = r.data;
   if (digestOf(body) !== digest) {
     throw new MeshroomError("E_BAD_VALUE", `${file} was modified after it was saved (digest mismatch)`, { detail: "run `meshroom plan -o FILE` again" });
   }
+  const saved = r.data;
+  // A refresh-only plan saved before plans carried `recordDrift` records its drift.
+  if (saved.plan.mode === "refresh-only" && saved.plan.recordDrift === undefined) saved.plan.recordDrift = saved.plan.drift;
   return saved;
 }
 
