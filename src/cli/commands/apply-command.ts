@@ -118,7 +118,7 @@ export function register(program: Command, ctx: CliContext): void {
   addTargetingOptions(apply).action(async (planfile: string | undefined, flags: ApplyFlags) => {
     const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
     const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
-    const setup = await openProjectSetup(ctx);
+    const setup = await openProjectSetup(ctx, saved?.plan.document);
     await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, ...(saved ? { saved } : {}) }), confirm);
   });
 

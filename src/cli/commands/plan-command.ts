@@ -6,6 +6,7 @@ import type { EngineSetup } from "../../engine/deploy/engine-setup.js";
 import { planOperation } from "../../engine/deploy/plan-operation.js";
 import { makeSavedPlan, writeSavedPlan } from "../../plan/plan-file.js";
 import { hasChanges } from "../../plan/index.js";
+import type { DesiredDocument } from "../../synth/index.js";
 import type { CliContext } from "../context.js";
 import { collect, parsePositiveInt } from "../options.js";
 import { projectRoot } from "../project-root.js";
@@ -21,10 +22,14 @@ export interface PlanFlags {
   parallelism?: string;
 }
 
-/** The engine setup of the project at `-p`: hooks loaded, desired document synthesized in-process. */
-export function openProjectSetup(ctx: CliContext): Promise<EngineSetup> {
+/**
+ * The engine setup of the project at `-p`: hooks loaded, desired document synthesized in-process,
+ * or `document` as given (a saved plan's).
+ */
+export function openProjectSetup(ctx: CliContext, document?: DesiredDocument): Promise<EngineSetup> {
   const root = projectRoot(ctx);
   return loadProjectSetup(root, {
+    ...(document ? { document } : {}),
     openSecrets: secretsOpener(ctx, root),
     log: (e) => ctx.out(terminalSafe(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`)),
   });

@@ -1,6 +1,5 @@
 import { MeshroomError } from "../../errors/index.js";
 import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../../model/index.js";
-import { loadProject } from "../../project/load.js";
 import { paths } from "../../project/paths.js";
 import type { Project } from "../../project/project.js";
 import { removePath } from "../../project/remove-path.js";
@@ -73,26 +72,28 @@ export function checkNewInstance(project: Project, productName: string, name: st
   return product;
 }
 
-/** Writes the instance's config.yaml and stores its secrets (secrets first: nothing half-written on failure). */
-export async function addInstance(root: string, req: AddInstanceRequest, openSecrets: () => Promise<SecretsPort>): Promise<string> {
-  const project = await loadProject(root);
+/**
+ * Writes the instance's config.yaml and stores its secrets (secrets first: nothing half-written on
+ * failure), in the project as loaded (checked once, by `checkNewInstance`; not read again).
+ */
+export async function addInstance(project: Project, req: AddInstanceRequest, openSecrets: () => Promise<SecretsPort>): Promise<string> {
   checkNewInstance(project, req.product, req.name);
   await storeSecrets({ instance: req.name }, req.secrets, openSecrets);
-  return writeInstanceConfig(root, req.product, req.name, req.settings);
+  return writeInstanceConfig(project.root, req.product, req.name, req.settings);
 }
 
+/** Stores the new settings and secrets of an instance of the project as loaded (not read again). */
 export async function configureInstance(
-  root: string,
+  project: Project,
   name: string,
   settings: Record<string, unknown>,
   secrets: Record<string, string>,
   openSecrets: () => Promise<SecretsPort>,
 ): Promise<string> {
-  const project = await loadProject(root);
   const inst = project.instances.get(name);
   if (!inst) throw noInstance(name);
   await storeSecrets({ instance: name }, secrets, openSecrets);
-  return writeInstanceConfig(root, inst.product, name, settings);
+  return writeInstanceConfig(project.root, inst.product, name, settings);
 }
 
 async function storeSecrets(scope: { instance: string }, secrets: Record<string, string>, openSecrets: () => Promise<SecretsPort>): Promise<void> {

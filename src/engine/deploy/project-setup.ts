@@ -4,7 +4,7 @@ import { HookRuntime } from "../../apply/index.js";
 import type { HookLogSink, SecretAccess } from "../../hooks/index.js";
 import type { StateStore } from "../../state/index.js";
 import { openProjectStateStore } from "../../state/open-backend.js";
-import { desiredResources, type DesiredResource } from "../../synth/index.js";
+import { desiredResources, type DesiredDocument, type DesiredResource } from "../../synth/index.js";
 import { desiredDocumentFor } from "./desired-source.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
@@ -26,16 +26,19 @@ export interface ProjectSetupOptions {
   /** Opens the secrets store on first use (commands that touch no secret never load openpgp). */
   openSecrets?: () => Promise<EngineSecrets>;
   log?: HookLogSink;
+  /** The desired document to use (a saved plan's): the project's own is then not rebuilt (a code mesh's app is not run). */
+  document?: DesiredDocument;
 }
 
 /**
  * An engine setup: the project is loaded with its hooks; the desired document comes from its
  * YAML mesh synthesized in-process, or from its own cdktf app when the mesh is defined in code
- * (desired-source.ts). That document (parsed with zod) is all the engine reads of the mesh.
+ * (desired-source.ts), or is given (a saved plan's). That document (parsed with zod) is all the
+ * engine reads of the mesh.
  */
 export async function loadProjectSetup(root: string, opts: ProjectSetupOptions = {}): Promise<EngineSetup> {
   const mesh = await loadMesh(root);
-  const document = await desiredDocumentFor(root, { project: mesh.project });
+  const document = opts.document ?? (await desiredDocumentFor(root, { project: mesh.project }));
   const resources = desiredResources(document);
   let secrets: Promise<EngineSecrets> | undefined;
   const openSecrets = () => {
