@@ -3,6 +3,7 @@
 // `ResourceRuntime` (the hook-backed `HookRuntime`, or a test/bench one), records `pending_step`
 // and `steps_done` in state through the coalescing `StatePersister`, taints failed creates, skips
 // dependents of failures, and emits events for the CLI. `refreshResources` runs `read` hooks.
+// May import: plan, hooks, capabilities, synth, state, graph, model, util, errors.
 export { apply } from "./apply.js";
 export type { ApplyDeps, ApplyFailure, ApplyResult } from "./apply.js";
 export type { ApplyEvent, ApplyEventSink } from "./events.js";

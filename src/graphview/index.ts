@@ -4,6 +4,7 @@
 // graph's density ("openness"), and renders a view as Graphviz DOT, mermaid, SVG (Graphviz
 // compiled to WebAssembly, loaded on first use) or one self-contained interactive HTML page.
 // Pure except `renderSvg` (loads the wasm module); no file I/O, no printing.
+// May import: capabilities, model.
 export type { DetailRow, GraphView, ViewChange, ViewEdge, ViewNode, ViewOwnership, ViewStatus } from "./model.js";
 export { type MeshViewInput, type PlanOverlayChange, buildMeshView, instanceDetails, plugLabel, viewStatusOf } from "./mesh-model.js";
 export { buildCapabilityView, integrationEdge, productDetails } from "./capability-model.js";

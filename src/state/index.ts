@@ -6,6 +6,9 @@
 // - storage behind small roles (`StateReader`, `StateWriter`, `StateLocker`, workspaces), the
 //   local JSON backend with its lock file, and `StatePersister`, the coalescing writer of apply.
 // Secret values never enter state: only keyed HMACs (`secret_hmacs`). No printing, no exiting.
+// with-state-lock.ts holds an operation under the state lock; throttled-writer.ts paces the
+// persister's background saves (both imported by file, not through this index).
+// May import: util, errors.
 export {
   STATE_FORMAT_VERSION,
   StateFileSchema,
