@@ -58,7 +58,7 @@ export function withoutHookFilesOf(files: HookFiles, untrusted: ReadonlySet<stri
 export function recordOrigin(root: string, products: readonly string[], source: string): void {
   if (products.length === 0) return;
   const lock = readTrustLock(root);
-  const shown = redactText(_withoutCredentials(source));
+  const shown = redactText(withoutCredentials(source));
   for (const p of products) lock.products[p] = { ...lock.products[p], source: shown };
   writeTrustLock(root, lock);
 }
@@ -102,7 +102,7 @@ export function untrustedIn(project: Project, scope?: readonly string[]): Produc
 }
 
 /** user:password@ in a URL is never written to a committed file. */
-function _withoutCredentials(source: string): string {
+function withoutCredentials(source: string): string {
   return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 

@@ -55,8 +55,8 @@ export async function importProducts(root: string, source: string, opts: ImportP
     throw new MeshroomError("E_NOT_PROJECT", `${root} is not a meshroom project`, { detail: "create one with `meshroom init <path>`, or point at one with `-p <dir>`" });
   }
   const local = resolve(source);
-  if (existsSync(paths.productsDir(local))) return _importFrom(root, local, source, opts);
-  if (existsSync(local) && lstatSync(local).isDirectory() && !_looksLikeGitRepo(local)) {
+  if (existsSync(paths.productsDir(local))) return importFrom(root, local, source, opts);
+  if (existsSync(local) && lstatSync(local).isDirectory() && !looksLikeGitRepo(local)) {
     throw new MeshroomError("E_NOT_FOUND", `${source} has no products/ folder`, { detail: "pass a meshroom project, a catalog repository folder, or a git URL" });
   }
   const tmp = mkdtempSync(join(tmpdir(), "meshroom-import-"));
@@ -64,21 +64,21 @@ export async function importProducts(root: string, source: string, opts: ImportP
     const checkout = join(tmp, "source");
     await createGitHelper({ cwd: tmp, ...(opts.signal ? { signal: opts.signal } : {}) }).clone(existsSync(local) ? local : source, checkout, { depth: 1 });
     if (!existsSync(paths.productsDir(checkout))) throw new MeshroomError("E_NOT_FOUND", `the repository ${source} has no products/ folder`);
-    return await _importFrom(root, checkout, source, opts);
+    return await importFrom(root, checkout, source, opts);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-async function _importFrom(root: string, from: string, source: string, opts: ImportProductsOptions): Promise<ImportProductsReport> {
-  const available = _listProducts(from);
+async function importFrom(root: string, from: string, source: string, opts: ImportProductsOptions): Promise<ImportProductsReport> {
+  const available = listProducts(from);
   const wanted = opts.only && opts.only.length > 0 ? [...new Set(opts.only)] : available;
   for (const name of wanted) assertName("product", name);
   const missing = wanted.filter((n) => !available.includes(n));
   if (missing.length > 0) {
     throw new MeshroomError("E_NOT_FOUND", `${source} has no product ${missing.join(", ")}`, { detail: `it has: ${available.join(", ") || "(no products)"}` });
   }
-  const known = new Set([...wanted, ..._listProducts(root)]);
+  const known = new Set([...wanted, ...listProducts(root)]);
   const plan = wanted.map((name) => ({ name, ...planProduct(root, from, name, known) }));
   const conflicts = plan.flatMap((p) => p.files.filter((f) => f.local === "differs").map((f) => f.rel));
   if (conflicts.length > 0 && !opts.force) {
@@ -122,7 +122,7 @@ export function planProduct(root: string, from: string, name: string, known: Rea
     }
     const rel = join("products", name, inProduct);
     const text = readFileSync(abs, "utf8");
-    problems.push(..._checkFile(inProduct, rel, text));
+    problems.push(...checkFile(inProduct, rel, text));
     const target = assertInProject(root, join(root, rel), "read");
     const local = !existsSync(target) ? "absent" : readFileSync(target, "utf8") === text ? "same" : "differs";
     out.push({ rel, text, local });
@@ -131,7 +131,7 @@ export function planProduct(root: string, from: string, name: string, known: Rea
   return { files: out, skippedTargets: [...skipped].sort() };
 }
 
-function _checkFile(inProduct: string, shown: string, text: string): Diagnostic[] {
+function checkFile(inProduct: string, shown: string, text: string): Diagnostic[] {
   if (inProduct === "definition.yaml") return parseYamlText(text, ProductDefinitionSchema, shown).diagnostics;
   const parts = inProduct.split(sep);
   if (parts[0] === "integrations" && parts.length === 3 && isIntegrationFile(parts[2]!)) {
@@ -141,7 +141,7 @@ function _checkFile(inProduct: string, shown: string, text: string): Diagnostic[
   return [];
 }
 
-function _listProducts(from: string): string[] {
+function listProducts(from: string): string[] {
   const dir = paths.productsDir(from);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
@@ -161,6 +161,6 @@ function* _walk(dir: string): Generator<string> {
 }
 
 /** A bare repository (HEAD + objects/) or a work tree (.git). */
-function _looksLikeGitRepo(dir: string): boolean {
+function looksLikeGitRepo(dir: string): boolean {
   return existsSync(join(dir, ".git")) || (existsSync(join(dir, "HEAD")) && existsSync(join(dir, "objects")));
 }

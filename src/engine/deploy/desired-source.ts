@@ -20,7 +20,7 @@ const ErrorReportSchema = z.object({
 });
 
 /** The mesh's problems as the app's MeshStack reported them: the CLI's own error, rebuilt. */
-function _reportedError(file: string): MeshroomError {
+function reportedError(file: string): MeshroomError {
   const r = ErrorReportSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!r.success) return new MeshroomError("E_BAD_MANIFEST", `${file} is not a meshroom error report`);
   const known = r.data.code.startsWith("E_") ? (r.data.code as ErrorCode) : "E_BAD_MANIFEST";
@@ -88,7 +88,7 @@ export async function runMeshApp(root: string, config: CdktfJson, opts: { outdir
     rejectOnExitCode: false,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  if (existsSync(reportFile)) throw _reportedError(reportFile);
+  if (existsSync(reportFile)) throw reportedError(reportFile);
   if (run.exitCode !== 0) {
     const tail = stderrTail(run.stderr.trim());
     throw new MeshroomError("E_EXEC", `the mesh app \`${app}\` exited with code ${run.exitCode}`, { ...(tail ? { detail: tail } : {}) });

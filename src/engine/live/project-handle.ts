@@ -68,7 +68,7 @@ export function createProjectHandle(root: string, changes: string[] = []): Proje
       const dir = paths.productDir(root, product);
       const file = resolve(dir, relPath);
       if (!file.startsWith(dir + sep)) throw new MeshroomError("E_BAD_NAME", `path ${JSON.stringify(relPath)} leaves products/${product}/`);
-      _checkManifest(relative(root, file), relative(dir, file), content);
+      checkManifest(relative(root, file), relative(dir, file), content);
       writeIfChanged(file, content);
     },
   };
@@ -79,7 +79,7 @@ export function createProjectHandle(root: string, changes: string[] = []): Proje
  * kept) are checked like the loader would: definition.yaml against the product schema,
  * integrations/<t>/<stem>.yaml against the integration schema and file-name rules.
  */
-function _checkManifest(shown: string, rel: string, content: string): void {
+function checkManifest(shown: string, rel: string, content: string): void {
   const parts = rel.split(sep);
   let diagnostics;
   if (rel === "definition.yaml") {

@@ -36,14 +36,14 @@ export async function pullProduct(mesh: LoadedMesh, product: string, deps: Catal
   const project = createProjectHandle(mesh.project.root, changes);
   const report: PullReport = { hooks: [], changes, pulled: [] };
   // what a pull writes under products/ came from outside: its code waits for `meshroom trust`
-  const before = _productHashes(mesh.project.root);
+  const before = productHashes(mesh.project.root);
   try {
     for (const entry of hooks) {
       const r = await runHook(entry, { path }, { address: `product.${product}`, signal: deps.signal, log: deps.log, project, cwd: mesh.project.root });
       report.hooks.push({ title: entry.descriptor.title, ...(r.value !== undefined ? { value: r.value } : {}) });
     }
   } finally {
-    const after = _productHashes(mesh.project.root);
+    const after = productHashes(mesh.project.root);
     report.pulled = [...after.keys()].filter((p) => after.get(p) !== before.get(p)).sort();
     recordOrigin(mesh.project.root, report.pulled, `meshroom pull ${product}`);
   }
@@ -51,7 +51,7 @@ export async function pullProduct(mesh: LoadedMesh, product: string, deps: Catal
 }
 
 /** One hash per product folder (of its file hashes), to see which ones a pull changed. */
-function _productHashes(root: string): Map<string, string> {
+function productHashes(root: string): Map<string, string> {
   const dir = paths.productsDir(root);
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
