@@ -4,6 +4,7 @@ import type { Drift, Plan, PlanChange } from "../plan/index.js";
 import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
 import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
 import type { ApplyEventSink } from "./events.js";
+import { HookSlots, SlotLease } from "./hook-slots.js";
 import type { ResourceRuntime, ResourceStep } from "./resource-runtime.js";
 import { isTeardownRecord, mergedOutputs, setupRecords, sideOutputs } from "./step-records.js";
 
@@ -45,38 +46,55 @@ export interface ApplyResult {
  * a `pending_step` before each step and the step in `steps_done` once it completed — so an
  * interrupted run resumes without repeating completed steps. A failed create is left `tainted`.
  * Never throws for a resource's failure: they are in the result (and were reported as events).
+ *
+ * Group commit: a completed step is stored (written and fsynced) before the resource goes on,
+ * finishes or is reported, so a crash (kill -9) cannot make the next run repeat a step that had
+ * returned more than one save interval earlier. While it waits for the disk a resource gives its
+ * hook slot back (HookSlots), so other resources' hooks run meanwhile and steps finishing
+ * together share one write. When a save fails, no new hook starts (running ones are aborted):
+ * what they did could not be recorded.
  */
 export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const now = deps.now ?? (() => performance.now());
   const emit = deps.onEvent ?? (() => undefined);
   const byAddress = new Map(plan.changes.map((c) => [c.address, c]));
   const result: ApplyResult = { added: 0, changed: 0, destroyed: 0, failures: [], skipped: [], interrupted: [] };
-  const runner = new _ResourceRunner(deps, emit);
+  const stop = new AbortController();
+  const runner = new _ResourceRunner(deps, emit, (e) => {
+    result.stateError ??= e;
+    stop.abort(e);
+  });
 
   const recorded = plan.recordDrift ?? [];
   if (recorded.length > 0) deps.persister.update((s) => recordDrift(s, recorded));
   if (plan.changes.length > 0) {
     const dag = buildChangeGraph(plan.changes);
+    const slots = new HookSlots(_checkParallelism(deps.parallelism ?? DEFAULT_PARALLELISM));
     const visit = async (key: NodeKey, signal: AbortSignal): Promise<void> => {
       const { phase, address } = parseNodeKey(key);
       const c = byAddress.get(address)!;
+      const lease = new SlotLease(slots, signal);
+      await lease.takeFirst(); // nothing about a resource changes before it has a hook slot
       const t0 = now();
       emit({ type: "start", address, phase });
       try {
-        if (phase === "create") await runner.create(c, signal);
-        else if (phase === "update") await runner.update(c, signal);
-        else await runner.delete(c, signal);
+        if (phase === "create") await runner.create(c, signal, lease);
+        else if (phase === "update") await runner.update(c, signal, lease);
+        else await runner.delete(c, signal, lease);
       } catch (error) {
         const elapsedMs = now() - t0;
         if (signal.aborted) emit({ type: "interrupted", address, phase, elapsedMs });
         else emit({ type: "fail", address, phase, elapsedMs, error });
         throw error;
+      } finally {
+        lease.drop();
       }
       emit({ type: "finish", address, phase, elapsedMs: now() - t0 });
     };
     const results = await walkDag(dag, visit, {
-      parallelism: deps.parallelism ?? DEFAULT_PARALLELISM,
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      // the limit is on running hooks (slots); resources waiting for the disk hold none
+      parallelism: Infinity,
+      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal,
       onSettled: (key, r) => {
         const { phase, address } = parseNodeKey(key);
         if (r.status === "skipped") {
@@ -92,7 +110,7 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
         if (phase === "create") result.added++;
         else if (phase === "update") result.changed++;
         else result.destroyed++;
-      } else if (r.status === "failed") result.failures.push({ address, phase, error: r.error });
+      } else if (r.status === "failed" && !_isStateSaveFailure(r.error)) result.failures.push({ address, phase, error: r.error });
       else if (r.status === "cancelled" && !result.interrupted.includes(address)) result.interrupted.push(address);
     }
   }
@@ -101,9 +119,23 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
     await deps.persister.flush();
   } catch (e) {
     result.stateError = e;
-    emit({ type: "state-error", error: e });
   }
+  if (result.stateError !== undefined) emit({ type: "state-error", error: result.stateError });
   return result;
+}
+
+function _checkParallelism(n: number): number {
+  if (!(n === Infinity || (Number.isInteger(n) && n >= 1))) {
+    throw new MeshroomError("E_BAD_VALUE", `Parallelism must be a positive integer, got ${n}`);
+  }
+  return n;
+}
+
+const STATE_SAVE_FAILURE = Symbol.for("meshroom.apply.state-save-failure");
+
+/** The rejection of a resource whose completed step could not be stored (reported once, as the result's stateError). */
+function _isStateSaveFailure(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[STATE_SAVE_FAILURE] === true;
 }
 
 /** Records what `read` hooks found, as found (gone resources are forgotten): a refresh-only plan. */
@@ -119,13 +151,14 @@ class _ResourceRunner {
   constructor(
     private readonly _d: ApplyDeps,
     private readonly _emit: ApplyEventSink,
+    private readonly _onSaveFailure: (error: unknown) => void,
   ) {}
 
   private get _p(): StatePersister {
     return this._d.persister;
   }
 
-  async create(c: PlanChange, signal: AbortSignal): Promise<void> {
+  async create(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
     const after = c.after!;
     const address = c.address;
     const prior = this._p.state.get(address);
@@ -142,24 +175,25 @@ class _ResourceRunner {
     );
     for (const step of steps) {
       if (doneIds.has(step.id)) continue;
-      const out = await this._runStep(address, step, "setup", signal, mergedOutputs(address, done), () =>
+      const out = await this._runStep(lease, address, step, "setup", signal, mergedOutputs(address, done), () =>
         this._p.update((s) => s.patch(address, { status: "tainted", pending_step: undefined })),
       );
       done = [...done, record(step, out)];
       const snapshot = done;
       this._p.update((s) => s.patch(address, { steps_done: snapshot, outputs: mergedOutputs(address, snapshot), pending_step: undefined }));
+      await this._durable(lease);
     }
     this._p.update((s) => s.patch(address, { status: "ready" }));
   }
 
-  async update(c: PlanChange, signal: AbortSignal): Promise<void> {
+  async update(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
     const after = c.after!;
     const address = c.address;
     const prior = this._p.state.get(address);
     if (!prior) throw new MeshroomError("E_STATE", `${address} is not in state any more; run \`meshroom plan\` again`);
     let records = [...prior.steps_done];
     for (const step of this._d.runtime.updateSteps({ address, type: c.type, inputs: after.inputs })) {
-      const out = await this._runStep(address, step, "update", signal, sideOutputs(address, records, step.side), () =>
+      const out = await this._runStep(lease, address, step, "update", signal, sideOutputs(address, records, step.side), () =>
         this._p.update((s) => s.patch(address, { pending_step: undefined })), c);
       if (out && Object.keys(out).length > 0) records = mergeIntoSide(address, records, step.side, out);
     }
@@ -170,9 +204,10 @@ class _ResourceRunner {
         steps_done: final, outputs: mergedOutputs(address, final), pending_step: undefined,
       }),
     );
+    await this._durable(lease);
   }
 
-  async delete(c: PlanChange, signal: AbortSignal): Promise<void> {
+  async delete(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
     const address = c.address;
     const prior = this._p.state.get(address);
     if (!prior) return; // already gone (e.g. `state rm` since the plan)
@@ -183,22 +218,39 @@ class _ResourceRunner {
     const steps = this._d.runtime.teardownSteps({ address, type: prior.type, inputs: prior.inputs }, completed, prior.status);
     for (const step of steps) {
       if (tornDown.has(step.id)) continue;
-      const out = await this._runStep(address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
+      const out = await this._runStep(lease, address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
         this._p.update((s) => s.patch(address, { pending_step: undefined })),
       );
       records = [...records, record(step, out)];
       const snapshot = records;
       this._p.update((s) => s.patch(address, { steps_done: snapshot, pending_step: undefined }));
+      await this._durable(lease);
     }
     this._p.update((s) => s.delete(address));
   }
 
-  /** Marks the step pending, runs it; on a failure (not an interruption) calls `onFail` and rethrows. */
+  /**
+   * Waits until what was recorded so far is stored (one write for every step that completed
+   * meanwhile), without holding a hook slot. A failed save stops the run (see `apply`).
+   */
+  private async _durable(lease: SlotLease): Promise<void> {
+    lease.drop();
+    try {
+      await this._p.flush();
+    } catch (e) {
+      this._onSaveFailure(e);
+      const err = e instanceof Error ? e : new Error(String(e));
+      throw Object.assign(err, { [STATE_SAVE_FAILURE]: true });
+    }
+  }
+
+  /** Takes a hook slot, marks the step pending, runs it; on a failure (not an interruption) calls `onFail` and rethrows. */
   private async _runStep(
-    address: string, step: ResourceStep, action: "setup" | "teardown" | "update", signal: AbortSignal, outputs: JsonObject,
+    lease: SlotLease, address: string, step: ResourceStep, action: "setup" | "teardown" | "update", signal: AbortSignal, outputs: JsonObject,
     onFail: () => void, change?: PlanChange,
   ): Promise<JsonObject | undefined> {
     if (signal.aborted) throw new MeshroomError("E_ABORTED", `${address}: interrupted before '${step.title}'`);
+    await lease.take();
     this._p.update((s) =>
       s.patch(address, {
         pending_step: { id: step.id, title: step.title, ...(step.side ? { side: step.side } : {}), action, started: new Date().toISOString() },

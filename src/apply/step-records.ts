@@ -1,6 +1,7 @@
+import { TEARDOWN_HOOK_KINDS } from "../model/index.js";
 import type { JsonObject, StepRecord } from "../state/index.js";
 
-const TEARDOWN_KINDS = new Set(["teardown", "teardownInstance"]);
+const TEARDOWN_KINDS: ReadonlySet<string> = new Set(TEARDOWN_HOOK_KINDS);
 
 /** The hook kind segment of a step id `<address>/[src|dst/]<kind>/<hook id>`. */
 export function stepKindOf(address: string, id: string): string | undefined {

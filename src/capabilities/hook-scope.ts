@@ -1,12 +1,10 @@
-import { type HookDescriptor, type HookKind, type Mode, type Role, compareHookOrder } from "../model/index.js";
+import { type HookDescriptor, type HookKind, type Mode, type Role, INTEGRATION_HOOK_KINDS, compareHookOrder } from "../model/index.js";
 
 /** Ownership of an integration, read from its setup hooks (20-matching.md). */
 export type Ownership = "owns both" | "owns self" | "no hook";
 
-/** Hook kinds that attach to an integration (the others belong to products or instances). */
-export const INTEGRATION_HOOK_KINDS: readonly HookKind[] = [
-  "setup", "teardown", "read", "update", "scaffold", "publish", "produce", "watch", "trigger", "execute",
-];
+/** Hook kinds that attach to an integration (the others belong to products or instances); from model/hook-kinds.ts. */
+export { INTEGRATION_HOOK_KINDS };
 
 /** What a hook is matched against: one side (product → target) of an interop. */
 export interface HookScope {

@@ -1,10 +1,10 @@
 import { MeshroomError } from "../errors/index.js";
-import type { HookDescriptor, Instance, Mode, Role } from "../model/index.js";
-import { compareHookOrder } from "../model/index.js";
+import type { HookDescriptor, Instance, Mode, Role, RuntimeHookKind } from "../model/index.js";
+import { HOOK_KIND_TABLE, type HookKindFacts, compareHookOrder } from "../model/index.js";
 import type { CapabilityGraph } from "./graph.js";
 import { type HookScope, applyOverloading, hookAppliesTo } from "./hook-scope.js";
 
-export type RuntimeHookKind = "produce" | "watch" | "trigger" | "execute";
+export type { RuntimeHookKind };
 
 export interface RuntimeHookRequest {
   topic: string;
@@ -72,14 +72,7 @@ function _candidates(kind: RuntimeHookKind, req: RuntimeHookRequest): _Candidate
   if (!dst) return [{ side: "instance", instance: src }];
   const srcSide = (role: Role): _Candidate => ({ side: "src", instance: src, target: dst.product, role });
   const dstSide = (role: Role): _Candidate => ({ side: "dst", instance: dst, target: src.product, role });
-  switch (kind) {
-    case "produce":
-      return [srcSide("producer"), dstSide("consumer")];
-    case "watch":
-      return [dstSide("consumer"), srcSide("producer")];
-    case "trigger":
-      return [srcSide("trigger")];
-    case "execute":
-      return [dstSide("executor")];
-  }
+  // the sides, in preference order, come from the kind's row in model/hook-kinds.ts
+  const sides: NonNullable<HookKindFacts["sides"]> = HOOK_KIND_TABLE[kind].sides;
+  return sides.map(({ side, role }) => (side === "src" ? srcSide(role) : dstSide(role)));
 }

@@ -1,3 +1,4 @@
+import { exitNow, failRunningHooks, isExitAttempt } from "../util/exit-guard.js";
 import { knownSecretCount, redactText } from "../util/redact.js";
 
 const ORIGINAL = Symbol.for("meshroom.output-guard.original-write");
@@ -38,8 +39,10 @@ export function guardUncaughtErrors(): void {
   if (crashGuard) return;
   crashGuard = true;
   process.on("uncaughtException", (e: unknown) => {
+    // a hook's callback called process.exit(): the running hooks fail, the apply goes on and saves state
+    if (isExitAttempt(e) && failRunningHooks(e)) return;
     const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
     process.stderr.write(`meshroom: uncaught error (a hook's unawaited promise or callback?)\n${redactText(text)}\n`);
-    process.exit(1);
+    exitNow(1);
   });
 }

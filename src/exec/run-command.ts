@@ -1,5 +1,6 @@
 import { MeshroomError } from "../errors/index.js";
 import { redactText } from "../util/redact.js";
+import { startGroupWatchdog } from "./group-watchdog.js";
 
 export interface RunCommandOptions {
   cwd: string;
@@ -59,7 +60,9 @@ export function killGroup(pid: number, sig: NodeJS.Signals): void {
 /**
  * Runs a program and waits for it. The child runs in its own process group so that a timeout
  * or an abort kills everything it started (a shell script's `sleep` included), not just the
- * direct child; execa alone only signals the direct child.
+ * direct child; execa alone only signals the direct child. A watchdog kills that group if
+ * meshroom dies first, even by `kill -9` (group-watchdog.ts): a command never outlives the run
+ * that started it, so the next run cannot start it a second time while it still runs.
  */
 export async function runCommand(cmd: string, args: readonly string[], opts: RunCommandOptions): Promise<CommandResult> {
   const redact = opts.redact ?? redactText;
@@ -67,6 +70,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
   if (opts.signal?.aborted) throw new MeshroomError("E_EXEC", `\`${shown}\` was not started: the operation was aborted`);
   const { execa } = await loadExeca();
   const graceMs = opts.graceMs ?? 2000;
+  const watchdog = IS_WINDOWS ? undefined : startGroupWatchdog();
   const sub = execa(cmd, [...args], {
     cwd: opts.cwd,
     env: opts.env,
@@ -87,6 +91,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     const pid = sub.pid;
     setTimeout(() => killGroup(pid, "SIGKILL"), graceMs).unref();
   };
+  if (sub.pid !== undefined) watchdog?.watch(sub.pid);
   if (sub.pid !== undefined && !IS_WINDOWS) trackGroup(sub.pid);
   const timer = opts.timeoutMs !== undefined ? setTimeout(() => stop("timeout"), opts.timeoutMs) : undefined;
   const onAbort = () => stop("abort");
@@ -116,6 +121,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
     if (sub.pid !== undefined) liveGroups.delete(sub.pid);
+    watchdog?.disarm();
   }
 }
 

@@ -2,6 +2,21 @@
 // the hook; meshroom calls the body later (apply, destroy, produce, …), never at load time.
 // Hooks are user code: they run inside the meshroom process with the user's rights.
 //
+// Contract (what apply guarantees, and what it asks of a hook):
+// - A setup/teardown/update hook runs AT LEAST once per change, not exactly once. Its
+//   completion is saved in state before anything that depends on it starts, so a step whose
+//   hook returned is not repeated — unless meshroom is killed (kill -9, power loss) within one
+//   state save interval (≤ ~100 ms plus one save) after it returned, or while it still ran.
+//   Then the next apply runs it again. Hooks must therefore be idempotent: check before you
+//   create (e.g. `if (await plug.getSecret("intake_key")) return …` before minting a new key).
+// - Return plain JSON data (strings, finite numbers, booleans, null, arrays, objects). A result
+//   that cannot be stored (a cycle, a BigInt, a function, a getter or toJSON that throws…)
+//   fails the hook.
+// - Do not end the process: process.exit()/abort() in a hook throws, and fails that hook.
+// - Commands run with ctx.exec (and YAML command hooks) die with meshroom, even on kill -9,
+//   while they run; a daemon meant to outlive the run starts in a process group of its own
+//   (spawn with `detached: true`, as examples/soc-lab/lib/daemon.ts does), not through ctx.exec.
+//
 // This file has no runtime imports: a project's hook file may load a different copy of it
 // than the running meshroom, so the registry lives on a process-wide global symbol.
 import type { HookKind, Role } from "../model/index.js";
@@ -79,6 +94,9 @@ function plainRegistrar<F, O extends RoleHookOptions>(registrar: string, kind: H
     record(reg);
   };
 }
+
+// The registrars are the ones model/hook-kinds.ts derives from its table (hookRegistrars());
+// test/model/hook-kinds.test.ts fails when this list and the table disagree.
 
 // setup: create one side of an edge (or both, with ownsBoth). May return { outputs }.
 export const setupProducer = topicRegistrar<SetupHook, HookOptions>("setupProducer", "setup", "producer");

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { MeshroomError } from "../errors/index.js";
 import { hookEnvironment, runCommand, spawnDetached } from "../exec/index.js";
-import { plugAddress, type Mode, type PlugKind, type Role } from "../model/index.js";
+import { HOOK_KIND_FACTS, plugAddress, type Mode, type PlugKind, type Role } from "../model/index.js";
 import { redactText, registerSecretValue } from "../util/redact.js";
 import { createScaffoldFiles } from "./files.js";
 import { createGitHelper } from "./git.js";
@@ -132,10 +132,9 @@ export function buildHookContext(entry: HookEntry, input: HookInput, opts: HookR
     if (input[k] !== undefined) ctx[k] = input[k];
   }
   const d = entry.descriptor;
-  if (["teardown", "read", "update", "teardownInstance", "readInstance"].includes(d.kind)) ctx.outputs ??= {};
-  if (d.kind === "update") ctx.changes ??= [];
-  if (d.kind === "trigger" || d.kind === "execute") ctx.params ??= {};
-  if (d.kind === "scaffold") {
+  const facts = HOOK_KIND_FACTS[d.kind];
+  for (const k of facts.empty) ctx[k] ??= k === "changes" ? [] : {};
+  if (facts.files) {
     const target = input.integration?.targetProduct;
     const dir = input.filesDir ?? (d.target || !target ? entry.dir : join(entry.dir, "integrations", target));
     ctx.files = createScaffoldFiles(dir);
@@ -193,25 +192,10 @@ function makeStartDaemon(entry: HookEntry, opts: HookRunOptions): HookStartDaemo
     });
 }
 
-const NEEDS: Partial<Record<HookEntry["descriptor"]["kind"], ReadonlyArray<keyof HookInput>>> = {
-  setup: ["instance", "plug", "integration"],
-  teardown: ["instance", "plug", "integration"],
-  read: ["instance", "plug", "integration"],
-  update: ["instance", "plug", "integration"],
-  setupInstance: ["instance"],
-  teardownInstance: ["instance"],
-  readInstance: ["instance"],
-  scaffold: ["integration"],
-  pull: ["path"],
-  produce: ["instance", "data"],
-  watch: ["instance"],
-  trigger: ["instance"],
-  execute: ["instance"],
-};
-
 /** A caller bug (not the user's): the input lacks what this kind of hook is promised. */
 export function checkHookInput(entry: HookEntry, input: HookInput): void {
-  const missing = (NEEDS[entry.descriptor.kind] ?? []).filter((k) => input[k] === undefined);
+  const needs: ReadonlyArray<keyof HookInput> = HOOK_KIND_FACTS[entry.descriptor.kind].needs;
+  const missing = needs.filter((k) => input[k] === undefined);
   if (missing.length > 0) {
     throw new MeshroomError("E_INTERNAL", `a ${entry.descriptor.kind} hook needs ${missing.join(", ")} in its input (hook '${entry.descriptor.title}')`);
   }

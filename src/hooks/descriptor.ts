@@ -1,4 +1,4 @@
-import type { HookDescriptor, HookKind, IntegrationKey, Role } from "../model/index.js";
+import { type HookDescriptor, type HookKind, type IntegrationKey, type Role, PLUG_LIFECYCLE_HOOK_KINDS, PRODUCT_ONLY_HOOK_KINDS } from "../model/index.js";
 import { checkHookOptions, type CheckedHookOptions } from "./hook-options.js";
 
 export const DEFAULT_HOOK_TIMEOUT_S = 300;
@@ -27,8 +27,8 @@ export type HookOrigin =
   | { type: "product"; product: string; source: string }
   | { type: "integration"; product: string; target: string; key: IntegrationKey; source: string };
 
-const PLUG_KINDS: ReadonlySet<HookKind> = new Set(["setup", "teardown", "read", "update"]);
-const PRODUCT_ONLY: ReadonlySet<HookKind> = new Set(["setupInstance", "teardownInstance", "readInstance", "pull"]);
+const PLUG_KINDS: ReadonlySet<HookKind> = new Set(PLUG_LIFECYCLE_HOOK_KINDS);
+const PRODUCT_ONLY: ReadonlySet<HookKind> = new Set(PRODUCT_ONLY_HOOK_KINDS);
 
 /** Builds the descriptor, or returns the problem (a sentence) when the registration is invalid here. */
 export function toDescriptor(raw: RawHook, origin: HookOrigin, id: string): HookDescriptor | string {

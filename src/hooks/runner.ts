@@ -1,7 +1,9 @@
 import { MeshroomError, isMeshroomError } from "../errors/index.js";
 import type { HookDescriptor } from "../model/index.js";
+import { guardExits, isExitAttempt } from "../util/exit-guard.js";
 import { redactText } from "../util/redact.js";
 import { buildHookContext, checkHookInput, type HookInput, type HookRunOptions } from "./context.js";
+import { toPlainJson } from "./plain-json.js";
 import type { HookEntry } from "./registry.js";
 import type { HookResult } from "./results.js";
 
@@ -27,6 +29,7 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
   const outer = opts.signal;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
+  let leaveExitGuard: (() => void) | undefined;
   let raw: unknown;
   try {
     const ctx = buildHookContext(entry, input, opts, ctl.signal);
@@ -43,16 +46,30 @@ export async function runHook(entry: HookEntry, input: HookInput, opts: HookRunO
         onAbort = () => halt(new MeshroomError("E_ABORTED", `${who()} for ${opts.address} was interrupted`));
         outer.addEventListener("abort", onAbort, { once: true });
       }
+      // While it runs, process.exit() & co. throw: ending meshroom is a failure of this hook, and
+      // one called from a stray callback fails the hooks running then (see util/exit-guard.ts).
+      leaveExitGuard = guardExits(halt);
       Promise.resolve().then(() => entry.fn(ctx)).then(resolve, reject);
     });
   } catch (e) {
-    if (ctl.signal.aborted) throw ctl.signal.reason;
+    if (ctl.signal.aborted) {
+      const reason: unknown = ctl.signal.reason;
+      throw isExitAttempt(reason) ? hookFailure(d, opts.address, reason, redact) : reason;
+    }
     throw hookFailure(d, opts.address, e, redact);
   } finally {
     clearTimeout(timer);
     if (onAbort) outer?.removeEventListener("abort", onAbort);
+    leaveExitGuard?.();
   }
-  const result = (results ??= await import("./results.js")).parseHookResult(d.kind, raw);
+  // Converted to plain JSON once, here: what cannot be stored fails this hook, not a later state save.
+  const plain = raw === undefined ? { ok: true as const, value: undefined } : toPlainJson(raw);
+  if (!plain.ok) {
+    throw new MeshroomError("E_HOOK_FAILED", `${who()} returned a result that cannot be stored for ${opts.address}: ${redact(plain.problem)}`, {
+      detail: `hook results are saved in the state file as JSON: return plain data (strings, finite numbers, booleans, null, arrays, objects); declared in ${d.source}`,
+    });
+  }
+  const result = (results ??= await import("./results.js")).parseHookResult(d.kind, plain.value);
   if (typeof result === "string") {
     throw new MeshroomError("E_HOOK_FAILED", `${who()} ${redact(result)} for ${opts.address}`, { detail: `declared in ${d.source}` });
   }

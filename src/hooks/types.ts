@@ -1,7 +1,8 @@
 // The context objects a hook receives, as hook authors see them. Type-only: this file has no
 // runtime code, so `meshroom/hooks` stays free of dependencies.
 import type { Mode, Role } from "../model/capability.js";
-import type { HookKind, HookOrder } from "../model/hook.js";
+import type { HookOrder } from "../model/hook.js";
+import type { HookKind } from "../model/hook-kinds.js";
 
 export type { Mode, Role, HookKind, HookOrder };
 

@@ -1,7 +1,8 @@
 // intake: the MozDef-style event intake service (`meshroom intake serve`). Owns per-source
 // token auth, event validation (required fields + per-source JSON schema), the MozDef-style
 // envelope, the durable spool (the queue), the dead-letter queue and its reprocessing, the
-// admin API and counters. The rest of meshroom talks to it only over HTTP and the CLI;
+// admin API and counters. Storage sits behind `IntakeQueue` (queue.ts), one kind per URL
+// scheme (queue-kinds.ts; `file`, the data directory, by default). The rest of meshroom talks to it only over HTTP and the CLI;
 // this module imports nothing of meshroom but `errors` and `util` (lock files, process checks).
 //
 // Data directory: spool.jsonl, dlq.jsonl, sources.json (token hashes only), counters.json, idempotency.jsonl,
@@ -15,6 +16,9 @@ export type { ReprocessOptions, ReprocessOutcome } from "./reprocess.js";
 export { listDeadLetters } from "./dlq-list.js";
 export type { DlqListOptions, DlqListing } from "./dlq-list.js";
 export type { ReprocessResult, IngestResult, Rejection } from "./store.js";
+export type { IntakeQueue, QueueDeadLetters, QueueEvents, QueueIdempotency, QueueSources } from "./queue.js";
+export { DEFAULT_QUEUE_SCHEME, openQueue, queueSchemes, registerQueueKind } from "./queue-kinds.js";
+export type { QueueKind, QueueTarget } from "./queue-kinds.js";
 export { resolveAdminToken, ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from "./admin-token.js";
 export type { AdminTokenSource } from "./admin-token.js";
 export { writeFileAtomic } from "./atomic-file.js";

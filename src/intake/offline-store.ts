@@ -1,12 +1,14 @@
 // Commands that work on an intake data directory no server owns: lock it, open its store, work,
 // then close and unlock whatever happens.
 import { acquireDirLock } from "./dir-lock.js";
-import { IntakeStore } from "./store.js";
+import type { IntakeQueue } from "./queue.js";
+import { openQueue } from "./queue-kinds.js";
 
-export async function withOfflineStore<T>(dir: string, purpose: string, work: (store: IntakeStore) => Promise<T>): Promise<T> {
+/** `queue`: the queue's URL when it is not the files in `dir` (see queue-kinds.ts). */
+export async function withOfflineStore<T>(dir: string, purpose: string, work: (store: IntakeQueue) => Promise<T>, queue?: string): Promise<T> {
   const lock = await acquireDirLock(dir, purpose);
   try {
-    const store = await IntakeStore.open(dir);
+    const store = await openQueue(dir, queue);
     try {
       return await work(store);
     } finally {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
 import { withOfflineStore } from "./offline-store.js";
-import type { ReprocessResult } from "./store.js";
+import type { ReprocessResult } from "./queue.js";
 
 export interface ReprocessOptions extends AdminClientOptions {
   source?: string;

@@ -4,12 +4,12 @@ import { splitBodyFairly } from "./body.js";
 import { Gate } from "./gate.js";
 import { intParam, readBody, refuseBody, sendError, sendJson, sendJsonText } from "./http-util.js";
 import { MAX_EVENTS_PER_REQUEST } from "./limits.js";
-import type { IngestMeta, IntakeStore } from "./store.js";
+import type { IngestMeta, IntakeQueue } from "./queue.js";
 import { bearerToken } from "./tokens.js";
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type StoredReply } from "./idempotency.js";
 
 export interface RouteContext {
-  store: IntakeStore;
+  store: IntakeQueue;
   maxBody: number;
   /** Aborted when the server shuts down (ends long polls). */
   closing: AbortSignal;

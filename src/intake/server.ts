@@ -8,7 +8,8 @@ import { acquireDirLock, writeServerInfo, type DirLock } from "./dir-lock.js";
 import { isLoopback, sendError, sendJson } from "./http-util.js";
 import { handleAdmin, type AdminContext } from "./routes-admin.js";
 import { getQueue, postEvents } from "./routes-events.js";
-import { IntakeStore } from "./store.js";
+import type { IntakeQueue } from "./queue.js";
+import { openQueue } from "./queue-kinds.js";
 import { hashToken } from "./tokens.js";
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -24,6 +25,8 @@ const CLOSE_GRACE_MS = 10_000;
 export interface IntakeServerOptions {
   /** The data directory (created if missing). */
   dir: string;
+  /** Where the queue lives: a `scheme://` URL of a registered queue kind (queue-kinds.ts); default the files in `dir`. */
+  queue?: string;
   /** Public port; 0 (default) picks a free one. */
   port?: number;
   /** Public bind address (default 127.0.0.1). */
@@ -69,9 +72,9 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
   if (!Number.isInteger(maxBody) || maxBody < 1) throw new MeshroomError("E_BAD_VALUE", `--max-body must be a positive integer, got ${maxBody}`);
   const limits = connectionLimits(opts.limits);
   const lock = await acquireDirLock(opts.dir, "intake server");
-  let store: IntakeStore;
+  let store: IntakeQueue;
   try {
-    store = await IntakeStore.open(opts.dir);
+    store = await openQueue(opts.dir, opts.queue);
   } catch (e) {
     await lock.release();
     throw e;
@@ -179,7 +182,7 @@ function listen(server: Server, port: number, host: string): Promise<{ server: S
   });
 }
 
-async function shutdown(servers: Server[], tracker: InFlight, closing: AbortController, store: IntakeStore, lock: DirLock): Promise<void> {
+async function shutdown(servers: Server[], tracker: InFlight, closing: AbortController, store: IntakeQueue, lock: DirLock): Promise<void> {
   closing.abort();
   const stopped = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
   for (const s of servers) s.closeIdleConnections();

@@ -1,6 +1,7 @@
 // The intake's data directory as one object: sources, spool, DLQ and counters, plus the two
 // operations that touch several of them (ingest and reprocess). No HTTP here, so the CLI can
-// reprocess a directory offline with the same code the server uses.
+// reprocess a directory offline with the same code the server uses. The `file` kind of
+// `IntakeQueue` (queue.ts, queue-kinds.ts).
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
@@ -11,6 +12,7 @@ import { MAX_LISTED_REJECTIONS, shapeProblem } from "./limits.js";
 import { SourceRegistry, schemaErrorsText } from "./sources.js";
 import { Spool, toSpoolRecord, type SpoolRecord } from "./spool.js";
 import { IdempotencyTable, storedKeyCollector } from "./idempotency.js";
+import type { IngestMeta, IngestResult, IntakeQueue, ReprocessResult } from "./queue.js";
 
 export const DATA_FILES = {
   spool: "spool.jsonl",
@@ -20,44 +22,15 @@ export const DATA_FILES = {
   idempotency: "idempotency.jsonl",
 } as const;
 
-export interface IngestMeta {
-  receivedAt: Date;
-  remoteAddress: string;
-  /** The request's `Idempotency-Key`: recorded on each stored event, in the same append. */
-  idempotencyKey?: string;
-}
-
-export interface Rejection {
-  /** Position of the event in the request (0 for a single object or a bad body). */
-  index: number;
-  reason: string;
-  dlq_id: string;
-}
-
-export interface IngestResult {
-  accepted: number;
-  offsets: number[];
-  /** The first MAX_LISTED_REJECTIONS rejections (all of them are in the DLQ). */
-  rejected: Rejection[];
-  /** How many events were rejected in all. */
-  rejectedCount: number;
-}
-
-export interface ReprocessResult {
-  examined: number;
-  moved: number;
-  remaining: number;
-  offsets: number[];
-  /** DLQ entries of sources that no longer exist: kept, never moved. */
-  orphaned: number;
-}
+export type { IngestMeta, IngestResult, Rejection, ReprocessResult } from "./queue.js";
 
 /** Offsets listed in a reprocess result (`moved` counts them all). */
 const MAX_REPORTED_OFFSETS = 10_000;
 
 type Checked = { ok: true; record: SpoolRecord } | { ok: false; reason: string };
 
-export class IntakeStore {
+/** The intake queue kept in files in the data directory (the `file` queue kind). */
+export class IntakeStore implements IntakeQueue {
   private constructor(
     readonly dir: string,
     readonly sources: SourceRegistry,

@@ -1,12 +1,6 @@
 import type { Mode, Role } from "./capability.js";
-
-/** Every kind of hook (30-hooks.md). */
-export const HOOK_KINDS = [
-  "setup", "teardown", "read", "update",
-  "setupInstance", "teardownInstance", "readInstance",
-  "scaffold", "pull", "publish", "produce", "watch", "trigger", "execute",
-] as const;
-export type HookKind = (typeof HOOK_KINDS)[number];
+// Every kind of hook, and what each one is, lives in one table: ./hook-kinds.ts.
+import type { HookKind } from "./hook-kinds.js";
 
 export type HookOrder = "first" | "last" | number;
 

@@ -11,3 +11,4 @@ export * from "./instance.js";
 export * from "./plug.js";
 export * from "./address.js";
 export * from "./hook.js";
+export * from "./hook-kinds.js";

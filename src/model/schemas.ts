@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MODES, ROLES } from "./capability.js";
+import { COMMAND_HOOK_KINDS, type CommandHookKind } from "./hook-kinds.js";
 import { MAX_NAME_BYTES, NAME_PATTERN } from "./names.js";
 import { SETTING_TYPES } from "./setting-types.js";
 import { hookEnvNameProblem } from "../util/env-names.js";
@@ -43,10 +44,7 @@ const RoleMap = z.record(Name, z.array(CapabilitySpecSchema).nullable()).nullabl
 /** A command hook declared in YAML (30-hooks.md, "Hooks in any language"). */
 export const CommandHookSchema = z
   .object({
-    kind: z.enum([
-      "setup", "teardown", "read", "update", "setupInstance", "teardownInstance", "readInstance",
-      "produce", "trigger", "execute", "pull", "publish",
-    ]),
+    kind: z.enum(COMMAND_HOOK_KINDS as [CommandHookKind, ...CommandHookKind[]]),
     role: RoleSchema.optional(),
     topic: Name.optional(),
     target: Name.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backendSettingsSchema } from "../state/backends.js";
 
 /** meshroom.yaml at the project root: marks the project and holds project-wide settings. */
 export const ProjectFileSchema = z
@@ -10,15 +11,8 @@ export const ProjectFileSchema = z
      * changes through meshroom.lock).
      */
     trust: z.enum(["imported", "all"]).optional(),
-    backend: z
-      .object({
-        type: z.enum(["local", "pg"]),
-        conn_str: z.string().optional(),
-        conn_str_env: z.string().optional(),
-        schema_name: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    /** The state backend: `type` and that backend's fields, from the registry (state/backends.ts). */
+    backend: z.lazy(() => backendSettingsSchema()).optional(),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof ProjectFileSchema>;

@@ -6,8 +6,10 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { assertInProject, prepareProjectWrite } from "../util/confined-path.js";
 import { excerpt } from "../util/excerpt.js";
 import { assertWorkspaceName, DEFAULT_WORKSPACE, type StateBackend, type StateStore } from "./backend.js";
+import type { BackendContext, BackendSettings } from "./backend-kind.js";
+import { stateBackendKind } from "./backends.js";
 import { LocalBackend } from "./local-backend.js";
-import type { BackendSettings } from "./pg/config.js";
+import { localBackendKind } from "./local-kind.js";
 
 /**
  * Which backend and workspace a project's state uses: `backend:` in meshroom.yaml picks the
@@ -19,24 +21,17 @@ export const WORKSPACE_ENV = "MESHROOM_WORKSPACE";
 
 /**
  * The backend configured for the project at `root`. `settings` is meshroom.yaml's `backend:`
- * (the project's `ProjectSettings["backend"]`). The pg module is loaded only when used.
+ * (the project's `ProjectSettings["backend"]`; absent: the local files). The kind comes from
+ * the registry (`backends.ts`); a kind's heavy modules are loaded only when it is used.
  */
 export async function openStateBackend(
   root: string,
   settings: BackendSettings | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StateBackend> {
-  if (!settings || settings.type === "local") return new LocalBackend(root);
-  const { PgBackend, resolvePgConfig } = await import("./pg/index.js");
-  const cfg = resolvePgConfig(settings, env);
   const local = new LocalBackend(root);
-  return new PgBackend({
-    connectionString: cfg.connectionString,
-    schema: cfg.schema,
-    display: cfg.display,
-    // A write that fails saves what it meant to store where the local backend would.
-    erroredPath: (ws) => local.pathsFor(ws).errored,
-  });
+  const ctx: BackendContext = { root, env, erroredPath: (ws) => local.pathsFor(ws).errored };
+  return stateBackendKind(settings?.type ?? localBackendKind.type).open(settings ?? { type: localBackendKind.type }, ctx);
 }
 
 /** The store of the project's selected workspace in its configured backend. */

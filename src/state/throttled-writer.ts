@@ -8,6 +8,11 @@ import type { StateFile, StateWriter, WriteOutcome } from "../state/index.js";
  * not the snapshot handed in, so nothing done meanwhile is lost: saving stays at most
  * 1 / (1 + costFactor) of the run, and the stored state lags the run by a few save times at most.
  * `writeSync` (the last save before exiting on a second Ctrl-C) is never delayed.
+ *
+ * Apply waits for a completed step to be saved before the resource goes on (group commit, see
+ * apply/apply.ts), so the gap is also how long completions gather before they are written
+ * together: it is capped at `maxGapMs`, which bounds how long a returned hook stays unrecorded
+ * (one gap plus one save: the "group-commit interval").
  */
 export class ThrottledWriter implements StateWriter {
   private _lastEnd = 0;
@@ -19,10 +24,11 @@ export class ThrottledWriter implements StateWriter {
     private readonly _latest: () => StateFile,
     private readonly _minGapMs = 25,
     private readonly _costFactor = 3,
+    private readonly _maxGapMs = 100,
   ) {}
 
   async write(_snapshot: StateFile): Promise<WriteOutcome> {
-    const gap = this._hurry ? 0 : Math.max(this._minGapMs, this._costFactor * this._lastCost);
+    const gap = this._hurry ? 0 : Math.min(this._maxGapMs, Math.max(this._minGapMs, this._costFactor * this._lastCost));
     const wait = this._lastEnd + gap - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const t0 = performance.now();

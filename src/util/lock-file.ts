@@ -57,27 +57,38 @@ export async function readLockFile(path: string): Promise<string | undefined> {
   }
 }
 
+/** A breaker file older than this is left by a process that died while breaking (it takes a moment). */
+const BREAKER_STALE_MS = 10_000;
+const BREAKER_WAIT_MS = 30_000;
+
 /**
  * Removes the lock file if it is still the one judged stale (`same(text)` of the file now
- * there). Another process may have broken it and taken a fresh lock since: the file is moved
- * aside first, checked, and put back when it is not the stale one. Returns true when removed.
+ * there). Whoever removes a lock first holds `<path>.break` (created like a lock): the check and
+ * the removal happen under it, so the file cannot change between the two (only a holder of the
+ * breaker removes a lock, and a new lock is created only where there is none). Moving the file
+ * aside to check it, as an earlier version did, left a moment with no lock at all in which a
+ * third process could take one, and two processes then held the lock.
+ * Returns true when removed.
  */
 export async function removeLockFileIf(path: string, same: (text: string) => boolean): Promise<boolean> {
-  const aside = `${path}.stale.${randomUUID()}`;
-  try {
-    await fsp.rename(path, aside);
-  } catch (e) {
-    if (errCode(e) === "ENOENT") return false; // someone else removed it
-    throw e;
+  const breaker = `${path}.break`;
+  const deadline = Date.now() + BREAKER_WAIT_MS;
+  while (!(await createLockFile(breaker, `${process.pid}\n`))) {
+    try {
+      const st = await fsp.stat(breaker);
+      if (Date.now() - st.mtimeMs > BREAKER_STALE_MS) await fsp.rm(breaker, { force: true });
+    } catch (e) {
+      if (errCode(e) !== "ENOENT") throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`cannot remove the lock ${path}: ${breaker} is held by another process; delete it if no meshroom runs`);
+    await new Promise((r) => setTimeout(r, 5));
   }
-  let text: string | undefined;
   try {
-    text = await fsp.readFile(aside, "utf8");
-  } catch {
-    text = undefined;
+    const text = await readLockFile(path);
+    if (text === undefined || !same(text)) return false;
+    await fsp.rm(path, { force: true });
+    return true;
+  } finally {
+    await fsp.rm(breaker, { force: true });
   }
-  const stale = text !== undefined && same(text);
-  if (!stale) await fsp.link(aside, path).catch(() => undefined);
-  await fsp.rm(aside, { force: true });
-  return stale;
 }

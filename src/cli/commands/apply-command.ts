@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { ApplyEvent } from "../../apply/index.js";
 import { MeshroomError } from "../../errors/index.js";
+import { exitNow } from "../../util/exit-guard.js";
 import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/deploy/apply-operation.js";
 import { readSavedPlan } from "../../plan/plan-file.js";
 import { DEFAULT_HOOK_TIMEOUT_S } from "../../hooks/descriptor.js";
@@ -47,7 +48,7 @@ async function runWithProgress(
         ? `The state backend cannot be written in time: the state was saved to ${saved.savedTo} instead (run \`meshroom state push ${saved.savedTo}\` to store it); it may be behind what the running hooks did.`
         : "State may not be saved, and it may be behind what the running hooks did.";
     ctx.err(`Second interrupt: exiting now. ${what}`);
-    process.exit(130);
+    exitNow(130); // not intercepted while hooks run (util/exit-guard.ts)
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

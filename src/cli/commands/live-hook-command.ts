@@ -5,6 +5,7 @@ import { callRuntimeHook, prepareRuntimeCall, watchRuntimeHook } from "../../eng
 import type { CliContext } from "../context.js";
 import { cliHookDeps, formatValue } from "../hook-deps.js";
 import { collect, parseKeyValue, parseMode, parsePositiveInt } from "../options.js";
+import { HOOK_KIND_FACTS, HOOK_KIND_TABLE, RUNTIME_HOOK_KINDS } from "../../model/index.js";
 import { projectRoot } from "../project-root.js";
 import { StdinLines } from "../stdin.js";
 
@@ -79,9 +80,10 @@ export function register(program: Command, ctx: CliContext): void {
       }
     });
 
-  for (const kind of ["trigger", "execute"] as const) {
+  // one command per runtime kind that takes -p params (trigger, execute: model/hook-kinds.ts)
+  for (const kind of RUNTIME_HOOK_KINDS.filter((k) => HOOK_KIND_FACTS[k].perCall === "params")) {
     program
-      .command(kind)
+      .command(HOOK_KIND_TABLE[kind].command)
       .description(`call the ${kind} hook for TOPIC (an action) with -p params; print its result`)
       .argument("<topic>")
       .argument("<src>")

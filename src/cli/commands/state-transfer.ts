@@ -1,9 +1,12 @@
-// `meshroom state push FILE` and `meshroom state migrate --to pg|local`: move a state between
-// a file, the local backend and the pg backend, refusing to replace a newer or unrelated state.
+// `meshroom state push FILE` and `meshroom state migrate --to TYPE`: move a state between a
+// file, the local backend and another registered backend (state/backends.ts), refusing to
+// replace a newer or unrelated state.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
-import { LocalBackend, parseStateText, type StateBackend } from "../../state/index.js";
+import { parseStateText, type StateBackend } from "../../state/index.js";
+import { orList, stateBackendKind, stateBackendKinds, stateBackendTypes } from "../../state/backends.js";
+import { LOCAL_BACKEND_TYPE } from "../../state/local-kind.js";
 import { currentWorkspace, openStateBackend } from "../../state/open-backend.js";
 import { migrateState, pushState } from "../../state/transfer.js";
 import type { CliContext } from "../context.js";
@@ -42,33 +45,60 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
+  const others = stateBackendKinds().filter((k) => k.type !== LOCAL_BACKEND_TYPE);
   state
     .command("migrate")
-    .description("copy every workspace's state from the local files to PostgreSQL (--to pg) or back (--to local)")
-    .requiredOption("--to <backend>", "pg or local")
+    .description(
+      `copy every workspace's state from the local files to ${others.map((k) => `${k.describe} (--to ${k.type})`).join(", ")} or back (--to ${LOCAL_BACKEND_TYPE})`,
+    )
+    .requiredOption("--to <backend>", orList(choices()))
+    .option("--from <backend>", `where to copy from (default: ${LOCAL_BACKEND_TYPE}, or with --to ${LOCAL_BACKEND_TYPE} the backend meshroom.yaml configures)`)
     .option("--force", "replace states at the destination even if newer or of another lineage")
     .option("--lock-timeout <DURATION>", "wait this long for each state lock (e.g. 30s)")
-    .action(async (flags: { to: string; force?: boolean; lockTimeout?: string }) => {
-      if (flags.to !== "pg" && flags.to !== "local") throw new MeshroomError("E_USAGE", `--to expects pg or local, got ${JSON.stringify(flags.to)}`);
+    .action(async (flags: { to: string; from?: string; force?: boolean; lockTimeout?: string }) => {
+      const types = stateBackendTypes();
+      if (!types.includes(flags.to)) throw new MeshroomError("E_USAGE", `--to expects ${orList(choices())}, got ${JSON.stringify(flags.to)}`);
       const root = projectRoot(ctx);
       const settings = projectBackendSettings(root);
-      const local = new LocalBackend(root);
-      const pgBackend = await openStateBackend(root, { ...settings, type: "pg" }, ctx.io.env);
-      const [from, to]: [StateBackend, StateBackend] = flags.to === "pg" ? [local, pgBackend] : [pgBackend, local];
+      const fromType = flags.from ?? defaultSource(flags.to, settings?.type ?? LOCAL_BACKEND_TYPE, types);
+      if (!types.includes(fromType)) throw new MeshroomError("E_USAGE", `--from expects ${orList(choices())}, got ${JSON.stringify(fromType)}`);
+      if (fromType === flags.to) throw new MeshroomError("E_USAGE", `--from and --to are both ${flags.to}: nothing to migrate`);
+      const open = (type: string): Promise<StateBackend> => openStateBackend(root, { ...settings, type }, ctx.io.env);
+      const from = await open(fromType);
       try {
-        const t = parseLockTimeout(flags.lockTimeout);
-        const done = await migrateState(from, to, { force: flags.force === true, ...(t ? { lockTimeoutMs: t } : {}) });
-        for (const w of done) {
-          ctx.out(w.serial === undefined ? `  ${w.workspace}: no state to copy` : `  ${w.workspace}: ${w.written ? "copied" : "already up to date"} (serial ${w.serial})`);
-        }
-        ctx.out(`Migrated ${done.filter((w) => w.serial !== undefined).length} workspace state(s) from ${from.type} to ${to.type}.`);
-        if ((settings?.type ?? "local") !== flags.to) {
-          ctx.out(flags.to === "pg"
-            ? "Now set `backend: { type: pg, conn_str_env: MESHROOM_PG_CONN_STR }` in meshroom.yaml so meshroom uses it."
-            : "Now set `backend: { type: local }` (or remove `backend:`) in meshroom.yaml so meshroom uses the local files.");
+        const to = await open(flags.to);
+        try {
+          const t = parseLockTimeout(flags.lockTimeout);
+          const done = await migrateState(from, to, { force: flags.force === true, ...(t ? { lockTimeoutMs: t } : {}) });
+          for (const w of done) {
+            ctx.out(w.serial === undefined ? `  ${w.workspace}: no state to copy` : `  ${w.workspace}: ${w.written ? "copied" : "already up to date"} (serial ${w.serial})`);
+          }
+          ctx.out(`Migrated ${done.filter((w) => w.serial !== undefined).length} workspace state(s) from ${from.type} to ${to.type}.`);
+          if ((settings?.type ?? LOCAL_BACKEND_TYPE) !== flags.to) ctx.out(stateBackendKind(flags.to).useHint);
+        } finally {
+          await closeBackend(to);
         }
       } finally {
-        await closeBackend(pgBackend);
+        await closeBackend(from);
       }
     });
+}
+
+/** The backend types, the local files last ("pg or local"). */
+function choices(): string[] {
+  return [...stateBackendTypes().filter((t) => t !== LOCAL_BACKEND_TYPE), LOCAL_BACKEND_TYPE];
+}
+
+/**
+ * Where `state migrate --to TO` copies from: the local files, or (to the local files) the
+ * configured backend, or the only other registered one.
+ */
+function defaultSource(to: string, configured: string, types: string[]): string {
+  if (to !== LOCAL_BACKEND_TYPE) return LOCAL_BACKEND_TYPE;
+  if (configured !== LOCAL_BACKEND_TYPE) return configured;
+  const others = types.filter((t) => t !== LOCAL_BACKEND_TYPE);
+  if (others.length === 1) return others[0] as string;
+  throw new MeshroomError("E_USAGE", "`--to local` needs --from: meshroom.yaml uses the local files already", {
+    detail: `Name the backend to copy from, e.g. \`meshroom state migrate --from ${others[0] ?? "pg"} --to local\`.`,
+  });
 }

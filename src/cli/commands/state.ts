@@ -6,7 +6,7 @@ import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
 import { parseLockTimeout } from "./plan-command.js";
 
-/** The state store of the project's configured backend (local file or PostgreSQL) and workspace. */
+/** The state store of the project's configured backend (any registered kind, state/backends.ts) and workspace. */
 function store(ctx: CliContext) {
   const root = projectRoot(ctx);
   return openProjectStateStore(root, projectBackendSettings(root), ctx.io.env);

@@ -49,8 +49,12 @@ export function resultLines(r: ApplyResult, destroy: boolean, color: boolean, de
     ? `Resources: ${r.destroyed} destroyed.`
     : `Resources: ${r.added} added, ${r.changed} changed, ${r.destroyed} destroyed.`;
   const out: string[] = [];
-  if (r.interrupted.length > 0) out.push(c.yellow(`Interrupted: ${r.interrupted.length} resource${r.interrupted.length === 1 ? "" : "s"} not finished; state saved. Run the command again to resume.`));
-  if (r.failures.length === 0 && r.stateError === undefined && r.interrupted.length === 0) {
+  const next = r.stateError === undefined ? "state saved. Run the command again to resume." : "the state could NOT be saved (see the error above).";
+  if (r.interrupted.length > 0) out.push(c.yellow(`Interrupted: ${r.interrupted.length} resource${r.interrupted.length === 1 ? "" : "s"} not finished; ${next}`));
+  if (r.stateError !== undefined) {
+    // Never a count of what was "added": the stored state does not say so, and the next plan will not either.
+    out.push(c.red(`${destroy ? "Destroy" : "Apply"} failed: the state could not be saved, so the stored state does not record what this run did.`));
+  } else if (r.failures.length === 0 && r.interrupted.length === 0) {
     out.push(c.green(`${destroy ? "Destroy" : "Apply"} complete! ${counts}`));
   } else {
     out.push(`${destroy ? "Destroy" : "Apply"} finished with errors. ${counts}`);

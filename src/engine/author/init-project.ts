@@ -23,7 +23,7 @@ const GITIGNORE = `# meshroom: local state, run files, caches and scratch space
 meshroom.state.json
 meshroom.state.json.backup
 meshroom.state.errored.json
-secrets.gpg.lock
+secrets.gpg.lock*
 .meshroom/
 mirrors/
 cdktf.out/

@@ -1,14 +1,16 @@
+import { z } from "zod";
 import { MeshroomError } from "../../errors/index.js";
 import { withholdEnvName } from "../../util/env-names.js";
 import { pgConnSettings } from "./conn-string.js";
 
-/** `backend:` in meshroom.yaml as this module reads it (the project's `ProjectSettings["backend"]` fits). */
-export interface BackendSettings {
-  type: "local" | "pg";
-  conn_str?: string | undefined;
-  conn_str_env?: string | undefined;
-  schema_name?: string | undefined;
-}
+/** The pg backend's fields under `backend:` in meshroom.yaml. */
+export const PgSettingsSchema = z.object({
+  conn_str: z.string().optional(),
+  conn_str_env: z.string().optional(),
+  schema_name: z.string().optional(),
+});
+/** `backend:` as this module reads it (its `type`, when there, is not looked at). */
+export type PgSettings = z.output<typeof PgSettingsSchema> & { readonly type?: string };
 
 export const DEFAULT_PG_SCHEMA = "meshroom";
 export const DEFAULT_CONN_STR_ENV = "MESHROOM_PG_CONN_STR";
@@ -28,7 +30,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * (default MESHROOM_PG_CONN_STR) when it is set, else from `conn_str`: a password then never
  * needs to sit in meshroom.yaml (or git).
  */
-export function resolvePgConfig(settings: BackendSettings | undefined, env: NodeJS.ProcessEnv): PgConfig {
+export function resolvePgConfig(settings: PgSettings | undefined, env: NodeJS.ProcessEnv): PgConfig {
   const envName = settings?.conn_str_env ?? DEFAULT_CONN_STR_ENV;
   withholdEnvName(envName); // hooks never get it (exec/hook-env.ts)
   const fromEnv = env[envName];

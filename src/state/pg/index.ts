@@ -11,7 +11,8 @@ export {
   DEFAULT_CONN_STR_ENV,
   DEFAULT_PG_SCHEMA,
   redactConnString,
+  PgSettingsSchema,
   resolvePgConfig,
 } from "./config.js";
-export type { BackendSettings, PgConfig } from "./config.js";
+export type { PgConfig, PgSettings } from "./config.js";
 export { isConnectionFailure } from "./pg-errors.js";
