@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HookRuntime } from "../src/apply/index.js";
 import { buildCapabilityGraph } from "../src/capabilities/index.js";
-import type { EngineSetup } from "../src/engine/engine-setup.js";
+import type { EngineSetup } from "../src/engine/deploy/engine-setup.js";
 import { HookRegistry, type HookEntry } from "../src/hooks/index.js";
 import type { HookDescriptor, Product } from "../src/model/index.js";
 import { LocalBackend } from "../src/state/index.js";

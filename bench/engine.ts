@@ -1,8 +1,8 @@
 // One benchmark case, run in its own process so its peak RSS is its own.
 import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { applyOperation, destroyOperation } from "../src/engine/apply.js";
-import { planOperation } from "../src/engine/plan.js";
+import { applyOperation, destroyOperation } from "../src/engine/deploy/apply-operation.js";
+import { planOperation } from "../src/engine/deploy/plan-operation.js";
 import { STATE_FILE_NAME } from "../src/state/index.js";
 import { ringSetup } from "./engine-mesh.js";
 

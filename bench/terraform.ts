@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyOperation } from "../src/engine/apply.js";
-import { planOperation } from "../src/engine/plan.js";
+import { applyOperation } from "../src/engine/deploy/apply-operation.js";
+import { planOperation } from "../src/engine/deploy/plan-operation.js";
 import { ringSetup } from "./engine-mesh.js";
 
 export interface MeshroomTimes {

@@ -16,7 +16,7 @@ export interface LoadedMeshProject extends MeshProject {
  */
 export async function loadMeshProject(root = "."): Promise<LoadedMeshProject> {
   const abs = resolve(root);
-  const { loadMesh } = await import("../src/engine/load-mesh.js");
+  const { loadMesh } = await import("../src/mesh/load-mesh.js");
   const mesh = await loadMesh(abs);
   return { root: abs, graph: mesh.graph, project: mesh.project };
 }

@@ -1,11 +1,11 @@
 import { MeshroomError } from "../errors/index.js";
 import { DEFAULT_PARALLELISM, walkDag } from "../graph/index.js";
-import type { Plan, PlanChange } from "../plan/index.js";
+import type { Drift, Plan, PlanChange } from "../plan/index.js";
 import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
 import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
 import type { ApplyEventSink } from "./events.js";
 import { HookSlots, SlotLease } from "./hook-slots.js";
-import type { ResourceRuntime, ResourceStep } from "./runtime.js";
+import type { ResourceRuntime, ResourceStep } from "./resource-runtime.js";
 import { isTeardownRecord, mergedOutputs, setupRecords, sideOutputs } from "./step-records.js";
 
 export interface ApplyDeps {
@@ -65,9 +65,9 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
     stop.abort(e);
   });
 
-  if (plan.mode === "refresh-only") {
-    deps.persister.update((s) => applyDrift(s, plan));
-  } else {
+  const recorded = plan.recordDrift ?? [];
+  if (recorded.length > 0) deps.persister.update((s) => recordDrift(s, recorded));
+  if (plan.changes.length > 0) {
     const dag = buildChangeGraph(plan.changes);
     const slots = new HookSlots(_checkParallelism(deps.parallelism ?? DEFAULT_PARALLELISM));
     const visit = async (key: NodeKey, signal: AbortSignal): Promise<void> => {
@@ -138,9 +138,9 @@ function _isStateSaveFailure(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[STATE_SAVE_FAILURE] === true;
 }
 
-/** Refresh-only: record what `read` hooks found (gone resources are forgotten). */
-function applyDrift(s: MeshState, plan: Plan): void {
-  for (const d of plan.drift) {
+/** Records what `read` hooks found, as found (gone resources are forgotten): a refresh-only plan. */
+function recordDrift(s: MeshState, drift: readonly Drift[]): void {
+  for (const d of drift) {
     if (!s.has(d.address)) continue;
     if (d.kind === "gone") s.delete(d.address);
     else s.patch(d.address, { outputs: d.after });

@@ -8,7 +8,7 @@ import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
 import { instanceInputsOf, plugInputsOf, type InstanceInputs, type PlugInputs } from "../synth/index.js";
 import { redactValue } from "../util/redact.js";
 import type { FieldChange } from "../plan/index.js";
-import type { ReadOutcome, ResourceRuntime, ResourceStep, RuntimeResource, StepPhase } from "./runtime.js";
+import type { ReadOutcome, ResourceRuntime, ResourceStep, RuntimeResource, StepPhase } from "./resource-runtime.js";
 import { sideOutputs } from "./step-records.js";
 
 export interface HookRuntimeOptions {

@@ -3,12 +3,13 @@
 // `ResourceRuntime` (the hook-backed `HookRuntime`, or a test/bench one), records `pending_step`
 // and `steps_done` in state through the coalescing `StatePersister`, taints failed creates, skips
 // dependents of failures, and emits events for the CLI. `refreshResources` runs `read` hooks.
+// May import: plan, hooks, capabilities, synth, state, graph, model, util, errors.
 export { apply } from "./apply.js";
 export type { ApplyDeps, ApplyFailure, ApplyResult } from "./apply.js";
 export type { ApplyEvent, ApplyEventSink } from "./events.js";
 export { buildChangeGraph, nodeKey, parseNodeKey } from "./change-graph.js";
 export type { NodeKey, NodePhase } from "./change-graph.js";
-export type { ResourceRuntime, ResourceStep, RuntimeResource, ReadOutcome, StepPhase, StepRunContext } from "./runtime.js";
+export type { ResourceRuntime, ResourceStep, RuntimeResource, ReadOutcome, StepPhase, StepRunContext } from "./resource-runtime.js";
 export { HookRuntime } from "./hook-runtime.js";
 export type { HookRuntimeOptions } from "./hook-runtime.js";
 export { refreshResources } from "./refresh.js";

@@ -1,7 +1,7 @@
 import { Dag, DEFAULT_PARALLELISM, walkDag } from "../graph/index.js";
 import type { RefreshResult } from "../plan/index.js";
 import type { StateResource } from "../state/index.js";
-import type { ResourceRuntime } from "./runtime.js";
+import type { ResourceRuntime } from "./resource-runtime.js";
 
 export interface RefreshOptions {
   parallelism?: number;

@@ -3,6 +3,7 @@
 // plug resolution (`meshroom plug`), the ordered setup/teardown steps of a plug, and the
 // choice of produce/watch/trigger/execute hooks. Pure and in memory: hooks are described
 // (HookDescriptor), never run; no I/O.
+// May import: model, errors.
 export { type MatchKey, capabilitiesMatch, formatsCompatible, moreSpecificFormat } from "./match.js";
 export { impliedCapabilities, effectiveCapabilities } from "./capabilities-of.js";
 export {

@@ -1,5 +1,5 @@
-import { secretAccess } from "../engine/hook-input.js";
-import type { RuntimeDeps } from "../engine/runtime.js";
+import { secretAccess } from "../engine/live/hook-input.js";
+import type { RuntimeDeps } from "../engine/live/live-hook-operation.js";
 import type { CliContext } from "./context.js";
 import { secretsOpener } from "./secrets-opener.js";
 import { terminalSafe } from "../util/terminal-safe.js";

@@ -1,6 +1,6 @@
 // `-c key=value` and `-s NAME` (one stdin line per secret), as `add`, `configure` and `plug` read them.
 import { MeshroomError } from "../errors/index.js";
-import type { SettingsInput } from "../engine/instances.js";
+import type { SettingsInput } from "../engine/author/instance-operations.js";
 import type { CliContext } from "./context.js";
 import { parseKeyValue } from "./options.js";
 import { StdinLines } from "./stdin.js";

@@ -1,5 +1,6 @@
 // errors: the one error class meshroom raises on purpose, its codes, and diagnostics
 // (a one-line summary plus actionable detail, optionally located in a file).
+// May import: nothing of meshroom (the ground floor).
 
 export type ErrorCode =
   | "E_USAGE"

@@ -3,6 +3,7 @@
 // the cycle, closures for `--target` (with dependencies) / `--exclude` (with dependents), and
 // `walkDag`: bounded parallelism, AbortSignal cancellation, failure skipping with the root cause.
 // Knows nothing of meshroom resources, state or hooks.
+// May import: errors.
 export { Dag } from "./dag.js";
 export { walkDag, DEFAULT_PARALLELISM } from "./walk.js";
 export type { WalkOptions, WalkResult, WalkStatus, WalkVisit } from "./walk.js";

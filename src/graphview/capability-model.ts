@@ -4,7 +4,7 @@ import {
 import { type Capability, type Product, isSourceRole } from "../model/index.js";
 import type { DetailRow, GraphView, ViewEdge, ViewNode } from "./model.js";
 
-function _capabilityText(c: Capability): string {
+function capabilityText(c: Capability): string {
   return [c.topic, c.mode, ...(c.format ? [c.format] : [])].join(" · ");
 }
 
@@ -14,7 +14,7 @@ export function productDetails(p: Pick<Product, "description" | "vendor" | "tags
   if (p.description) rows.push({ kind: "field", name: "description", value: p.description });
   if (p.vendor) rows.push({ kind: "field", name: "vendor", value: p.vendor });
   if (p.tags.length > 0) rows.push({ kind: "field", name: "tags", value: p.tags.join(", ") });
-  for (const c of caps) rows.push({ kind: "item", name: c.role, value: _capabilityText(c) });
+  for (const c of caps) rows.push({ kind: "item", name: c.role, value: capabilityText(c) });
   for (const s of p.settings) {
     rows.push(s.secret ? { kind: "secret", name: s.name } : { kind: "field", name: `setting ${s.name}`, value: s.type });
   }

@@ -33,7 +33,7 @@ export function plugLabel(p: { topic: string; mode: Mode; format?: string | null
   return [p.topic, p.mode, ...(p.format ? [p.format] : [])].join(" · ");
 }
 
-function _settingText(v: unknown): string {
+function settingText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
 }
 
@@ -52,17 +52,17 @@ export function instanceDetails(
   const seen = new Set<string>();
   for (const [name, value] of Object.entries(inst.settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     seen.add(name);
-    rows.push(isSecret(name) ? { kind: "secret", name } : { kind: "setting", name, value: _settingText(value) });
+    rows.push(isSecret(name) ? { kind: "secret", name } : { kind: "setting", name, value: settingText(value) });
   }
   for (const d of defs) {
     if (seen.has(d.name)) continue;
     if (isSecret(d.name)) rows.push({ kind: "secret", name: d.name });
-    else if (d.default !== undefined) rows.push({ kind: "setting", name: d.name, value: `${_settingText(d.default)} (default)` });
+    else if (d.default !== undefined) rows.push({ kind: "setting", name: d.name, value: `${settingText(d.default)} (default)` });
   }
   return rows;
 }
 
-function _string(v: unknown): string | undefined {
+function stringOf(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
@@ -109,26 +109,26 @@ export function buildMeshView(input: MeshViewInput): GraphView {
     if (!c.address.startsWith("instance.")) continue;
     const name = c.address.slice("instance.".length);
     if (nodes.has(name)) continue;
-    const product = _string(c.before?.inputs["product"]) ?? "?";
-    nodes.set(name, _ghost(name, product, input.statuses.get(c.address), true));
+    const product = stringOf(c.before?.inputs["product"]) ?? "?";
+    nodes.set(name, ghost(name, product, input.statuses.get(c.address), true));
   }
   for (const c of deletes) {
     const inputs = c.before?.inputs ?? {};
     if (c.address.startsWith("plug.") && !edgeIds.has(c.address)) {
-      const src = _string(inputs["src"]);
-      const dst = _string(inputs["dst"]);
-      const topic = _string(inputs["topic"]);
+      const src = stringOf(inputs["src"]);
+      const dst = stringOf(inputs["dst"]);
+      const topic = stringOf(inputs["topic"]);
       const mode: Mode = inputs["mode"] === "pull" ? "pull" : "push";
       if (!src || !dst || !topic) continue;
-      for (const n of [src, dst]) if (!nodes.has(n)) nodes.set(n, _ghost(n, "?", input.statuses.get(instanceAddress(n)), false));
+      for (const n of [src, dst]) if (!nodes.has(n)) nodes.set(n, ghost(n, "?", input.statuses.get(instanceAddress(n)), false));
       edges.push({
-        id: c.address, from: src, to: dst, label: plugLabel({ topic, mode, format: _string(inputs["format"]) }),
+        id: c.address, from: src, to: dst, label: plugLabel({ topic, mode, format: stringOf(inputs["format"]) }),
         status: viewStatusOf(input.statuses.get(c.address)), change: "delete", title: `${src} → ${dst}: ${topic} (to be deleted)`,
       });
     }
   }
   for (const e of edges) {
-    for (const n of [e.from, e.to]) if (!nodes.has(n)) nodes.set(n, _ghost(n, "?", undefined, false));
+    for (const n of [e.from, e.to]) if (!nodes.has(n)) nodes.set(n, ghost(n, "?", undefined, false));
   }
 
   return {
@@ -141,7 +141,7 @@ export function buildMeshView(input: MeshViewInput): GraphView {
 }
 
 /** An instance known only from a plan or a plug: not in the project (any more). */
-function _ghost(name: string, product: string, recorded: string | undefined, deleted: boolean): ViewNode {
+function ghost(name: string, product: string, recorded: string | undefined, deleted: boolean): ViewNode {
   const status = viewStatusOf(recorded);
   const details: DetailRow[] = [
     { kind: "field", name: "product", value: product },

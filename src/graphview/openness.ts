@@ -24,7 +24,7 @@ export interface Openness {
   settableDensity: number;
 }
 
-function _matches(s: Integration, d: Integration): boolean {
+function sidesMatch(s: Integration, d: Integration): boolean {
   return complementaryRole(s.role) === d.role && s.topic === d.topic && s.mode === d.mode && formatsCompatible(s.format, d.format);
 }
 
@@ -36,7 +36,7 @@ export function pairInterop(graph: CapabilityGraph, a: string, b: string): { the
   let settable = srcSide.some((i) => i.ownership === "owns both") || dstSide.some((i) => i.ownership === "owns both");
   for (const s of srcSide) {
     for (const d of dstSide) {
-      if (!_matches(s, d)) continue;
+      if (!sidesMatch(s, d)) continue;
       theoretical = true;
       if (s.ownership === "owns self" && d.ownership === "owns self") settable = true;
     }

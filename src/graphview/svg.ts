@@ -10,18 +10,18 @@ interface GraphvizEngine {
 
 let _engine: Promise<GraphvizEngine> | undefined;
 
-function _load(): Promise<GraphvizEngine> {
+function loadGraphviz(): Promise<GraphvizEngine> {
   _engine ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load());
   return _engine;
 }
 
 /** Lays out DOT with the `dot` engine and returns the SVG document text. */
 export async function renderSvg(dot: string): Promise<string> {
-  const gv = await _load();
+  const gv = await loadGraphviz();
   return gv.dot(dot, "svg");
 }
 
 /** Version of the bundled Graphviz (for `--debug` and tests). */
 export async function graphvizVersion(): Promise<string> {
-  return (await _load()).version();
+  return (await loadGraphviz()).version();
 }

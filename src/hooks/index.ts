@@ -5,6 +5,7 @@
 // Hooks are user code: they run inside the meshroom process with the user's rights.
 //
 // Importing this module does not load jiti or execa: `loadHooks` loads the loader on first call.
+// May import: project, model, exec, util, errors.
 import type { HookRegistry } from "./registry.js";
 import type { CollectedHooks, LoadHooksInput } from "./loader.js";
 

@@ -14,14 +14,14 @@ import { createLockFile, readLockFile, removeLockFileIf } from "../util/lock-fil
 export const LOCK_FILE = "intake.lock";
 export const SERVER_FILE = "server.json";
 
-const LockInfo = z.object({
+const DirLockHolderSchema = z.object({
   pid: z.number().int(),
   purpose: z.string(),
   since: z.string(),
   /** The holder's process start time (see `processStartTime`), when known. */
   started: z.string().optional(),
 });
-export type LockInfo = z.infer<typeof LockInfo>;
+export type DirLockHolder = z.infer<typeof DirLockHolderSchema>;
 
 export const ServerInfoSchema = z.object({
   pid: z.number().int(),
@@ -37,7 +37,7 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
-type Read = { kind: "none" } | { kind: "held" | "stale"; info: LockInfo; text: string } | { kind: "unreadable"; text: string };
+type Read = { kind: "none" } | { kind: "held" | "stale"; info: DirLockHolder; text: string } | { kind: "unreadable"; text: string };
 
 async function readLock(dir: string): Promise<Read> {
   const text = await readLockFile(join(dir, LOCK_FILE));
@@ -48,13 +48,13 @@ async function readLock(dir: string): Promise<Read> {
   } catch {
     return { kind: "unreadable", text };
   }
-  const r = LockInfo.safeParse(parsed);
+  const r = DirLockHolderSchema.safeParse(parsed);
   if (!r.success) return { kind: "unreadable", text };
   return { kind: holderRuns(r.data) ? "held" : "stale", info: r.data, text };
 }
 
 /** The recorded process still runs: alive, not a zombie, and (when recorded) started when it did. */
-function holderRuns(info: LockInfo): boolean {
+function holderRuns(info: DirLockHolder): boolean {
   if (!isAlive(info.pid)) return false;
   if (info.started === undefined) return true;
   const now = processStartTime(info.pid);
@@ -62,7 +62,7 @@ function holderRuns(info: LockInfo): boolean {
 }
 
 /** The current holder, when a running process holds the lock. */
-export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
+export async function lockHolder(dir: string): Promise<DirLockHolder | undefined> {
   const r = await readLock(dir);
   return r.kind === "held" ? r.info : undefined;
 }
@@ -70,7 +70,7 @@ export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
 export async function acquireDirLock(dir: string, purpose: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE);
   const started = processStartTime(process.pid);
-  const info: LockInfo = { pid: process.pid, purpose, since: new Date().toISOString(), ...(started !== undefined ? { started } : {}) };
+  const info: DirLockHolder = { pid: process.pid, purpose, since: new Date().toISOString(), ...(started !== undefined ? { started } : {}) };
   const mine = JSON.stringify(info) + "\n";
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 5; attempt++) {

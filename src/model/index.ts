@@ -1,6 +1,7 @@
 // model: types, names and addresses of a meshroom project (products, integrations, instances,
 // plugs). Pure: no I/O. The zod schemas of its manifests are in ./schemas.js, on purpose not
 // re-exported here: loading zod is left to the code that parses a manifest.
+// May import: util, errors.
 export * from "./names.js";
 export * from "./capability.js";
 export * from "./settings.js";

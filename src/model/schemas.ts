@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MODES, ROLES } from "./capability.js";
 import { COMMAND_HOOK_KINDS, type CommandHookKind } from "./hook-kinds.js";
 import { MAX_NAME_BYTES, NAME_PATTERN } from "./names.js";
-import { SETTING_TYPES } from "./settings.js";
+import { SETTING_TYPES } from "./setting-types.js";
 import { hookEnvNameProblem } from "../util/env-names.js";
 
 /**

@@ -1,8 +1,8 @@
 import type { RawSetting } from "./schemas.js";
 import { MeshroomError } from "../errors/index.js";
+import type { SettingType } from "./setting-types.js";
 
-export const SETTING_TYPES = ["string", "integer", "number", "boolean", "array", "object"] as const;
-export type SettingType = (typeof SETTING_TYPES)[number];
+export { SETTING_TYPES, type SettingType } from "./setting-types.js";
 
 export interface SettingDef {
   name: string;

@@ -54,7 +54,8 @@ export function plan(desired: readonly DesiredResource[], prior: PriorState, opt
   }
   changes.sort(changeOrder); // only the changes: a no-op plan of 10,000 resources sorts nothing
   const keptDrift = selected ? drift.filter((d) => selected.has(d.address)) : drift;
-  return { mode, changes, drift: keptDrift, lineage: prior.lineage, serial: prior.serial, summary };
+  const recorded = mode === "refresh-only" ? { recordDrift: keptDrift } : {};
+  return { mode, changes, drift: keptDrift, ...recorded, lineage: prior.lineage, serial: prior.serial, summary };
 }
 
 function decide(

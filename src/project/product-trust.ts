@@ -41,7 +41,7 @@ export interface ProductTrust {
 /** The products whose code must not run now, sorted by name: they need trust and differ from the lock. */
 export function untrustedProducts(project: Project, lock: TrustLock, only?: readonly string[]): ProductTrust[] {
   const policy: TrustPolicy = project.settings.trust ?? "imported";
-  const names = (only ?? [...project.products.keys()]).filter((n) => project.products.has(n)).sort(_cmp);
+  const names = (only ?? [...project.products.keys()]).filter((n) => project.products.has(n)).sort(compareText);
   const out: ProductTrust[] = [];
   for (const name of names) {
     const entry = lock.products[name];
@@ -65,7 +65,7 @@ export function runsCode(project: Project, product: string): boolean {
 export function compareWithLock(product: string, current: Record<string, string>, entry: LockedProduct | undefined): ProductTrust {
   const trusted = entry?.files ?? {};
   const changes: FileChange[] = [];
-  for (const file of [...new Set([...Object.keys(current), ...Object.keys(trusted)])].sort(_cmp)) {
+  for (const file of [...new Set([...Object.keys(current), ...Object.keys(trusted)])].sort(compareText)) {
     const now = current[file];
     const then = trusted[file];
     if (now === then) continue;
@@ -86,7 +86,7 @@ export function productFileHashes(dir: string): Record<string, string> {
   const walk = (abs: string, rel: string) => {
     let names: string[];
     try {
-      names = readdirSync(abs).sort(_cmp);
+      names = readdirSync(abs).sort(compareText);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
       throw e;
@@ -98,7 +98,7 @@ export function productFileHashes(dir: string): Record<string, string> {
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p, r);
       else if (st.isFile()) out[r] = sha256(readFileSync(p));
-      else if (st.isSymbolicLink()) out[r] = _isFile(p) ? sha256(readFileSync(p)) : `symlink:${readlinkSync(p)}`;
+      else if (st.isSymbolicLink()) out[r] = isFile(p) ? sha256(readFileSync(p)) : `symlink:${readlinkSync(p)}`;
     }
   };
   walk(dir, "");
@@ -109,7 +109,7 @@ export function sha256(data: Buffer | string): string {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
 
-function _isFile(p: string): boolean {
+function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
@@ -117,6 +117,6 @@ function _isFile(p: string): boolean {
   }
 }
 
-function _cmp(a: string, b: string): number {
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

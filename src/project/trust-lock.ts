@@ -49,30 +49,30 @@ export function readTrustLock(root: string): TrustLock {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw _bad(`it is not valid JSON: ${(e as Error).message}`);
+    throw bad(`it is not valid JSON: ${(e as Error).message}`);
   }
   return parseTrustLock(raw);
 }
 
 export function parseTrustLock(raw: unknown): TrustLock {
-  if (!_isRecord(raw)) throw _bad("it is not a JSON object");
-  if (raw.version !== VERSION) throw _bad(`unsupported version ${JSON.stringify(raw.version)} (this meshroom reads version ${VERSION})`);
+  if (!isRecord(raw)) throw bad("it is not a JSON object");
+  if (raw.version !== VERSION) throw bad(`unsupported version ${JSON.stringify(raw.version)} (this meshroom reads version ${VERSION})`);
   const products: Record<string, LockedProduct> = {};
   const rawProducts = raw.products ?? {};
-  if (!_isRecord(rawProducts)) throw _bad("`products` is not an object");
+  if (!isRecord(rawProducts)) throw bad("`products` is not an object");
   for (const [name, entry] of Object.entries(rawProducts)) {
-    if (!isValidName(name)) throw _bad(`${JSON.stringify(name)} is not a product name`);
-    if (!_isRecord(entry)) throw _bad(`products.${name} is not an object`);
+    if (!isValidName(name)) throw bad(`${JSON.stringify(name)} is not a product name`);
+    if (!isRecord(entry)) throw bad(`products.${name} is not an object`);
     const out: LockedProduct = {};
     if (entry.source !== undefined) {
-      if (typeof entry.source !== "string") throw _bad(`products.${name}.source is not a string`);
+      if (typeof entry.source !== "string") throw bad(`products.${name}.source is not a string`);
       out.source = entry.source;
     }
     if (entry.files !== undefined) {
-      if (!_isRecord(entry.files)) throw _bad(`products.${name}.files is not an object`);
+      if (!isRecord(entry.files)) throw bad(`products.${name}.files is not an object`);
       const files: Record<string, string> = {};
       for (const [f, h] of Object.entries(entry.files)) {
-        if (typeof h !== "string" || !/^(sha256:[0-9a-f]{64}|symlink:.+)$/.test(h)) throw _bad(`products.${name}.files[${JSON.stringify(f)}] is not "sha256:<64 hex digits>"`);
+        if (typeof h !== "string" || !/^(sha256:[0-9a-f]{64}|symlink:.+)$/.test(h)) throw bad(`products.${name}.files[${JSON.stringify(f)}] is not "sha256:<64 hex digits>"`);
         files[f] = h;
       }
       out.files = files;
@@ -85,10 +85,10 @@ export function parseTrustLock(raw: unknown): TrustLock {
 /** The file's text: keys sorted at every level, two-space indents, a final newline. */
 export function renderTrustLock(lock: TrustLock): string {
   const products: Record<string, LockedProduct> = {};
-  for (const name of Object.keys(lock.products).sort(_cmp)) {
+  for (const name of Object.keys(lock.products).sort(compareText)) {
     const e = lock.products[name]!;
     const out: LockedProduct = {};
-    if (e.files !== undefined) out.files = Object.fromEntries(Object.keys(e.files).sort(_cmp).map((f) => [f, e.files![f]!]));
+    if (e.files !== undefined) out.files = Object.fromEntries(Object.keys(e.files).sort(compareText).map((f) => [f, e.files![f]!]));
     if (e.source !== undefined) out.source = e.source;
     products[name] = out;
   }
@@ -100,16 +100,16 @@ export function writeTrustLock(root: string, lock: TrustLock): void {
   writeFileAtomicSync(trustLockPath(root), renderTrustLock(lock));
 }
 
-function _bad(why: string): MeshroomError {
+function bad(why: string): MeshroomError {
   return new MeshroomError("E_BAD_MANIFEST", `${TRUST_LOCK_FILE} is invalid: ${why}`, {
     detail: `restore it from version control (git checkout -- ${TRUST_LOCK_FILE}), or remove it and trust the products again with \`meshroom trust PRODUCT…\``,
   });
 }
 
-function _isRecord(v: unknown): v is Record<string, unknown> {
+function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function _cmp(a: string, b: string): number {
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

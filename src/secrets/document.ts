@@ -46,25 +46,25 @@ export function serializeDocument(doc: SecretsDocument): string {
   return JSON.stringify(doc, null, 2);
 }
 
-function _section(doc: SecretsDocument, scope: SecretScope): [Record<string, Record<string, string>>, string] {
+function sectionOf(doc: SecretsDocument, scope: SecretScope): [Record<string, Record<string, string>>, string] {
   return isInstanceScope(scope) ? [doc.instances, scope.instance] : [doc.plugs, scope.plug];
 }
 
 export function getSecret(doc: SecretsDocument, scope: SecretScope, name: string): string | undefined {
-  const [section, key] = _section(doc, scope);
+  const [section, key] = sectionOf(doc, scope);
   const map = Object.hasOwn(section, key) ? section[key] : undefined;
   return map && Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
 export function setSecret(doc: SecretsDocument, scope: SecretScope, name: string, value: string): void {
-  const [section, key] = _section(doc, scope);
+  const [section, key] = sectionOf(doc, scope);
   const map = Object.hasOwn(section, key) ? section[key]! : (section[key] = {});
   map[name] = value;
 }
 
 /** Returns whether something was deleted; an emptied scope is dropped. */
 export function deleteSecret(doc: SecretsDocument, scope: SecretScope, name: string): boolean {
-  const [section, key] = _section(doc, scope);
+  const [section, key] = sectionOf(doc, scope);
   const map = Object.hasOwn(section, key) ? section[key] : undefined;
   if (!map || !Object.hasOwn(map, name)) return false;
   delete map[name];
@@ -73,12 +73,12 @@ export function deleteSecret(doc: SecretsDocument, scope: SecretScope, name: str
 }
 
 export function hasScope(doc: SecretsDocument, scope: SecretScope): boolean {
-  const [section, key] = _section(doc, scope);
+  const [section, key] = sectionOf(doc, scope);
   return Object.hasOwn(section, key);
 }
 
 export function deleteScope(doc: SecretsDocument, scope: SecretScope): boolean {
-  const [section, key] = _section(doc, scope);
+  const [section, key] = sectionOf(doc, scope);
   if (!Object.hasOwn(section, key)) return false;
   delete section[key];
   return true;

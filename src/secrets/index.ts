@@ -1,6 +1,7 @@
 // secrets: the project's OpenPGP secrets store (`secrets.gpg`, encrypted to every key in
 // `recipients/*.asc`), the user's private key and passphrase, recipient management, the
 // per-project HMAC of secret values, and `secrets init`. openpgp is loaded lazily.
+// May import: util, errors.
 export { openSecretsStore } from "./store.js";
 export type { SecretsStore, OpenSecretsStoreOptions, SecretsAccessNeeds } from "./types.js";
 export { formatScope, parseScope, isInstanceScope } from "./scope.js";

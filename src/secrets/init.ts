@@ -41,10 +41,10 @@ export async function initSecrets(projectRoot: string, opts: InitSecretsOptions)
   const { path, fromEnv } = privateKeyPath(opts.env);
   let key: PrivateKey;
   let generated = false;
-  if (fromEnv || (await _exists(path))) {
+  if (fromEnv || (await fileExists(path))) {
     key = (await readPrivateKeyFile(pgp, opts.env)).keys[0]!;
   } else {
-    const name = opts.name ?? _defaultName(opts.env);
+    const name = opts.name ?? defaultName(opts.env);
     // ECC curve25519 in the v4 ("legacy") encoding: fast, and readable by GnuPG 2.2 (RFC 9580 v6 keys are not).
     const { privateKey } = await pgp.generateKey({
       type: "ecc",
@@ -71,11 +71,11 @@ export async function initSecrets(projectRoot: string, opts: InitSecretsOptions)
   } else {
     recipient = (await addRecipientKeys(pgp, projectRoot, [key.toPublic()], opts.name)).added[0]!;
   }
-  const storeExists = await _exists(secretsFilePath(projectRoot));
+  const storeExists = await fileExists(secretsFilePath(projectRoot));
   return { keyPath: path, generated, fingerprint, recipient, recipientAdded: !already, needsReencryption: storeExists && !already };
 }
 
-async function _exists(path: string): Promise<boolean> {
+async function fileExists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;
@@ -84,7 +84,7 @@ async function _exists(path: string): Promise<boolean> {
   }
 }
 
-function _defaultName(env: NodeJS.ProcessEnv): string {
+function defaultName(env: NodeJS.ProcessEnv): string {
   const user = env.USER ?? env.USERNAME;
   if (user) return user;
   try {

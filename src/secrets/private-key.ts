@@ -44,7 +44,7 @@ export async function unlockPrivateKeys(pgp: OpenPGP, access: KeyAccess): Promis
   const { keys, path } = await readPrivateKeyFile(pgp, access.env);
   const locked = keys.filter((k) => !k.isDecrypted());
   if (locked.length === 0) return keys;
-  const passphrase = await _passphrase(access, path);
+  const passphrase = await askPassphrase(access, path);
   const unlocked: PrivateKey[] = keys.filter((k) => k.isDecrypted());
   for (const key of locked) {
     try {
@@ -59,7 +59,7 @@ export async function unlockPrivateKeys(pgp: OpenPGP, access: KeyAccess): Promis
   return unlocked;
 }
 
-async function _passphrase(access: KeyAccess, path: string): Promise<string> {
+async function askPassphrase(access: KeyAccess, path: string): Promise<string> {
   const fromEnv = access.env.MESHROOM_PASSPHRASE;
   if (fromEnv !== undefined) return fromEnv;
   if (access.promptPassphrase) return access.promptPassphrase();

@@ -93,11 +93,11 @@ export function fingerprintMatches(fingerprint: string, query: string): boolean 
 /** `recipients/<name>.asc` for a key: the user ID's name (sanitized) or, without one, the fingerprint. */
 export function recipientFileName(key: Key, preferred?: string): string {
   const uidName = key.users.map((u) => u.userID?.name || u.userID?.email || "").find((s) => s !== "");
-  const base = _slug(preferred ?? uidName ?? "");
+  const base = slug(preferred ?? uidName ?? "");
   return `${base !== "" ? base : key.getFingerprint().toUpperCase()}.asc`;
 }
 
-function _slug(s: string): string {
+function slug(s: string): string {
   return s
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")

@@ -6,6 +6,9 @@
 // - storage behind small roles (`StateReader`, `StateWriter`, `StateLocker`, workspaces), the
 //   local JSON backend with its lock file, and `StatePersister`, the coalescing writer of apply.
 // Secret values never enter state: only keyed HMACs (`secret_hmacs`). No printing, no exiting.
+// with-state-lock.ts holds an operation under the state lock; throttled-writer.ts paces the
+// persister's background saves (both imported by file, not through this index).
+// May import: util, errors.
 export {
   STATE_FORMAT_VERSION,
   StateFileSchema,
@@ -17,8 +20,8 @@ export {
 } from "./schema.js";
 export type { JsonObject, JsonValue, PendingStep, ResourceStatus, StateFile, StateResource, StepRecord } from "./schema.js";
 export { MeshState, emptyStateFile } from "./model.js";
-export { renderState, canonicalJson } from "./render.js";
-export type { RenderedState } from "./render.js";
+export { renderState, canonicalJson } from "./render-state.js";
+export type { RenderedState } from "./render-state.js";
 export { decideWrite } from "./write-rules.js";
 export type { StoredSnapshot, WriteDecision } from "./write-rules.js";
 export { DEFAULT_WORKSPACE, assertWorkspaceName } from "./backend.js";

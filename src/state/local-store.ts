@@ -7,7 +7,7 @@ import { VERSION } from "../util/version.js";
 import { errCode, PRIVATE_FILE_MODE, writeFileAtomic, writeFileAtomicSync, writePrivateFile, writePrivateFileSync } from "../util/atomic-write.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "./backend.js";
 import { FileLock } from "./lock-file.js";
-import { RenderBuffer, renderState, type RenderedState } from "./render.js";
+import { RenderBuffer, renderState, type RenderedState } from "./render-state.js";
 import { parseStateText, type StateFile } from "./schema.js";
 import { decideWrite, type StoredSnapshot } from "./write-rules.js";
 

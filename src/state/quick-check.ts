@@ -1,4 +1,4 @@
-import { PendingStepSchema, ResourceStatusSchema, ResourceTypeSchema, type StateResource } from "./schema.js";
+import { PendingActionSchema, ResourceStatusSchema, ResourceTypeSchema } from "./resource-enums.js";
 
 /**
  * A hand-written check of the state schema's resource shape, for speed: validating 20,000
@@ -7,7 +7,7 @@ import { PendingStepSchema, ResourceStatusSchema, ResourceTypeSchema, type State
  * says yes zod would too and the values can be used as they are; when it says no, the caller
  * runs zod, which produces the error message.
  */
-export function looksLikeResources(value: unknown): value is StateResource[] {
+export function looksLikeResources(value: unknown): boolean {
   return everyItem(value, isResource);
 }
 
@@ -24,14 +24,14 @@ const RESOURCE_KEYS = new Set(["address", "type", "status", "inputs", "outputs",
 const STEP_KEYS = new Set(["id", "title", "side", "outputs"]);
 const PENDING_KEYS = new Set(["id", "title", "side", "action", "started"]);
 
-/** Enum values come from the zod schemas themselves (on first use: schema.ts imports this file). */
+/** Enum values come from the zod enums the schema uses (resource-enums.ts), made into sets on first use. */
 let enums: { types: Set<string>; statuses: Set<string>; actions: Set<string> } | undefined;
 
 function schemaEnums(): NonNullable<typeof enums> {
   return (enums ??= {
     types: new Set<string>(ResourceTypeSchema.options),
     statuses: new Set<string>(ResourceStatusSchema.options),
-    actions: new Set<string>(PendingStepSchema.shape.action.options),
+    actions: new Set<string>(PendingActionSchema.options),
   });
 }
 

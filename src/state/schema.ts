@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { looksLikeResources } from "./quick-check.js";
+import { PendingActionSchema, ResourceStatusSchema, ResourceTypeSchema } from "./resource-enums.js";
 
 /** The state file format version this meshroom reads and writes. */
 export const STATE_FORMAT_VERSION = 1;
@@ -30,13 +31,12 @@ export const PendingStepSchema = z.strictObject({
   id: z.string().min(1),
   title: z.string(),
   side: z.string().optional(),
-  action: z.enum(["setup", "teardown", "update"]),
+  action: PendingActionSchema,
   started: z.string(),
 });
 export type PendingStep = z.infer<typeof PendingStepSchema>;
 
-export const ResourceTypeSchema = z.enum(["meshroom_instance", "meshroom_plug"]);
-export const ResourceStatusSchema = z.enum(["ready", "tainted", "pending"]);
+export { ResourceStatusSchema, ResourceTypeSchema };
 export type ResourceStatus = z.infer<typeof ResourceStatusSchema>;
 
 /** One resource as recorded in state. Secret values never appear: only keyed HMACs of them. */
@@ -100,7 +100,7 @@ function quickParse(raw: unknown): StateFile | undefined {
   const { resources, ...rest } = raw as Record<string, unknown>;
   if (!looksLikeResources(resources)) return undefined;
   const head = StateFileSchema.safeParse({ ...rest, resources: [] });
-  return head.success ? { ...head.data, resources } : undefined;
+  return head.success ? { ...head.data, resources: resources as StateResource[] } : undefined; // the quick check vouched for them
 }
 
 function zodParse(raw: unknown, source: string): StateFile {

@@ -3,7 +3,7 @@ import { MeshroomError } from "../errors/index.js";
 import { errCode } from "../util/atomic-write.js";
 import type { StateBackend, StateStore, WriteOutcome } from "./backend.js";
 import { LocalStateStore } from "./local-store.js";
-import { renderState } from "./render.js";
+import { renderState } from "./render-state.js";
 import type { StateFile } from "./schema.js";
 
 /** A store that can replace whatever is stored (the pg store's `overwrite`). */

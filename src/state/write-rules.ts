@@ -1,5 +1,5 @@
 import { MeshroomError } from "../errors/index.js";
-import type { RenderedState } from "./render.js";
+import type { RenderedState } from "./render-state.js";
 import type { StateFile } from "./schema.js";
 
 /** What a backend knows about the stored state when it is about to write. */

@@ -2,6 +2,7 @@
 // project (pure), its zod schema and parser, reversible Terraform-safe resource ids, and reading
 // it into engine resources (`instance.<name>`, `plug.<src>.<dst>.<topic>.<mode>`). The engine
 // plans from this document only. No secret values: secrets are referenced by name.
+// May import: capabilities, project, model, util, errors.
 export { DesiredDocumentSchema, DesiredInstanceSchema, DesiredPlugSchema, parseDesiredDocument } from "./document.js";
 export type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
 export { escapeName, unescapeName, instanceResourceId, plugResourceId, parsePlugResourceId } from "./ids.js";

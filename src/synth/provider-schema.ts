@@ -50,7 +50,7 @@ export function providerSchemaOf(products: Iterable<Product>): { schema: Provide
     }
     const p = list[0]!;
     const attributes: Record<string, TerraformAttribute> = {};
-    for (const s of p.settings) attributes[s.name] = _attribute(s);
+    for (const s of p.settings) attributes[s.name] = attribute(s);
     resources[t] = { version: 0, block: { attributes, ...(p.description ? { description: p.description } : {}) } };
   }
   return {
@@ -62,15 +62,15 @@ export function providerSchemaOf(products: Iterable<Product>): { schema: Provide
   };
 }
 
-function _attribute(s: SettingDef): TerraformAttribute {
+function attribute(s: SettingDef): TerraformAttribute {
   const required = s.required && s.default === undefined;
-  const a: TerraformAttribute = { type: _type(s), ...(required ? { required: true } : { optional: true }) };
+  const a: TerraformAttribute = { type: attributeType(s), ...(required ? { required: true } : { optional: true }) };
   if (s.secret) a.sensitive = true;
   if (s.description) a.description = s.description;
   return a;
 }
 
-function _type(s: SettingDef): TerraformAttributeType {
+function attributeType(s: SettingDef): TerraformAttributeType {
   switch (s.type) {
     case "string":
       return "string";
@@ -80,11 +80,11 @@ function _type(s: SettingDef): TerraformAttributeType {
     case "boolean":
       return "bool";
     case "array":
-      return ["list", s.items ? _type(s.items) : "dynamic"];
+      return ["list", s.items ? attributeType(s.items) : "dynamic"];
     case "object": {
       if (!s.properties?.length) return "dynamic";
       const fields: Record<string, TerraformAttributeType> = {};
-      for (const p of s.properties) fields[p.name] = _type(p);
+      for (const p of s.properties) fields[p.name] = attributeType(p);
       return ["object", fields];
     }
   }

@@ -39,7 +39,7 @@ export function hookCompileCache(env: NodeJS.ProcessEnv = process.env): CompileC
   } catch (e) {
     return { dir: false, reason: `cannot create ${dir}: ${(e as Error).message}`, unsafe: true };
   }
-  const problem = _ownFolderProblem(dir, uid) ?? _ancestorsProblem(dirname(dir), uid);
+  const problem = ownFolderProblem(dir, uid) ?? ancestorsProblem(dirname(dir), uid);
   return problem ? { dir: false, reason: problem, unsafe: true } : { dir };
 }
 
@@ -56,7 +56,7 @@ export function jitiCacheOptions(cache: CompileCache): { fsCache: string | false
 export const CHILD_COMPILE_CACHE_ENV: Readonly<Record<string, string>> = { JITI_FS_CACHE: "false", NODE_DISABLE_COMPILE_CACHE: "1" };
 
 /** Why DIR may not hold our cache: not a real folder, not ours, or open to others. */
-function _ownFolderProblem(dir: string, uid: number): string | undefined {
+function ownFolderProblem(dir: string, uid: number): string | undefined {
   let st;
   try {
     st = lstatSync(dir);
@@ -73,7 +73,7 @@ function _ownFolderProblem(dir: string, uid: number): string | undefined {
 }
 
 /** Why a folder above the cache lets someone else replace it: owned by another user, or writable by others without the sticky bit. */
-function _ancestorsProblem(base: string, uid: number): string | undefined {
+function ancestorsProblem(base: string, uid: number): string | undefined {
   let dir: string;
   try {
     dir = realpathSync(base);

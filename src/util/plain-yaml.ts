@@ -9,7 +9,7 @@
  * style shares.
  */
 export function plainYaml(value: Record<string, unknown>): string {
-  return _isEmptyCollection(value) ? "{}\n" : _block(value, "");
+  return isEmptyCollection(value) ? "{}\n" : block(value, "");
 }
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*$/;
@@ -18,7 +18,7 @@ const RESERVED = new Set(["true", "false", "null", "yes", "no", "on", "off", "y"
 /** A float with no digits before its exponent ("E5", "e-3"): YAML 1.1 readers may take it for a number. */
 const BARE_EXPONENT = /^[eE][-+]?[0-9_]+$/;
 
-function _scalar(v: unknown): string {
+function scalar(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "number") {
@@ -31,28 +31,28 @@ function _scalar(v: unknown): string {
 }
 
 /** An object's entries as JSON keeps them: a key whose value is undefined is left out. */
-function _defined(v: object): Array<[string, unknown]> {
+function definedEntries(v: object): Array<[string, unknown]> {
   return Object.entries(v).filter(([, item]) => item !== undefined);
 }
 
-function _isEmptyCollection(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && _defined(v).length === 0;
+function isEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : v !== null && typeof v === "object" && definedEntries(v).length === 0;
 }
 
 /** A non-empty object or array at `indent`, one line per entry, each line ending with a newline. */
-function _block(v: object, indent: string): string {
+function block(v: object, indent: string): string {
   let out = "";
   const entries: Array<[prefix: string, item: unknown]> = Array.isArray(v)
     ? v.map((item) => [`${indent}-`, item])
-    : _defined(v).map(([k, item]) => [`${indent}${_scalar(k)}:`, item]);
+    : definedEntries(v).map(([k, item]) => [`${indent}${scalar(k)}:`, item]);
   for (const [prefix, item] of entries) {
-    if (item === null || typeof item !== "object") out += `${prefix} ${_scalar(item)}\n`;
-    else if (_isEmptyCollection(item)) out += `${prefix} ${Array.isArray(item) ? "[]" : "{}"}\n`;
+    if (item === null || typeof item !== "object") out += `${prefix} ${scalar(item)}\n`;
+    else if (isEmptyCollection(item)) out += `${prefix} ${Array.isArray(item) ? "[]" : "{}"}\n`;
     else if (Array.isArray(v)) {
       // "- " then the nested block's first line; its other lines are indented to match
-      const nested = _block(item, `${indent}  `);
+      const nested = block(item, `${indent}  `);
       out += `${prefix} ${nested.slice(indent.length + 2)}`;
-    } else out += `${prefix}\n${_block(item, `${indent}  `)}`;
+    } else out += `${prefix}\n${block(item, `${indent}  `)}`;
   }
   return out;
 }

@@ -12,7 +12,7 @@ export function isAlive(pid: number): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
-  const state = _procStat(pid)?.[0];
+  const state = procStat(pid)?.[0];
   return state !== "Z" && state !== "X" && state !== "x";
 }
 
@@ -23,11 +23,11 @@ export function isAlive(pid: number): boolean {
  */
 export function processStartTime(pid: number): string | undefined {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  return _procStat(pid)?.[19];
+  return procStat(pid)?.[19];
 }
 
 /** The fields of /proc/<pid>/stat after the command name (state first), or undefined. */
-function _procStat(pid: number): string[] | undefined {
+function procStat(pid: number): string[] | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");

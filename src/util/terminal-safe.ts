@@ -12,7 +12,7 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-function _escape(ch: string): string {
+function escapeChar(ch: string): string {
   const code = ch.charCodeAt(0);
   if (ch === "\n") return "\\n";
   if (ch === "\r") return "\\r";
@@ -22,12 +22,12 @@ function _escape(ch: string): string {
 
 /** A message (may span lines): every control character but newline and tab is shown escaped. */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE_BUT_LINES, _escape);
+  return text.replace(UNSAFE_BUT_LINES, escapeChar);
 }
 
 /** One line (a table cell, a name): every control character, newline and tab included, is shown escaped. */
 export function terminalSafeLine(text: string): string {
-  return text.replace(UNSAFE, _escape);
+  return text.replace(UNSAFE, escapeChar);
 }
 
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Instance, MeshStack, Plug, Testing } from "../../constructs/index.js";
 import { resolvePlug } from "../../src/capabilities/index.js";
 import { MeshroomError } from "../../src/errors/index.js";
-import { synthProject } from "../../src/engine/synth.js";
+import { synthProject } from "../../src/engine/deploy/synth-project.js";
 import { loadMeshProject } from "../../stacks/index.js";
 import { CODE_MESH, QUICKSTART, exampleCopy } from "./fixture.js";
 

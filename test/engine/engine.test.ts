@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyOperation } from "../../src/engine/apply.js";
-import { loadProjectSetup } from "../../src/engine/desired.js";
+import { applyOperation } from "../../src/engine/deploy/apply-operation.js";
+import { loadProjectSetup } from "../../src/engine/deploy/project-setup.js";
 import { LocalBackend } from "../../src/state/index.js";
 import { EDR_DEF, MeshProject, SIEM_DEF, TIP_DEF, basicMesh, hookFile } from "./fixtures.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ResourceRuntime, ResourceStep } from "../../src/apply/index.js";
-import { secretsNeedsOf } from "../../src/engine/secrets-preflight.js";
+import { secretsNeedsOf } from "../../src/engine/deploy/secrets-preflight.js";
 import type { HookDescriptor } from "../../src/model/index.js";
 import type { Plan } from "../../src/plan/index.js";
 import { MeshState } from "../../src/state/index.js";

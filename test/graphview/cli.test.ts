@@ -7,7 +7,7 @@ import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { makeSavedPlan, writeSavedPlan } from "../../src/engine/saved-plan.js";
+import { makeSavedPlan, writeSavedPlan } from "../../src/plan/plan-file.js";
 import type { Plan } from "../../src/plan/index.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { guardProcessOutput, writeUnredacted } from "../../src/cli/output-guard.js";
-import { renderPlanJson, renderPlanText } from "../../src/cli/views/plan.js";
+import { renderPlanJson, renderPlanText } from "../../src/cli/views/plan-view.js";
 import type { Plan, PlanChange } from "../../src/plan/index.js";
 import { REDACTED, redactValue, registerSecretValue } from "../../src/util/redact.js";
 import { addRecipientFileRaw, keyEnv, makeKey, removeTempDirs, tempDir } from "./helpers.js";

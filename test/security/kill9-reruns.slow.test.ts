@@ -24,7 +24,7 @@ const COMMAND_SLEEP_MS = 200;
 const KILL_WINDOW_MS = 1200;
 /**
  * The nominal group-commit interval: the persister's pacing gap (25-100 ms, see
- * src/engine/throttled-writer.ts) plus one save of this small state (300 resources) on an idle
+ * src/state/throttled-writer.ts) plus one save of this small state (300 resources) on an idle
  * machine. Reported, not asserted: on a loaded machine a save takes longer. The assertion uses
  * the interval measured on disk in each trial (see `lastTwoSaves`).
  */

@@ -82,7 +82,7 @@ describe.skipIf(!pgAvailable())("two checkouts sharing a pg state", () => {
 
 /** True when dist/ (what the binary runs) is older than the state backends or the engine's use of them. */
 function distLacksPgBackend(): boolean {
-  const srcs = ["src/engine/desired.ts", "src/state/open-backend.ts", ...readdirSync(join(REPO, "src/state/pg")).map((f) => `src/state/pg/${f}`)];
+  const srcs = ["src/engine/deploy/project-setup.ts", "src/state/open-backend.ts", ...readdirSync(join(REPO, "src/state/pg")).map((f) => `src/state/pg/${f}`)];
   return srcs.some((src) => {
     const out = join(REPO, "dist", src.replace(/\.ts$/, ".js"));
     return !existsSync(out) || statSync(out).mtimeMs < statSync(join(REPO, src)).mtimeMs;

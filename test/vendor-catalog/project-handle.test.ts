@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createProjectHandle } from "../../src/engine/project-handle.js";
+import { createProjectHandle } from "../../src/engine/live/project-handle.js";
 
 let root: string | undefined;
 afterEach(() => {

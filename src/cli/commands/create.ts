@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
-import { createCapability, createIntegration, createProduct } from "../../engine/products.js";
-import { loadMesh } from "../../engine/load-mesh.js";
-import { runScaffoldHooks } from "../../engine/scaffold.js";
-import { keepingTrust } from "../../engine/trust.js";
+import { createCapability, createIntegration, createProduct } from "../../engine/author/create-operations.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
+import { runScaffoldHooks } from "../../engine/author/scaffold-hooks.js";
+import { keepingTrust } from "../../mesh/trust.js";
 import { cliHookDeps } from "../hook-deps.js";
 import type { CliContext } from "../context.js";
 import { parseMode, parseRole } from "../options.js";

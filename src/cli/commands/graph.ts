@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { MeshroomError } from "../../errors/index.js";
-import { loadMesh } from "../../engine/load-mesh.js";
-import { describeUntrusted } from "../../engine/trust.js";
-import { readSavedPlan } from "../../engine/saved-plan.js";
-import { readStateStatuses } from "../../engine/state-addresses.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
+import { describeUntrusted } from "../../mesh/trust.js";
+import { readSavedPlan } from "../../plan/plan-file.js";
+import { readStateStatuses } from "../../engine/deploy/state-addresses.js";
 // graphview loads the Graphviz wasm module only when an svg/html is rendered.
 import {
   type GraphFormat, GRAPH_FORMATS, type GraphView, type Openness, type PlanOverlayChange,
@@ -40,7 +40,7 @@ export function graphFormatOf(format: string | undefined, out: string | undefine
   return (out !== undefined ? EXTENSIONS[extname(out).toLowerCase()] : undefined) ?? "dot";
 }
 
-function _percent(k: number, n: number): string {
+function percent(k: number, n: number): string {
   return n === 0 ? "n/a" : `${((100 * k) / n).toFixed(1)}%`;
 }
 
@@ -48,12 +48,12 @@ export function renderOpennessText(o: Openness): string[] {
   return [
     `products: ${o.products}`,
     `ordered pairs of distinct products: ${o.possiblePairs}`,
-    `openness (pairs that can interoperate, setup hooks present): ${o.settable}/${o.possiblePairs} = ${_percent(o.settable, o.possiblePairs)}`,
-    `openness (theoretical, matching capabilities whatever the hooks): ${o.theoretical}/${o.possiblePairs} = ${_percent(o.theoretical, o.possiblePairs)}`,
+    `openness (pairs that can interoperate, setup hooks present): ${o.settable}/${o.possiblePairs} = ${percent(o.settable, o.possiblePairs)}`,
+    `openness (theoretical, matching capabilities whatever the hooks): ${o.theoretical}/${o.possiblePairs} = ${percent(o.theoretical, o.possiblePairs)}`,
   ];
 }
 
-async function _meshView(root: string, planFile: string | undefined): Promise<GraphView> {
+async function meshView(root: string, planFile: string | undefined): Promise<GraphView> {
   const project = await loadProject(root);
   let plan: PlanOverlayChange[] | undefined;
   let title = `meshroom mesh: ${project.instances.size} instances, ${project.plugs.length} plugs`;
@@ -102,7 +102,7 @@ export function register(program: Command, ctx: CliContext): void {
         }
         view = buildCapabilityView(graph, `meshroom capability graph: ${graph.products.size} products`);
       } else {
-        view = await _meshView(root, flags.plan);
+        view = await meshView(root, flags.plan);
       }
       const text = await renderView(view, format);
       if (flags.out === undefined) {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { importProducts, type ImportedProduct } from "../../engine/import-products.js";
+import { importProducts, type ImportedProduct } from "../../engine/author/import-products-operation.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
 
@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.out(`Imported from ${r.source}:`);
-        for (const p of r.products) ctx.out(`  ${_line(p)}`);
+        for (const p of r.products) ctx.out(`  ${line(p)}`);
         const skipped = [...new Set(r.products.flatMap((p) => p.skippedTargets))].sort();
         if (skipped.length > 0) {
           ctx.err(`Left out integrations towards ${skipped.join(", ")}: no such product in this project. Import ${skipped.length === 1 ? "it" : "them"} too (--only ${skipped.join(",")}), then re-run.`);
@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-function _line(p: ImportedProduct): string {
+function line(p: ImportedProduct): string {
   const n = p.written.length;
   const files = `${n} file${n === 1 ? "" : "s"}`;
   if (p.status === "unchanged") return `unchanged products/${p.name}`;

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MeshroomError } from "../../errors/index.js";
-import { addInstance, checkNewInstance, configureInstance, removeInstance, resolveSettings } from "../../engine/instances.js";
-import { readStateAddresses } from "../../engine/state-addresses.js";
+import { addInstance, checkNewInstance, configureInstance, removeInstance, resolveSettings } from "../../engine/author/instance-operations.js";
+import { readStateAddresses } from "../../engine/deploy/state-addresses.js";
 import type { Product } from "../../model/index.js";
 import { loadProject } from "../../project/load.js";
 import type { CliContext } from "../context.js";
@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
       const input = await readSettingsInput(ctx, flags);
       const r = resolveSettings(product, input);
       await completeSettings(ctx, product, r, `instance ${instanceName}`);
-      const file = await addInstance(root, { product: productName, name: instanceName, settings: r.settings, secrets: r.secrets }, secretsOpener(ctx, root));
+      const file = await addInstance(project, { product: productName, name: instanceName, settings: r.settings, secrets: r.secrets }, secretsOpener(ctx, root));
       ctx.out(`Added instance ${instanceName} of ${productName}: ${relative(root, file)}`);
       const n = Object.keys(r.secrets).length;
       if (n) ctx.out(`  ${n} secret${n > 1 ? "s" : ""} stored in secrets.gpg`);
@@ -70,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
       const r = resolveSettings(product, input, inst.settings, false);
       r.missing = r.missing.filter((m) => !m.secret);
       await completeSettings(ctx, product, r, `instance ${name}`);
-      await configureInstance(root, name, r.settings, r.secrets, secretsOpener(ctx, root));
+      await configureInstance(project, name, r.settings, r.secrets, secretsOpener(ctx, root));
       ctx.out(`Configured instance ${name}: ${[...Object.keys(r.settings), ...Object.keys(r.secrets).map((k) => `${k} (secret)`)].join(", ")}`);
     });
 

@@ -16,7 +16,7 @@ export function registerListIntegrations(list: Command, ctx: CliContext): void {
     .action(async (product: string | undefined, target: string | undefined, opts: { topic?: string; role?: string; json?: boolean }) => {
       // loaded here only: `list products` must not pay for the capability graph and the hook loader
       const [{ listIntegrations, sameIntegration }, { loadMesh }, { describeUntrusted }] = await Promise.all([
-        import("../../capabilities/index.js"), import("../../engine/load-mesh.js"), import("../../engine/trust.js"),
+        import("../../capabilities/index.js"), import("../../mesh/load-mesh.js"), import("../../mesh/trust.js"),
       ]);
       // an untrusted product's hook files are not imported: its rows show what its YAML declares
       const { project, graph, notLoaded } = await loadMesh(projectRoot(ctx), { untrusted: "skip" });

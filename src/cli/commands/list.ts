@@ -19,7 +19,7 @@ function capLabel(c: Capability): string {
  */
 async function wideCapabilities(p: Project, note: (line: string) => void): Promise<(x: Product) => Capability[]> {
   const [{ loadHooks }, { effectiveCapabilities }, { describeUntrusted, untrustedIn, withoutHookFilesOf }] = await Promise.all([
-    import("../../hooks/index.js"), import("../../capabilities/index.js"), import("../../engine/trust.js"),
+    import("../../hooks/index.js"), import("../../capabilities/index.js"), import("../../mesh/trust.js"),
   ]);
   const untrusted = untrustedIn(p);
   for (const t of untrusted) note(`Note: ${describeUntrusted(t)}: capabilities its hook files add are not shown (untrusted: meshroom trust ${t.product})`);
@@ -88,7 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (search: string | undefined, opts: { product?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
       const p = await loadProject(root);
-      const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
+      const state = await (await import("../../engine/deploy/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = [...p.instances.values()]
         .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
         .map((i) => ({
@@ -113,7 +113,7 @@ export function register(program: Command, ctx: CliContext): void {
       const root = projectRoot(ctx);
       const p = await loadProject(root);
       const mode = parseMode(opts.mode);
-      const state = await (await import("../../engine/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
+      const state = await (await import("../../engine/deploy/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = p.plugs
         .filter((x) => (!src || x.src === src) && (!dst || x.dst === dst) && (!opts.topic || x.topic === opts.topic) && (!mode || x.mode === mode))
         .map((x) => {

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
 import { MeshroomError } from "../../errors/index.js";
-import { loadMesh } from "../../engine/load-mesh.js";
-import { resolvePlugRequest, resolvePlugSettings, unplug, writePlug } from "../../engine/plugs.js";
+import { loadMesh } from "../../mesh/load-mesh.js";
+import { resolvePlugRequest, resolvePlugSettings, unplug, writePlug } from "../../engine/author/plug-operations.js";
 import type { CliContext } from "../context.js";
 import { collect, parseMode } from "../options.js";
 import { projectRoot } from "../project-root.js";

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic } from "../../errors/index.js";
 import { relative } from "node:path";
-import { describeUntrusted, untrustedIn, withoutHookFilesOf } from "../../engine/trust.js";
+import { describeUntrusted, untrustedIn, withoutHookFilesOf } from "../../mesh/trust.js";
 import { collectHooks } from "../../hooks/index.js";
 import type { Project } from "../../project/project.js";
-import { initProject } from "../../engine/init.js";
+import { initProject } from "../../engine/author/init-project.js";
 import { loadProjectWithDiagnostics } from "../../project/load.js";
 import type { CliContext } from "../context.js";
 import { terminalSafe } from "../../util/terminal-safe.js";

@@ -36,8 +36,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--name <name>", "name in the key's user ID (and the recipients/<name>.asc file name)")
     .option("--email <email>", "email in the key's user ID")
     .action(async (o: { name?: string; email?: string }) => {
-      const root = await _projectDir(ctx);
-      const passphrase = ctx.io.env.MESHROOM_PASSPHRASE ?? (_canPrompt(ctx) ? await _newPassphrase(ctx) : undefined);
+      const root = await projectDir(ctx);
+      const passphrase = ctx.io.env.MESHROOM_PASSPHRASE ?? (canPrompt(ctx) ? await newPassphrase(ctx) : undefined);
       const r = await initSecrets(root, { env: ctx.io.env, name: o.name, email: o.email, passphrase });
       ctx.out(r.generated ? `Generated a new key ${r.fingerprint} in ${r.keyPath}` : `Using the key ${r.fingerprint} from ${r.keyPath}`);
       if (r.generated && !passphrase) ctx.err("Note: the new key has no passphrase; keep its file private (mode 0600).");
@@ -55,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("list secret names (never values)")
     .option("--json", "print JSON")
     .action(async (o: { json?: boolean }) => {
-      const entries = await (await _store(ctx)).list();
+      const entries = await (await openStore(ctx)).list();
       if (o.json) return ctx.out(JSON.stringify({ secrets: entries }, null, 2));
       if (entries.length === 0) return ctx.out("No secrets.");
       for (const e of entries) ctx.out(`${formatScope(e.scope)}  ${e.name}`);
@@ -67,8 +67,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description("store a secret; the value is read from stdin (a trailing newline is dropped)")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
-      const value = await _readValue(ctx, name);
-      const store = await _store(ctx);
+      const value = await readValue(ctx, name);
+      const store = await openStore(ctx);
       await store.set(scope, name, value);
       await store.save();
       ctx.out(`Saved secret ${name} of ${formatScope(scope)}.`);
@@ -80,8 +80,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description("print a secret's value on stdout")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
-      const value = await (await _store(ctx)).get(scope, name);
-      if (value === undefined) throw _missing(name, scopeText);
+      const value = await (await openStore(ctx)).get(scope, name);
+      if (value === undefined) throw missing(name, scopeText);
       // The one place meshroom prints a secret on purpose, so it bypasses all redaction.
       writeUnredacted(ctx.io.stdout, `${value}\n`);
     });
@@ -92,16 +92,16 @@ export function register(program: Command, ctx: CliContext): void {
     .description("delete a secret")
     .action(async (scopeText: string, name: string) => {
       const scope = parseScope(scopeText);
-      const store = await _store(ctx);
-      if (!(await store.delete(scope, name))) throw _missing(name, scopeText);
+      const store = await openStore(ctx);
+      if (!(await store.delete(scope, name))) throw missing(name, scopeText);
       await store.save();
       ctx.out(`Removed secret ${name} of ${formatScope(scope)}.`);
     });
 
-  _registerRecipients(secrets, ctx);
+  registerRecipients(secrets, ctx);
 }
 
-function _registerRecipients(secrets: Command, ctx: CliContext): void {
+function registerRecipients(secrets: Command, ctx: CliContext): void {
   const recipients = secrets.command("recipients").description("the public keys secrets.gpg is encrypted to (recipients/*.asc)");
 
   recipients
@@ -109,18 +109,18 @@ function _registerRecipients(secrets: Command, ctx: CliContext): void {
     .description("list recipients")
     .option("--json", "print JSON")
     .action(async (o: { json?: boolean }) => {
-      const list = await (await _store(ctx)).listRecipients();
+      const list = await (await openStore(ctx)).listRecipients();
       if (o.json) return ctx.out(JSON.stringify({ recipients: list }, null, 2));
       if (list.length === 0) return ctx.out("No recipients. Run `meshroom secrets init`.");
-      for (const r of list) ctx.out(_recipientLine(r));
+      for (const r of list) ctx.out(recipientLine(r));
     });
 
   recipients
     .command("add <file>")
     .description("add the public key in FILE.asc and re-encrypt secrets.gpg to it")
     .action(async (file: string) => {
-      const added = await (await _store(ctx)).addRecipient(file);
-      for (const r of added) ctx.out(`Recipient: ${_recipientLine(r)}`);
+      const added = await (await openStore(ctx)).addRecipient(file);
+      for (const r of added) ctx.out(`Recipient: ${recipientLine(r)}`);
       ctx.out("secrets.gpg is encrypted to every recipient; commit recipients/ and secrets.gpg.");
     });
 
@@ -128,57 +128,57 @@ function _registerRecipients(secrets: Command, ctx: CliContext): void {
     .command("remove <fingerprint>")
     .description("remove a recipient by fingerprint (or long key ID) and re-encrypt secrets.gpg without it")
     .action(async (fingerprint: string) => {
-      const removed = await (await _store(ctx)).removeRecipient(fingerprint);
-      for (const r of removed) ctx.out(`Removed recipient ${_recipientLine(r)}`);
+      const removed = await (await openStore(ctx)).removeRecipient(fingerprint);
+      for (const r of removed) ctx.out(`Removed recipient ${recipientLine(r)}`);
       ctx.out("secrets.gpg was re-encrypted without it. Older copies (git history) still open with that key: rotate the secrets it could read.");
     });
 }
 
-function _recipientLine(r: RecipientInfo): string {
+function recipientLine(r: RecipientInfo): string {
   return `${r.fingerprint}  ${r.file}  ${r.userIds.join(", ")}`;
 }
 
-function _missing(name: string, scope: string): MeshroomError {
+function missing(name: string, scope: string): MeshroomError {
   return new MeshroomError("E_NOT_FOUND", `no secret ${name} for ${scope}`, { detail: "List them with `meshroom secrets list`." });
 }
 
-async function _projectDir(ctx: CliContext): Promise<string> {
+async function projectDir(ctx: CliContext): Promise<string> {
   const dir = ctx.globals().path;
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) throw new MeshroomError("E_NOT_PROJECT", `${dir} is not a directory`, { detail: "Pass the project with -p DIR." });
   return dir;
 }
 
-async function _store(ctx: CliContext): Promise<SecretsStore> {
-  const root = await _projectDir(ctx);
-  const promptPassphrase = _canPrompt(ctx) ? () => _hidden(ctx, "Passphrase of your meshroom/GPG private key:") : undefined;
+async function openStore(ctx: CliContext): Promise<SecretsStore> {
+  const root = await projectDir(ctx);
+  const promptPassphrase = canPrompt(ctx) ? () => askHidden(ctx, "Passphrase of your meshroom/GPG private key:") : undefined;
   return openSecretsStore(root, { env: ctx.io.env, promptPassphrase });
 }
 
 /** A hidden prompt needs a terminal on stdin and stderr (stdout may be piped, e.g. `secrets get … | pbcopy`). */
-function _canPrompt(ctx: CliContext): boolean {
+function canPrompt(ctx: CliContext): boolean {
   const ci = ctx.io.env.CI;
   return Boolean(ctx.io.stdin.isTTY && ctx.io.stderr.isTTY) && !(ci && ci !== "false" && ci !== "0");
 }
 
-async function _hidden(ctx: CliContext, message: string): Promise<string> {
+async function askHidden(ctx: CliContext, message: string): Promise<string> {
   const { password } = await import("@inquirer/prompts");
   return password({ message, mask: true }, { input: ctx.io.stdin, output: ctx.io.stderr });
 }
 
-async function _newPassphrase(ctx: CliContext): Promise<string | undefined> {
-  const first = await _hidden(ctx, "Passphrase for the new key (empty for none):");
+async function newPassphrase(ctx: CliContext): Promise<string | undefined> {
+  const first = await askHidden(ctx, "Passphrase for the new key (empty for none):");
   if (first === "") return undefined;
-  if ((await _hidden(ctx, "Repeat the passphrase:")) !== first) {
+  if ((await askHidden(ctx, "Repeat the passphrase:")) !== first) {
     throw new MeshroomError("E_BAD_VALUE", "the two passphrases differ", { detail: "Run `meshroom secrets init` again." });
   }
   return first;
 }
 
-async function _readValue(ctx: CliContext, name: string): Promise<string> {
+async function readValue(ctx: CliContext, name: string): Promise<string> {
   let value: string;
   if (ctx.io.stdin.isTTY) {
-    value = await _hidden(ctx, `Value of ${name}:`);
+    value = await askHidden(ctx, `Value of ${name}:`);
   } else {
     const chunks: Buffer[] = [];
     for await (const chunk of ctx.io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));

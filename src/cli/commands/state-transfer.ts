@@ -11,7 +11,7 @@ import { currentWorkspace, openStateBackend } from "../../state/open-backend.js"
 import { migrateState, pushState } from "../../state/transfer.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
-import { parseLockTimeout } from "./plan.js";
+import { parseLockTimeout } from "./plan-command.js";
 import { closeBackend, projectBackendSettings, withProjectBackend } from "./workspace.js";
 
 /** Adds `push` and `migrate` to the `state` command (registered after `state.ts`, or creates it). */

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { forceUnlock, stateList, statePull, stateRm, stateShow } from "../../engine/state-ops.js";
+import { forceUnlock, stateList, statePull, stateRm, stateShow } from "../../engine/deploy/state-operations.js";
 import { openProjectStateStore } from "../../state/open-backend.js";
 import { projectBackendSettings } from "./workspace.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
-import { parseLockTimeout } from "./plan.js";
+import { parseLockTimeout } from "./plan-command.js";
 
 /** The state store of the project's configured backend (any registered kind, state/backends.ts) and workspace. */
 function store(ctx: CliContext) {

@@ -18,7 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print the document instead of a summary")
     .action(async (flags: SynthFlags) => {
       const root = projectRoot(ctx);
-      const { synthProject } = await import("../../engine/synth.js");
+      const { synthProject } = await import("../../engine/deploy/synth-project.js");
       const outdir = flags.out ?? (flags.cdktfApp ? ctx.io.env.CDKTF_OUTDIR : undefined);
       const r = await synthProject(root, outdir !== undefined ? { outdir } : {});
       if (flags.cdktfApp) return;
@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--out <DIR>", "output directory (default: .gen)")
     .action(async (flags: { out?: string }) => {
       const root = projectRoot(ctx);
-      const { generateBindings } = await import("../../engine/get.js");
+      const { generateBindings } = await import("../../engine/deploy/generate-bindings.js");
       const r = await generateBindings(root, flags.out !== undefined ? { outdir: flags.out } : {});
       ctx.out(`Generated ${r.resourceTypes.length} product binding${r.resourceTypes.length === 1 ? "" : "s"} into ${relative(process.cwd(), r.outdir) || r.outdir}/providers/meshroom`);
       for (const t of r.resourceTypes) ctx.out(`  ${t}`);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { trustProducts, type TrustedProduct } from "../../engine/trust.js";
+import { trustProducts, type TrustedProduct } from "../../mesh/trust.js";
 import { TRUST_LOCK_FILE } from "../../project/trust-lock.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
@@ -16,13 +16,13 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out(JSON.stringify({ lock: TRUST_LOCK_FILE, products: rows }, null, 2));
         return;
       }
-      for (const r of rows) for (const line of _summary(r)) ctx.out(line);
+      for (const r of rows) for (const line of summaryLines(r)) ctx.out(line);
       if (rows.some((r) => !r.unchanged)) ctx.out(`Recorded in ${TRUST_LOCK_FILE}: commit it with the products.`);
     });
 }
 
 /** A diff-like summary: `+` added, `~` changed (old → new hash), `-` removed. */
-function _summary(r: TrustedProduct): string[] {
+function summaryLines(r: TrustedProduct): string[] {
   const from = r.source !== undefined ? ` (from ${r.source})` : "";
   if (r.unchanged) return [`${r.product}${from}: unchanged since last trusted`];
   const width = Math.max(...r.changes.map((c) => c.file.length));

@@ -10,7 +10,7 @@ import { DEFAULT_WORKSPACE, emptyStateFile, type StateBackend } from "../../stat
 import { currentWorkspace, openStateBackend, selectWorkspace, WORKSPACE_ENV } from "../../state/open-backend.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
-import { parseLockTimeout } from "./plan.js";
+import { parseLockTimeout } from "./plan-command.js";
 
 /** meshroom.yaml's `backend:` (undefined: the local file). */
 export function projectBackendSettings(root: string): ProjectSettings["backend"] {

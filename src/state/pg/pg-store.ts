@@ -5,7 +5,7 @@ import { isMeshroomError, MeshroomError } from "../../errors/index.js";
 import { PRIVATE_FILE_MODE, writeFileAtomicSync } from "../../util/atomic-write.js";
 import { VERSION } from "../../util/version.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "../backend.js";
-import { renderState, type RenderedState } from "../render.js";
+import { renderState, type RenderedState } from "../render-state.js";
 import { parseStateText, type StateFile } from "../schema.js";
 import { decideWrite } from "../write-rules.js";
 import type { PgContext } from "./pg-context.js";
