@@ -18,6 +18,12 @@ export interface DaemonSpec {
   args: string[];
   /** A string its command line contains (its config file path). */
   marker: string;
+  /**
+   * The pid file the daemon writes itself, if any (rsyslogd -i). It outlives a SIGKILL, and a
+   * daemon that refuses to start while the pid in it is alive (rsyslogd does) is then blocked by a
+   * zombie not reaped yet or a recycled pid: removed before each start, once ours is not running.
+   */
+  ownPidFile?: string;
 }
 
 export function pidFile(d: Pick<DaemonSpec, "instance" | "name">): string {
@@ -69,6 +75,9 @@ export function runningPid(d: Pick<DaemonSpec, "instance" | "name" | "marker">):
 /** Starts the daemon inside the namespace; resolves with its pid once it is spawned. */
 export function startDaemon(d: DaemonSpec): Promise<number> {
   ensureDir(runDir(d.instance));
+  const running = runningPid(d);
+  if (running !== undefined) return Promise.reject(new Error(`${d.name} already runs (pid ${running}): stop it first`));
+  if (d.ownPidFile !== undefined) rmSync(d.ownPidFile, { force: true });
   const fd = openSync(logFile(d), "a", 0o600);
   const [cmd, args] = inNetns(d.cmd, d.args);
   return new Promise((resolvePid, reject) => {

@@ -39,7 +39,8 @@ function eventsFile(instance: string): string {
 
 function daemon(instance: string): DaemonSpec {
   const conf = configFile(instance);
-  return { instance, name: "rsyslog", cmd: "rsyslogd", args: ["-n", "-f", conf, "-i", runDir(instance, "rsyslogd.pid")], marker: conf };
+  const pidFile = runDir(instance, "rsyslogd.pid");
+  return { instance, name: "rsyslog", cmd: "rsyslogd", args: ["-n", "-f", conf, "-i", pidFile], marker: conf, ownPidFile: pidFile };
 }
 
 const inputFile = (instance: string, src: string) => runDir(instance, "conf.d", `in-${src}.conf`);
