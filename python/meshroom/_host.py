@@ -310,8 +310,9 @@ def _arguments(fn, available):
             fn.__name__, name, ", ".join(sorted(k for k, v in available.items() if v is not None)),
             "; params: " + ", ".join(sorted(params)) if params else ""))
     if var_kw:
-        for k, v in list(available.items()) + list(params.items()):
-            if k not in kwargs and v is not None:
+        # **kwargs receives the call's parameters (`-p name=value` of trigger/execute), nothing else
+        for k, v in params.items():
+            if k not in kwargs:
                 kwargs[k] = v
     return kwargs
 

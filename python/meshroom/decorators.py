@@ -12,7 +12,8 @@ The decorated function is returned unchanged. meshroom calls it later (``meshroo
 ``down``, ``produce``, ...), never while it imports the file. Its parameters are filled by
 name from what the hook receives: ``integration``, ``plug``, ``instance``, ``outputs``,
 ``changes``, ``params``, ``data``, ``path``, ``files``, ``address``, ``product``; trigger and
-execute hooks also get each ``-p name=value`` parameter by its name.
+execute hooks also get each ``-p name=value`` parameter by its name (all of them in a
+``**params`` parameter).
 
 Options: ``order`` ("first", "last" or an integer), ``owns_both``, ``keep_when_overloaded``,
 ``title``, ``timeout`` (seconds), ``mode``, ``format``, ``role``, ``topic``, ``env`` (names
