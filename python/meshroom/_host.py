@@ -25,6 +25,7 @@ import importlib.util
 import inspect
 import json
 import os
+import queue
 import sys
 import threading
 import traceback
@@ -43,7 +44,9 @@ class _Protocol(object):
         self._lock = threading.Lock()
 
     def send(self, msg):
-        data = (json.dumps(msg, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+        self.write(encode(msg))
+
+    def write(self, data):
         with self._lock:
             self._out.write(data)
             self._out.flush()
@@ -80,6 +83,7 @@ class Host(object):
         self._ask_seq = 0
         self._lock = threading.Lock()
         self._import_lock = threading.RLock()
+        self.workers = _Workers()
 
     # --- callbacks into meshroom -------------------------------------------------------------
     def ask(self, call_id, what, args):
@@ -177,9 +181,7 @@ class Host(object):
     def on_call(self, msg):
         call = _Call(self, msg["id"])
         self.calls[call.id] = call
-        t = threading.Thread(target=self._run, args=(call, msg), name="hook-%s" % call.id)
-        t.daemon = True
-        t.start()
+        self.workers.submit(self._run, call, msg)
 
     def on_cancel(self, msg):
         call = self.calls.get(msg.get("id"))
@@ -198,7 +200,7 @@ class Host(object):
                 result = None
             elif inspect.isgenerator(result):
                 result = list(result)
-            self.proto.send(_checked({"op": "result", "id": call.id, "ok": True, "value": result}))
+            self.proto.write(_checked({"op": "result", "id": call.id, "ok": True, "value": result}))
         except BaseException as e:  # noqa: B902
             self.proto.send({"op": "result", "id": call.id, "ok": False, "error": {
                 "type": type(e).__name__, "message": _message(e), "traceback": None if isinstance(e, HookError) else _user_traceback(e),
@@ -244,13 +246,41 @@ class Host(object):
             for item in it:
                 if call.cancelled:
                     break
-                self.proto.send(_checked({"op": "item", "id": call.id, "value": item}))
+                self.proto.write(_checked({"op": "item", "id": call.id, "value": item}))
                 if call.cancelled:
                     break
         finally:
             close = getattr(it, "close", None)
             if close is not None:
                 close()
+
+
+class _Workers(object):
+    """Threads that run hook calls: an idle one takes the next call, else a new one starts
+    (a watch hook may hold its thread as long as it streams, so there is no fixed pool)."""
+
+    def __init__(self):
+        self._queue = queue.SimpleQueue()
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, *args):
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._queue.put((fn, args))
+        if start:
+            t = threading.Thread(target=self._loop, name="hook-worker")
+            t.daemon = True
+            t.start()
+
+    def _loop(self):
+        while True:
+            fn, args = self._queue.get()
+            fn(*args)
+            with self._lock:
+                self._idle += 1
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -279,32 +309,45 @@ def _product_package(product, path):
 _TYPES = {"Instance": "instance", "Plug": "plug", "Integration": "integration", "Product": "product", "Files": "files"}
 
 
+_SIGNATURES = {}
+
+
+def _parameters(fn):
+    """(name, kind, has_default, annotation name) of each parameter, computed once per function."""
+    params = _SIGNATURES.get(fn)
+    if params is None:
+        params = []
+        for name, p in inspect.signature(fn).parameters.items():
+            ann = p.annotation
+            ann_name = ann if isinstance(ann, str) else getattr(ann, "__name__", None)
+            params.append((name, p.kind, p.default is not p.empty, ann_name))
+        _SIGNATURES[fn] = params
+    return params
+
+
 def _arguments(fn, available):
     """Fills the hook's parameters by name (or by their model type annotation)."""
     params = available.get("params") or {}
-    sig = inspect.signature(fn)
     kwargs = {}
     var_kw = False
-    for name, p in sig.parameters.items():
-        if p.kind == p.VAR_POSITIONAL:
+    for name, kind, has_default, ann_name in _parameters(fn):
+        if kind == inspect.Parameter.VAR_POSITIONAL:
             continue
-        if p.kind == p.VAR_KEYWORD:
+        if kind == inspect.Parameter.VAR_KEYWORD:
             var_kw = True
             continue
-        if p.kind == p.POSITIONAL_ONLY:
+        if kind == inspect.Parameter.POSITIONAL_ONLY:
             raise HookError("hook %s: positional-only parameter %r cannot be filled by name" % (fn.__name__, name))
-        if name in available and (available[name] is not None or p.default is p.empty):
+        if name in available and (available[name] is not None or not has_default):
             kwargs[name] = available[name]
             continue
         if name in params:
             kwargs[name] = params[name]
             continue
-        ann = p.annotation
-        ann_name = ann if isinstance(ann, str) else getattr(ann, "__name__", None)
         if ann_name in _TYPES and available.get(_TYPES[ann_name]) is not None:
             kwargs[name] = available[_TYPES[ann_name]]
             continue
-        if p.default is not p.empty:
+        if has_default:
             continue
         raise HookError("hook %s: meshroom has nothing to pass as parameter %r (it passes: %s%s)" % (
             fn.__name__, name, ", ".join(sorted(k for k, v in available.items() if v is not None)),
@@ -317,12 +360,16 @@ def _arguments(fn, available):
     return kwargs
 
 
+def encode(msg):
+    return (json.dumps(msg, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
 def _checked(msg):
+    """The message as protocol bytes; a value JSON cannot hold fails the hook."""
     try:
-        json.dumps(msg, allow_nan=False)
+        return encode(msg)
     except (TypeError, ValueError) as e:
         raise HookError("returned a result that cannot be stored (%s): return plain data (str, int, float, bool, None, list, dict)" % e)
-    return msg
 
 
 def _message(e):

@@ -64,6 +64,9 @@ export class PythonHost {
   private readonly sent = { products: new Set<string>(), files: new Set<string>(), env: new Set<string>() };
   /** Files that need Python, for the error when there is none. */
   private readonly needing = new Set<string>();
+  private corked = false;
+  /** Something allowed has not been sent to the process yet. */
+  private unsent = true;
 
   constructor(readonly root: string, private readonly python: string = pythonCommand()) {}
 
@@ -73,6 +76,7 @@ export class PythonHost {
     for (const f of files) this.allowed.files.add(f);
     for (const [k, v] of Object.entries(env)) this.allowed.env.set(k, v);
     for (const s of shown) this.needing.add(s);
+    this.unsent = true;
   }
 
   /** Imports the files and returns what each registered (or why it could not be imported). */
@@ -134,10 +138,11 @@ export class PythonHost {
       proc.child.stdout.setEncoding("utf8");
       proc.child.stdout.on("data", (chunk: string) => {
         this.buf += chunk;
+        let start = 0;
         let nl: number;
-        while ((nl = this.buf.indexOf("\n")) >= 0) {
-          const line = this.buf.slice(0, nl);
-          this.buf = this.buf.slice(nl + 1);
+        while ((nl = this.buf.indexOf("\n", start)) >= 0) {
+          const line = this.buf.slice(start, nl);
+          start = nl + 1;
           if (line.trim() === "") continue;
           let m: Record<string, unknown>;
           try {
@@ -157,6 +162,7 @@ export class PythonHost {
           }
           this.onMessage(m);
         }
+        this.buf = start === 0 ? this.buf : this.buf.slice(start);
       });
       proc.child.stderr.setEncoding("utf8");
       proc.child.stderr.on("data", (chunk: string) => {
@@ -178,19 +184,22 @@ export class PythonHost {
         this.sent.products.clear();
         this.sent.files.clear();
         this.sent.env.clear();
+        this.unsent = true;
       });
       this.updateRef();
     }));
   }
 
   private sendAllowed(): void {
+    if (!this.unsent) return;
+    this.unsent = false;
     const products: Record<string, string> = {};
     const files: string[] = [];
     const env: Record<string, string> = {};
     for (const [n, d] of this.allowed.products) if (!this.sent.products.has(n)) (products[n] = d), this.sent.products.add(n);
     for (const f of this.allowed.files) if (!this.sent.files.has(f)) files.push(f), this.sent.files.add(f);
     for (const [k, v] of this.allowed.env) if (!this.sent.env.has(k)) (env[k] = v), this.sent.env.add(k);
-    if (Object.keys(products).length || files.length || Object.keys(env).length || this.seq === 1) this.send({ op: "allow", root: this.root, products, files, env });
+    this.send({ op: "allow", root: this.root, products, files, env });
   }
 
   private onMessage(m: Record<string, unknown>): void {
@@ -236,7 +245,18 @@ export class PythonHost {
   }
 
   private send(msg: Record<string, unknown>): void {
-    this.proc?.child.stdin.write(`${JSON.stringify(msg)}\n`);
+    const stdin = this.proc?.child.stdin;
+    if (!stdin) return;
+    // the messages of one turn of the event loop go in one write (an apply starts many hooks at once)
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
+    stdin.write(`${JSON.stringify(msg)}\n`);
   }
 
   /** The host keeps meshroom running only while a request is pending. */
