@@ -37,6 +37,19 @@ class _Secrets(object):
         self._call.ask(self._scope + ".delete_secret", name)
 
 
+class _HasSecrets(object):
+    """``get_secret``/``set_secret`` of instances and plugs (answered by meshroom's store)."""
+
+    _secrets = None
+
+    def get_secret(self, name, default=None):
+        v = self._secrets.get(name)
+        return default if v is None else v
+
+    def set_secret(self, name, value):
+        self._secrets.set(name, value)
+
+
 class Product(object):
     """A product of the project: ``name`` and ``path`` (its folder)."""
 
@@ -48,7 +61,7 @@ class Product(object):
         return "Product(%r)" % self.name
 
 
-class Instance(object):
+class Instance(_HasSecrets):
     """An instance of a product: ``name``, ``product``, ``settings``; ``get_secret``/``set_secret``."""
 
     def __init__(self, data, call=None):
@@ -57,18 +70,11 @@ class Instance(object):
         self.settings = _Settings(data.get("settings") or {})
         self._secrets = _Secrets(call, "instance")
 
-    def get_secret(self, name, default=None):
-        v = self._secrets.get(name)
-        return default if v is None else v
-
-    def set_secret(self, name, value):
-        self._secrets.set(name, value)
-
     def __repr__(self):
         return "Instance(%r, product=%r)" % (self.name, self.product)
 
 
-class Plug(object):
+class Plug(_HasSecrets):
     """A plug ``src -[topic]-> dst``: ``src``, ``dst``, ``topic``, ``mode``, ``format``, ``kind``,
     this side's ``settings``; secrets shared by both sides (``get_secret``, ``set_secret``, ``delete_secret``)."""
 
@@ -90,13 +96,6 @@ class Plug(object):
     @property
     def dst_instance(self):
         return self.dst
-
-    def get_secret(self, name, default=None):
-        v = self._secrets.get(name)
-        return default if v is None else v
-
-    def set_secret(self, name, value):
-        self._secrets.set(name, value)
 
     def delete_secret(self, name):
         self._secrets.delete(name)

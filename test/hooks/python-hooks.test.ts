@@ -34,7 +34,7 @@ const input = {
 
 const SIEM = `
 import os
-from meshroom.decorators import setup_consumer, teardown_consumer, read_consumer, update_consumer, setup_instance, watch, produce, pull
+from meshroom.decorators import setup_consumer, teardown_consumer, read_consumer, update_consumer, setup_instance, watch, produce, pull, trigger
 from meshroom.model import Integration, Plug, Instance
 from meshroom.interaction import debug, info
 
@@ -78,6 +78,10 @@ def tail_events(instance):
             yield {"n": n, "on": instance.name}
     finally:
         open(os.path.join(${JSON.stringify("@@ROOT@@")}, "closed"), "w").write("yes")
+
+@trigger("leak")
+def leaky(instance):
+    raise RuntimeError("the API refused key " + instance.get_secret("API_KEY"))
 
 @pull(timeout=5)
 def from_catalog(path, **rest):
@@ -155,6 +159,12 @@ describe("Python hook files", () => {
     expect(stack).toContain("Traceback (most recent call last)");
     expect(stack).toContain(`${project.path("products/siem/hooks.py")}", line`);
     expect(stack).not.toContain("_host.py");
+
+    // secret values are redacted from the message and from the traceback (--debug)
+    store.set("instance:siem1/API_KEY", API_KEY);
+    const leak = await rejection(runHook(hook("leaky"), { instance: input.instance }, { address: "instance.siem1", secrets }));
+    expect(leak.message).toContain("RuntimeError: the API refused key");
+    expect(`${leak.message}\n${(leak.cause as Error).stack ?? ""}`).not.toContain(API_KEY);
   });
 
   it("a watch hook streams; stopping it closes the Python generator", async () => {

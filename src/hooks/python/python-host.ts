@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { MeshroomError } from "../../errors/index.js";
 import { findExecutable, hookEnvironment, startServiceProcess, type ServiceProcess } from "../../exec/index.js";
+import { redactText } from "../../util/redact.js";
 import { PACKAGE_ROOT } from "../../util/version.js";
 
 /** The shipped `meshroom` Python package (python/meshroom) and its entry point. */
@@ -271,11 +272,15 @@ export class PythonHost {
   }
 }
 
-/** A Python exception as a JS error: its message, and its Python traceback as the stack (shown with --debug). */
+/**
+ * A Python exception as a JS error: its message, and its Python traceback as the stack (shown
+ * with --debug), with known secret values redacted (a traceback quotes the hook's own lines and
+ * messages).
+ */
 export function pythonError(e: PyCallError): Error {
   const err = new Error(e.message);
   err.name = e.type;
-  err.stack = e.traceback ? `${e.traceback}\n    (Python traceback)` : `${e.type}: ${e.message}`;
+  err.stack = redactText(e.traceback ? `${e.traceback}\n    (Python traceback)` : `${e.type}: ${e.message}`);
   return err;
 }
 
