@@ -5,9 +5,10 @@
 //   3. the capability graph (500 products / 2,000 integrations: list and plug as CLI processes);
 //   4. the event intake under load (events/s, p99, nothing lost);
 //   5. CLI cold start (median of 10 `--version` and `list products`);
+//   (after the engine) Python hooks: 1,000 no-op setup hooks in one apply, Python against TypeScript;
 // then one PASS/FAIL line per target. Timings are printed with the load average (wall times
 // include other processes' load; CPU times do not). Exit code 0 unless a benchmark breaks, or
-// with `--strict`, unless a target fails. `--only=engine,terraform,capabilities,intake,cold-start`
+// with `--strict`, unless a target fails. `--only=engine,python-hooks,terraform,capabilities,intake,cold-start`
 // runs a subset; `--quick` skips the 10,000-plug case.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,7 @@ import { runCase, type CaseResult } from "./engine.js";
 import { runIntakeBench } from "./intake-load.js";
 import { engineChecks, engineTable, fmt, idealMs, load, summary, terraformReport, type Check } from "./report.js";
 import { meshroomSameDag, runTerraformComparison, type MeshroomTimes } from "./terraform.js";
+import { runPythonHooksCase, type PythonHooksCase } from "./python-hooks.js";
 
 const PARALLELISM = 10;
 // 600 plugs = 900 resources, about the 600 resources 80-quality.md quotes Terraform's ~25 s for.
@@ -94,8 +96,26 @@ function coldStart(): Check[] {
     .map((t) => ({ target: `cold start: ${t.command} < ${r.budgetMs} ms`, pass: t.medianMs < r.budgetMs, measured: `median ${t.medianMs} ms` }));
 }
 
+/** 1,000 no-op setup hooks (500 plugs, two sides each) in one apply: Python hooks against TypeScript ones. */
+async function pythonHooks(): Promise<Check[]> {
+  section("Python hooks");
+  const PLUGS = 500;
+  const rows: PythonHooksCase[] = [];
+  for (const lang of ["ts", "py", "ts", "py"] as const) rows.push(inChild<PythonHooksCase>("py-case", [lang, PLUGS]).value);
+  const best = (lang: string) => rows.filter((r) => r.lang === lang).sort((a, b) => a.applyMs - b.applyMs)[0]!;
+  const ts = best("ts");
+  const py = best("py");
+  console.log(`ring of ${PLUGS} instances and ${PLUGS} plugs = ${py.setupHooks} setup hooks (+ ${PLUGS} instances, no hooks); parallelism ${PARALLELISM}; best of 2 runs each; ${load()}\n`);
+  console.log("hooks       load      apply   apply CPU (meshroom)");
+  for (const r of [ts, py]) console.log(`${r.lang === "ts" ? "TypeScript" : "Python    "}  ${fmt(r.loadMs).padStart(8)}  ${fmt(r.applyMs).padStart(8)}  ${fmt(r.applyCpuMs).padStart(8)}`);
+  const ratio = py.applyMs / ts.applyMs;
+  console.log(`\nPython / TypeScript apply: ${ratio.toFixed(2)}×`);
+  return [{ target: "1,000 no-op Python setup hooks < 2× TypeScript", pass: ratio < 2, measured: `${fmt(py.applyMs)} vs ${fmt(ts.applyMs)} (${ratio.toFixed(2)}×)` }];
+}
+
 const SECTIONS = {
   engine: (quick: boolean) => engine(quick),
+  "python-hooks": () => pythonHooks(),
   terraform: () => terraform(),
   capabilities: () => capabilities(),
   intake: () => intake(),
@@ -121,6 +141,8 @@ const [mode, ...rest] = process.argv.slice(2);
 if (mode === "--case") {
   const r = await runCase(Number(rest[0]), Number(rest[1]), PARALLELISM);
   process.stdout.write(`${JSON.stringify(r)}\n`);
+} else if (mode === "--py-case") {
+  process.stdout.write(`${JSON.stringify(await runPythonHooksCase(rest[0] as "ts" | "py", Number(rest[1]), PARALLELISM))}\n`);
 } else if (mode === "--tf-case") {
   process.stdout.write(`${JSON.stringify(await meshroomSameDag(Number(rest[0])))}\n`);
 } else {

@@ -6,3 +6,4 @@
 export { runCommand, stderrTail, type RunCommandOptions, type CommandResult } from "./run-command.js";
 export { environmentWithoutCredentials, hookEnvironment, BASE_HOOK_ENV, type HookEnvOptions } from "./hook-env.js";
 export { spawnDetached, stopProcess, isProcessRunning, readPid, isAlive, type SpawnDetachedOptions } from "./detached.js";
+export { startServiceProcess, findExecutable, type ServiceProcess, type ServiceProcessOptions } from "./service-process.js";

@@ -38,6 +38,11 @@ const IS_WINDOWS = process.platform === "win32";
  * still kills the rest of the command's group (what the command itself started).
  */
 const SETPRIV = process.platform === "linux" ? ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) : undefined;
+
+/** The program and arguments that run CMD so that the kernel kills it when meshroom dies (setpriv), or CMD as it is. */
+export function withParentDeathSignal(cmd: string, args: readonly string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", cmd, ...args]] : [cmd, [...args]];
+}
 const SETPRIV_EXEC_FAILED = /^setpriv: failed to execute/m;
 
 /** execa is loaded on first use: the CLI's cold start does not pay for it. */
@@ -49,13 +54,18 @@ function loadExeca(): Promise<typeof import("execa")> {
 /** Process groups still running, killed if meshroom itself exits (detached children escape execa's cleanup). */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
-function trackGroup(pid: number): void {
+/** Kills the group PID if meshroom exits while it runs (until untrackGroup). */
+export function trackGroup(pid: number): void {
   liveGroups.add(pid);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
     for (const g of liveGroups) killGroup(g, "SIGKILL");
   });
+}
+
+export function untrackGroup(pid: number): void {
+  liveGroups.delete(pid);
 }
 
 export function killGroup(pid: number, sig: NodeJS.Signals): void {
@@ -80,7 +90,7 @@ export async function runCommand(cmd: string, args: readonly string[], opts: Run
   const { execa } = await loadExeca();
   const graceMs = opts.graceMs ?? 2000;
   const watchdog = IS_WINDOWS ? undefined : startGroupWatchdog();
-  const [file, argv] = SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", cmd, ...args]] : [cmd, [...args]];
+  const [file, argv] = withParentDeathSignal(cmd, args);
   const sub = execa(file, argv, {
     cwd: opts.cwd,
     env: opts.env,

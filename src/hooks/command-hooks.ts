@@ -52,7 +52,8 @@ export function commandHookFn(decl: CommandHookDecl, dir: string): HookFn {
   };
 }
 
-async function contextJson(ctx: HookContext, kind: string, secretNames: readonly string[]): Promise<Record<string, unknown>> {
+/** The context a hook program receives as JSON (command hooks on stdin, Python hooks in a call): secrets only those named. */
+export async function contextJson(ctx: HookContext, kind: string, secretNames: readonly string[]): Promise<Record<string, unknown>> {
   const j: Record<string, unknown> = { kind, address: ctx.address };
   if (ctx.instance) j.instance = { ...instanceJson(ctx.instance), ...(await secretsJson(ctx.instance, secretNames)) };
   if (ctx.plug) j.plug = { ...plugJson(ctx.plug), ...(await secretsJson(ctx.plug, secretNames)) };

@@ -3,6 +3,8 @@
 // HookRegistry without ever calling a hook body; runs one hook with its context, timeout,
 // result validation and error wrapping. Hook authors import `meshroom/hooks` (./api.ts).
 // Hooks are user code: they run inside the meshroom process with the user's rights.
+// Python hook files (`*.py`) register through the shipped `meshroom` Python package and run in
+// one Python process per command (./python/: the host client, the registration cache).
 //
 // Importing this module does not load jiti or execa: `loadHooks` loads the loader on first call.
 // May import: project, model, exec, util, errors.

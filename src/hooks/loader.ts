@@ -4,11 +4,12 @@ import { fileURLToPath } from "node:url";
 import { type Diagnostic, MeshroomError } from "../errors/index.js";
 import type { CommandHookDecl, IntegrationKey } from "../model/index.js";
 import { hookCompileCache, jitiCacheOptions } from "../util/compile-cache.js";
-import { findHookFiles, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
+import { findHookFiles, isPythonHookFile, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
 import { hookGlobalState, type HookRegistration } from "./api.js";
 import { commandHookFn, commandHookRaw } from "./command-hooks.js";
 import { toDescriptor, type HookOrigin, type RawHook } from "./descriptor.js";
 import { HookRegistry, type HookEntry, type HookFn } from "./registry.js";
+import type { PythonHookFile } from "./python/python-hooks.js";
 
 /** A product as the loader needs it (the project module's `Product` fits). */
 export interface HookSourceProduct {
@@ -38,9 +39,10 @@ export interface LoadHooksInput {
 }
 
 /**
- * Registers every hook of a project: product-wide files `products/<p>/*.ts|js|mjs`, integration
- * files `products/<p>/integrations/<t>/<stem>.ts` next to `<stem>.yaml`, and YAML command hooks.
- * Imports each file once per process; never calls a hook body.
+ * Registers every hook of a project: product-wide files `products/<p>/*.ts|js|mjs|py`, integration
+ * files `products/<p>/integrations/<t>/<stem>.ts|py` next to `<stem>.yaml`, and YAML command hooks.
+ * Imports each file once per process (Python files in the project's Python host, or not at all
+ * when their registrations are cached); never calls a hook body.
  */
 export async function loadHooks(input: LoadHooksInput): Promise<HookRegistry> {
   const { registry, problems, importFailures } = await collectHooks(input);
@@ -101,8 +103,14 @@ async function collectUnlocked(input: LoadHooksInput): Promise<CollectedHooks> {
     else integrationFiles.set(h.product, [h]);
   }
   for (const { file, reason } of files.ignored) warnings.push(`${rel(file)}: ignored, ${reason}`);
+  const python = await pythonRegistrations(input, files, rel);
   const registrationsOf = async (file: string): Promise<HookRegistration[]> => {
     try {
+      if (isPythonHookFile(file)) {
+        const r = python.get(file);
+        if (r === undefined || r instanceof MeshroomError) throw r ?? new MeshroomError("E_INTERNAL", `${rel(file)} was not registered`);
+        return r;
+      }
       return await importHookFile(file, rel(file));
     } catch (e) {
       if (!(e instanceof MeshroomError)) throw e;
@@ -137,6 +145,21 @@ async function collectUnlocked(input: LoadHooksInput): Promise<CollectedHooks> {
   }
   if (cacheWarning !== undefined) warnings.push(cacheWarning);
   return { registry: new HookRegistry(entries, warnings), problems, importFailures };
+}
+
+/** The Python hook files among FILES, registered in one go by the project's Python host (python/python-hooks.ts). */
+async function pythonRegistrations(input: LoadHooksInput, files: HookFiles, rel: (f: string) => string): Promise<Map<string, HookRegistration[] | MeshroomError>> {
+  const dirs = new Map(input.products.map((p) => [p.name, p.dir] as const));
+  const py: PythonHookFile[] = [];
+  const add = (product: string, file: string) => {
+    const productDir = dirs.get(product);
+    if (productDir !== undefined && isPythonHookFile(file)) py.push({ file, product, productDir, shown: rel(file) });
+  };
+  for (const p of input.products) for (const f of files.products.get(p.name) ?? []) add(p.name, f);
+  for (const h of files.integrations) add(h.product, h.file);
+  if (py.length === 0) return new Map();
+  const { registerPythonHookFiles } = await import("./python/python-hooks.js");
+  return registerPythonHookFiles(input.root, py);
 }
 
 function fromRegistration(r: HookRegistration): RawHook {

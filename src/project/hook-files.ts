@@ -3,8 +3,8 @@ import { type IntegrationKey, parseIntegrationFileName } from "../model/index.js
 import { dirNamesIn, fileNamesIn } from "./dir-listing.js";
 
 /**
- * Where a project's hook files are: product-wide files `products/<p>/*.ts|mts|js|mjs`, and
- * integration files `products/<p>/integrations/<t>/<stem>.ts` next to `<stem>.yaml`. The project
+ * Where a project's hook files are: product-wide files `products/<p>/*.ts|mts|js|mjs|py`, and
+ * integration files `products/<p>/integrations/<t>/<stem>.ts|py` next to `<stem>.yaml`. The project
  * loader finds them while it reads those folders anyway, so loading hooks walks nothing again.
  */
 export interface HookFiles {
@@ -24,11 +24,17 @@ export interface IntegrationHookFile {
   file: string;
 }
 
-const HOOK_FILE = /\.(ts|mts|js|mjs)$/;
+const HOOK_FILE = /\.(ts|mts|js|mjs|py)$/;
 const DECLARATION = /\.d\.m?ts$/;
 
+/** TypeScript/JavaScript hook files (imported in meshroom's process) or Python ones (run by its Python host); `__init__.py` is not a hook file. */
 export function isHookFileName(name: string): boolean {
-  return HOOK_FILE.test(name) && !DECLARATION.test(name);
+  return HOOK_FILE.test(name) && !DECLARATION.test(name) && name !== "__init__.py";
+}
+
+/** A Python hook file (python/meshroom runs it, not jiti). */
+export function isPythonHookFile(file: string): boolean {
+  return file.endsWith(".py");
 }
 
 /** Hook file names among a product folder's files. */
@@ -55,12 +61,14 @@ export function integrationHookFilesIn(
       ignored.push({ file, reason: `it is not next to an integration file (${stem}.yaml named <topic>_<role>[_<format>][_pull])` });
       continue;
     }
-    const first = claimed.get(stem);
+    // one TypeScript/JavaScript file and one Python file per integration
+    const slot = `${stem}${isPythonHookFile(name) ? ":py" : ""}`;
+    const first = claimed.get(slot);
     if (first !== undefined) {
       ignored.push({ file, reason: `integration ${stem} already has its hook file ${first}` });
       continue;
     }
-    claimed.set(stem, name);
+    claimed.set(slot, name);
     found.push({ product, target, key, file });
   }
   return { found, ignored };

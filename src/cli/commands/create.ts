@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
-import { createCapability, createIntegration, createProduct } from "../../engine/author/create-operations.js";
+import { createCapability, createIntegration, createProduct, writeIntegrationPythonStarter } from "../../engine/author/create-operations.js";
+import { HOOK_LANGS, type HookLang } from "../../project/templates/python-starters.js";
+import { MeshroomError } from "../../errors/index.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
 import { runScaffoldHooks } from "../../engine/author/scaffold-hooks.js";
 import { keepingTrust } from "../../mesh/trust.js";
@@ -8,6 +10,12 @@ import { cliHookDeps } from "../hook-deps.js";
 import type { CliContext } from "../context.js";
 import { parseMode, parseRole } from "../options.js";
 import { projectRoot } from "../project-root.js";
+
+function parseLang(lang: string | undefined): HookLang {
+  if (lang === undefined) return "ts";
+  if ((HOOK_LANGS as readonly string[]).includes(lang)) return lang as HookLang;
+  throw new MeshroomError("E_BAD_VALUE", `--lang must be one of ${HOOK_LANGS.join(", ")}, got ${JSON.stringify(lang)}`);
+}
 
 export function register(program: Command, ctx: CliContext): void {
   const create = program.command("create").description("scaffold products, capabilities and integrations");
@@ -17,9 +25,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description("scaffold products/NAME/ with a definition.yaml and a commented hooks file")
     .argument("<name>", "product name")
     .option("--from <template>", "start from a shipped template (see `meshroom list templates`)")
-    .action(async (name: string, opts: { from?: string }) => {
+    .option("--lang <lang>", "language of the starter hooks file: ts (hooks.ts, default) or py (hooks.py)")
+    .action(async (name: string, opts: { from?: string; lang?: string }) => {
       const root = projectRoot(ctx);
-      const r = await createProduct(root, name, opts.from);
+      const r = await createProduct(root, name, opts.from, parseLang(opts.lang));
       ctx.out(`Created product ${name}${opts.from ? ` from template ${opts.from}` : ""}:`);
       for (const f of r.files) ctx.out(`  ${relative(root, f)}`);
     });
@@ -49,13 +58,19 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<role>", "role of PRODUCT: producer | consumer | trigger | executor")
     .option("--mode <mode>", "push (default) or pull")
     .option("--format <format>", "data format")
-    .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string }) => {
+    .option("--lang <lang>", "py: also write a starter Python hooks file next to the integration's YAML")
+    .action(async (product: string, target: string, topic: string, role: string, opts: { mode?: string; format?: string; lang?: string }) => {
       const root = projectRoot(ctx);
+      const lang = opts.lang === undefined ? undefined : parseLang(opts.lang);
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
       // what meshroom writes at the user's request, and what the product's own (trusted) scaffold
       // hooks write, keeps a trusted product trusted
       const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
       ctx.out(`Created integration ${relative(root, r.file)}`);
+      if (lang === "py") {
+        const py = await keepingTrust(root, [product], async () => writeIntegrationPythonStarter(root, req, r.file));
+        if (py) ctx.out(`  starter hooks: ${relative(root, py)}`);
+      }
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
       const deps = cliHookDeps(ctx, root);
       try {

@@ -9,14 +9,15 @@ import { addCapability, writeIntegrationFile } from "../../project/save.js";
 import { loadProject } from "../../project/load.js";
 import { TEMPLATES, findTemplate } from "../../project/templates/catalog.js";
 import { renderDefinition, renderStarterHooks } from "../../project/templates/render-template.js";
+import { renderStarterIntegrationPython, renderStarterPythonHooks, type HookLang } from "../../project/templates/python-starters.js";
 
 export interface CreateProductResult {
   product: string;
   files: string[];
 }
 
-/** Scaffolds products/NAME/ (definition.yaml + a commented hooks file), optionally from a template. */
-export async function createProduct(root: string, name: string, from?: string): Promise<CreateProductResult> {
+/** Scaffolds products/NAME/ (definition.yaml + a commented hooks file, TypeScript or Python), optionally from a template. */
+export async function createProduct(root: string, name: string, from?: string, lang: HookLang = "ts"): Promise<CreateProductResult> {
   assertName("product", name);
   await loadProject(root);
   const dir = paths.productDir(root, name);
@@ -31,9 +32,9 @@ export async function createProduct(root: string, name: string, from?: string): 
     }
   }
   const def = paths.definition(root, name);
-  const hooks = join(dir, "hooks.ts");
+  const hooks = join(dir, lang === "py" ? "hooks.py" : "hooks.ts");
   writeFileAtomic(prepareProjectWrite(root, def), renderDefinition(name, t));
-  writeFileAtomic(prepareProjectWrite(root, hooks), renderStarterHooks(name, t));
+  writeFileAtomic(prepareProjectWrite(root, hooks), lang === "py" ? renderStarterPythonHooks(name, t) : renderStarterHooks(name, t));
   return { product: name, files: [def, hooks] };
 }
 
@@ -76,6 +77,14 @@ export async function createIntegration(root: string, req: CapabilityRequest & {
   if (addCapability(root, req.target, other, req.topic, req.mode, req.format)) added.push(`${req.target} ${other} ${req.topic}`);
   writeIntegrationFile(root, req.product, req.target, key);
   return { file, addedCapabilities: added };
+}
+
+/** `create integration --lang py`: a starter `<stem>.py` next to the integration's YAML (kept when one exists). */
+export function writeIntegrationPythonStarter(root: string, req: CapabilityRequest & { target: string }, yamlFile: string): string | undefined {
+  const file = yamlFile.replace(/\.ya?ml$/, ".py");
+  if (existsSync(file)) return undefined;
+  writeFileAtomic(prepareProjectWrite(root, file), renderStarterIntegrationPython(req.product, req.target, req.topic, req.role));
+  return file;
 }
 
 function roleVerb(role: Role): string {
