@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
-import { runCommand, type CommandResult } from "../exec/index.js";
+import { environmentWithoutCredentials, runCommand, type CommandResult } from "../exec/index.js";
 
 /**
  * The user's own GnuPG (`secrets: { gnupg: true }` in meshroom.yaml): secrets.gpg is decrypted
@@ -86,11 +86,10 @@ export function secretKeyFingerprints(colons: string): string[] {
 }
 
 async function gpg(access: GnupgAccess, args: string[], input?: string): Promise<CommandResult> {
-  const env: Record<string, string | undefined> = { ...access.env };
-  if (access.interactive && !env.GPG_TTY) {
-    const tty = ourTerminal();
-    if (tty) env.GPG_TTY = tty; // pinentry-curses asks on the terminal meshroom runs in
-  }
+  // meshroom's credentials (MESHROOM_PASSPHRASE, the pg connection string, …) stay out of gpg's
+  // environment, and so out of a gpg-agent it starts, which lives on after meshroom
+  const tty = access.interactive && !access.env.GPG_TTY ? ourTerminal() : undefined;
+  const env = environmentWithoutCredentials(tty ? { GPG_TTY: tty } : {}, access.env); // pinentry-curses asks on our terminal
   try {
     return await runCommand("gpg", ["--batch", "--no-greeting", "--yes", ...args], {
       cwd: tmpdir(),

@@ -33,7 +33,10 @@ describe.skipIf(!GPG)("secrets through the user's GnuPG keyring and agent", () =
     [gina] = await Promise.all([home.genKey("Gina <gina@example.test>", "gina pass"), other.genKey("Otto <otto@example.test>", "")]);
     wrapDir = tempDir("mr-gpgwrap-");
     argvLog = join(wrapDir, "argv.log");
-    writeFileSync(join(wrapDir, "gpg"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${GPG}' "$@"\n`);
+    writeFileSync(
+      join(wrapDir, "gpg"),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\n[ -n "$MESHROOM_PASSPHRASE" ] && echo "MESHROOM_PASSPHRASE in gpg's environment" >> '${argvLog}'\nexec '${GPG}' "$@"\n`,
+    );
     chmodSync(join(wrapDir, "gpg"), 0o755);
   });
 
@@ -91,6 +94,7 @@ describe.skipIf(!GPG)("secrets through the user's GnuPG keyring and agent", () =
     const argv = readFileSync(argvLog, "utf8");
     expect(argv).toContain("--decrypt");
     for (const s of ["gina pass", "not it", "first-secret-7781", "second-secret-9923"]) expect(argv).not.toContain(s);
+    expect(argv).not.toContain("MESHROOM_PASSPHRASE in gpg's environment"); // nor in its environment (a gpg-agent it starts keeps it)
     // no private key file was generated or needed
     expect(readdirSync(root)).not.toContain("private-key.asc");
   });
