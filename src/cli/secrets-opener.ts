@@ -1,5 +1,4 @@
 import type { OpenSecretsStoreOptions, SecretsStore } from "../secrets/index.js";
-import { readProjectSettings } from "../project/project-settings.js";
 import type { CliContext } from "./context.js";
 
 /** Opens the project's secrets store on first use only: commands with no secret never load openpgp. */
@@ -14,7 +13,7 @@ export function secretsOpener(ctx: CliContext, root: string): () => Promise<Secr
             return password({ message: "Passphrase of your meshroom key", mask: "*" }, { input: ctx.io.stdin, output: ctx.io.stderr });
           }
         : undefined;
-      return openSecretsStore(root, { env: ctx.io.env, ...(promptPassphrase ? { promptPassphrase } : {}), ...gnupgOption(root, ctx.interactive()) });
+      return openSecretsStore(root, { env: ctx.io.env, ...(promptPassphrase ? { promptPassphrase } : {}), ...(await gnupgOption(root, ctx.interactive())) });
     })());
 }
 
@@ -23,6 +22,8 @@ export function secretsOpener(ctx: CliContext, root: string): () => Promise<Secr
  * its agent asks for a passphrase or PIN itself when `interactive` (else MESHROOM_PASSPHRASE or
  * the agent's cache).
  */
-export function gnupgOption(root: string, interactive: boolean): Pick<OpenSecretsStoreOptions, "gnupg"> {
+export async function gnupgOption(root: string, interactive: boolean): Promise<Pick<OpenSecretsStoreOptions, "gnupg">> {
+  // loaded here, not at the top: commands that never open the store (plug) load no yaml or zod (cold start)
+  const { readProjectSettings } = await import("../project/project-settings.js");
   return readProjectSettings(root)?.secrets?.gnupg ? { gnupg: { interactive } } : {};
 }

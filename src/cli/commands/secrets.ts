@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--key <id>", "with `secrets: { gnupg: true }`: which secret key of your GnuPG keyring is yours (fingerprint, key ID or user ID)")
     .action(async (o: { name?: string; email?: string; key?: string }) => {
       const root = await projectDir(ctx);
-      const { gnupg } = gnupgOption(root, canPrompt(ctx));
+      const { gnupg } = await gnupgOption(root, canPrompt(ctx));
       if (o.key && !gnupg) throw new MeshroomError("E_USAGE", "--key picks a key of your GnuPG keyring: it needs `secrets: { gnupg: true }` in meshroom.yaml");
       const passphrase = gnupg ? undefined : (ctx.io.env.MESHROOM_PASSPHRASE ?? (canPrompt(ctx) ? await newPassphrase(ctx) : undefined));
       const r = await initSecrets(root, { env: ctx.io.env, name: o.name, email: o.email, passphrase, ...(gnupg ? { gnupg: { ...gnupg, ...(o.key ? { key: o.key } : {}) } } : {}) });
@@ -159,7 +159,7 @@ async function projectDir(ctx: CliContext): Promise<string> {
 async function openStore(ctx: CliContext): Promise<SecretsStore> {
   const root = await projectDir(ctx);
   const promptPassphrase = canPrompt(ctx) ? () => askHidden(ctx, "Passphrase of your meshroom/GPG private key:") : undefined;
-  return openSecretsStore(root, { env: ctx.io.env, promptPassphrase, ...gnupgOption(root, canPrompt(ctx)) });
+  return openSecretsStore(root, { env: ctx.io.env, promptPassphrase, ...(await gnupgOption(root, canPrompt(ctx))) });
 }
 
 /** A hidden prompt needs a terminal on stdin and stderr (stdout may be piped, e.g. `secrets get … | pbcopy`). */
