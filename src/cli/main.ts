@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { isMeshroomError } from "../errors/index.js";
 import type { CliContext, CliIO, GlobalOptions } from "./context.js";
 import { VERSION } from "../util/version.js";
-import { registerCommands } from "./commands/index.js";
+import { commandNameOf, registerCommands } from "./commands/index.js";
 import { redactText } from "../util/redact.js";
 import { terminalSafe } from "../util/terminal-safe.js";
 import { guardProcessOutput, guardUncaughtErrors } from "./output-guard.js";
@@ -72,6 +72,7 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  argv = terraformSpellings(argv);
   const { program, ctx } = await buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -79,6 +80,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   } catch (e) {
     return handleError(e, ctx, argv.includes("--debug"));
   }
+}
+
+/** `meshroom show -json` as Terraform spells it: `-json` is `--json` there (commander would read -j -s -o -n). */
+function terraformSpellings(argv: string[]): string[] {
+  return commandNameOf(argv) === "show" ? argv.map((a) => (a === "-json" ? "--json" : a)) : argv;
 }
 
 function handleError(e: unknown, ctx: CliContext, debug: boolean): number {

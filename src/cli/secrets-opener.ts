@@ -1,4 +1,4 @@
-import type { SecretsStore } from "../secrets/index.js";
+import type { OpenSecretsStoreOptions, SecretsStore } from "../secrets/index.js";
 import type { CliContext } from "./context.js";
 
 /** Opens the project's secrets store on first use only: commands with no secret never load openpgp. */
@@ -13,6 +13,17 @@ export function secretsOpener(ctx: CliContext, root: string): () => Promise<Secr
             return password({ message: "Passphrase of your meshroom key", mask: "*" }, { input: ctx.io.stdin, output: ctx.io.stderr });
           }
         : undefined;
-      return openSecretsStore(root, { env: ctx.io.env, ...(promptPassphrase ? { promptPassphrase } : {}) });
+      return openSecretsStore(root, { env: ctx.io.env, ...(promptPassphrase ? { promptPassphrase } : {}), ...(await gnupgOption(root, ctx.interactive())) });
     })());
+}
+
+/**
+ * `{ gnupg }` when meshroom.yaml says `secrets: { gnupg: true }`: the user's GnuPG decrypts, and
+ * its agent asks for a passphrase or PIN itself when `interactive` (else MESHROOM_PASSPHRASE or
+ * the agent's cache).
+ */
+export async function gnupgOption(root: string, interactive: boolean): Promise<Pick<OpenSecretsStoreOptions, "gnupg">> {
+  // loaded here, not at the top: commands that never open the store (plug) load no yaml or zod (cold start)
+  const { readProjectSettings } = await import("../project/project-settings.js");
+  return readProjectSettings(root)?.secrets?.gnupg ? { gnupg: { interactive } } : {};
 }

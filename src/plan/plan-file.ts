@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { PlanSchema, type Plan } from "./types.js";
-import { canonicalJson, PRIVATE_FILE_MODE, writeFileAtomic } from "../state/index.js";
+import { canonicalJson, parseStateValue, PRIVATE_FILE_MODE, writeFileAtomic, type StateFile } from "../state/index.js";
 import { DesiredDocumentSchema, type DesiredDocument } from "../synth/index.js";
 import { VERSION } from "../util/version.js";
 
@@ -17,6 +17,8 @@ const SavedPlanSchema = z
     serial: z.number().int().nonnegative(),
     document: DesiredDocumentSchema,
     plan: PlanSchema,
+    /** The state the plan was made against (for `meshroom show PLANFILE`); absent in plans saved before it was kept, null when there was none. */
+    prior_state: z.unknown().optional(),
     digest: z.string(),
   })
   .strict();
@@ -28,10 +30,10 @@ function digestOf(body: Omit<SavedPlan, "digest">): string {
   return `sha256:${createHash("sha256").update(canonicalJson(body)).digest("hex")}`;
 }
 
-export function makeSavedPlan(plan: Plan, document: DesiredDocument): SavedPlan {
+export function makeSavedPlan(plan: Plan, document: DesiredDocument, prior?: StateFile): SavedPlan {
   const body: Omit<SavedPlan, "digest"> = {
     format: "meshroom-plan", format_version: 1, meshroom_version: VERSION, created: new Date().toISOString(),
-    lineage: plan.lineage, serial: plan.serial, document, plan,
+    lineage: plan.lineage, serial: plan.serial, document, plan, prior_state: prior ?? null,
   };
   return { ...body, digest: digestOf(body) };
 }
@@ -61,6 +63,11 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   // A refresh-only plan saved before plans carried `recordDrift` records its drift.
   if (saved.plan.mode === "refresh-only" && saved.plan.recordDrift === undefined) saved.plan.recordDrift = saved.plan.drift;
   return saved;
+}
+
+/** The state a saved plan was made against (undefined: none, or a plan saved before plans kept it). */
+export function savedPlanPrior(saved: SavedPlan, file: string): StateFile | undefined {
+  return saved.prior_state === undefined || saved.prior_state === null ? undefined : parseStateValue(saved.prior_state, `${file} (its prior state)`);
 }
 
 /** E_PLAN_STALE unless the state is still the one the plan was made against. */

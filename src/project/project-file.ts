@@ -13,6 +13,12 @@ export const ProjectFileSchema = z
     trust: z.enum(["imported", "all"]).optional(),
     /** The state backend: `type` and that backend's fields, from the registry (state/backends.ts). */
     backend: z.lazy(() => backendSettingsSchema()).optional(),
+    /**
+     * How secrets.gpg is opened. `gnupg: true`: decrypted by the user's own GnuPG (`gpg`, its
+     * keyring and agent: smartcards work) instead of a key file (MESHROOM_GPG_KEY or the key
+     * `meshroom secrets init` generates).
+     */
+    secrets: z.object({ gnupg: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 export type ProjectSettings = z.infer<typeof ProjectFileSchema>;

@@ -1,14 +1,16 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { userInfo } from "node:os";
-import type { PrivateKey } from "openpgp";
+import type { Key, PrivateKey } from "openpgp";
+import { gnupgExportPublicKey } from "./gnupg.js";
+import type { OpenPGP } from "./openpgp.js";
 import { MeshroomError } from "../errors/index.js";
 import { errorText } from "./error-text.js";
 import { loadOpenPGP } from "./openpgp.js";
 import { privateKeyPath, secretsFilePath } from "./paths.js";
 import { readPrivateKeyFile } from "./private-key.js";
 import { addRecipientKeys } from "./recipient-files.js";
-import { readRecipients, type RecipientInfo } from "./recipients.js";
+import { parsePublicKeys, readRecipients, type RecipientInfo } from "./recipients.js";
 
 export interface InitSecretsOptions {
   env: NodeJS.ProcessEnv;
@@ -16,6 +18,12 @@ export interface InitSecretsOptions {
   email?: string;
   /** Protects a newly generated key; undefined or "" leaves it unencrypted. */
   passphrase?: string;
+  /**
+   * Use the user's GnuPG keyring (meshroom.yaml's `secrets: { gnupg: true }`): no key is generated
+   * or read from a file; the public half of their secret key (`key`, or their only one) becomes
+   * the recipient.
+   */
+  gnupg?: { interactive: boolean; key?: string };
 }
 
 export interface InitSecretsResult {
@@ -38,6 +46,11 @@ export interface InitSecretsResult {
  */
 export async function initSecrets(projectRoot: string, opts: InitSecretsOptions): Promise<InitSecretsResult> {
   const pgp = await loadOpenPGP();
+  if (opts.gnupg) {
+    const { armored } = await gnupgExportPublicKey({ env: opts.env, interactive: opts.gnupg.interactive }, opts.gnupg.key);
+    const [key] = await parsePublicKeys(pgp, armored, "the key exported by gpg");
+    return addAsRecipient(pgp, projectRoot, key!, `GnuPG keyring (${opts.env.GNUPGHOME || "~/.gnupg"})`, false, opts.name);
+  }
   const { path, fromEnv } = privateKeyPath(opts.env);
   let key: PrivateKey;
   let generated = false;
@@ -62,6 +75,11 @@ export async function initSecrets(projectRoot: string, opts: InitSecretsOptions)
     key = await pgp.readPrivateKey({ armoredKey: privateKey });
     generated = true;
   }
+  return addAsRecipient(pgp, projectRoot, key.toPublic(), path, generated, opts.name);
+}
+
+/** Makes `key` a recipient of the project unless it is one already. */
+async function addAsRecipient(pgp: OpenPGP, projectRoot: string, key: Key, keyPath: string, generated: boolean, name?: string): Promise<InitSecretsResult> {
   const fingerprint = key.getFingerprint().toUpperCase();
   const before = await readRecipients(pgp, projectRoot);
   const already = before.find((r) => r.info.fingerprint === fingerprint);
@@ -69,10 +87,10 @@ export async function initSecrets(projectRoot: string, opts: InitSecretsOptions)
   if (already) {
     recipient = already.info;
   } else {
-    recipient = (await addRecipientKeys(pgp, projectRoot, [key.toPublic()], opts.name)).added[0]!;
+    recipient = (await addRecipientKeys(pgp, projectRoot, [key], name)).added[0]!;
   }
   const storeExists = await fileExists(secretsFilePath(projectRoot));
-  return { keyPath: path, generated, fingerprint, recipient, recipientAdded: !already, needsReencryption: storeExists && !already };
+  return { keyPath, generated, fingerprint, recipient, recipientAdded: !already, needsReencryption: storeExists && !already };
 }
 
 async function fileExists(path: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { decryptText, encryptText } from "./cipher.js";
 import { applyChange, cloneDocument, type SecretChange } from "./changes.js";
 import * as D from "./document.js";
 import { errorText } from "./error-text.js";
+import { gnupgDecrypt } from "./gnupg.js";
 import { newHmacKey, secretHmac } from "./hmac.js";
 import { loadOpenPGP } from "./openpgp.js";
 import { SECRETS_FILE, secretsFilePath } from "./paths.js";
@@ -172,12 +173,18 @@ class LazySecretsStore implements SecretsStore {
 
   async #decrypt(raw: string | null): Promise<D.SecretsDocument> {
     if (raw === null) return D.emptyDocument();
-    const pgp = await loadOpenPGP();
-    this.#keys ??= await unlockPrivateKeys(pgp, this.#opts);
-    const doc = D.parseDocument(await decryptText(pgp, raw, this.#keys, SECRETS_FILE), SECRETS_FILE);
+    const doc = D.parseDocument(await this.#plaintext(raw), SECRETS_FILE);
     for (const v of D.allValues(doc)) registerSecretValue(v);
     if (doc.meta.hmac_key) registerSecretValue(doc.meta.hmac_key);
     return doc;
+  }
+
+  /** With the user's GnuPG (gnupg.ts), or with the key file unlocked once. */
+  async #plaintext(raw: string): Promise<string> {
+    if (this.#opts.gnupg) return gnupgDecrypt(raw, { env: this.#opts.env, interactive: this.#opts.gnupg.interactive }, SECRETS_FILE);
+    const pgp = await loadOpenPGP();
+    this.#keys ??= await unlockPrivateKeys(pgp, this.#opts);
+    return decryptText(pgp, raw, this.#keys, SECRETS_FILE);
   }
 
   async #readRaw(): Promise<string | null> {
@@ -202,7 +209,7 @@ class LazySecretsStore implements SecretsStore {
     const pgp = await loadOpenPGP();
     if ((await readRecipients(pgp, this.projectRoot)).length === 0) throw noRecipientError("cannot save secrets");
     // unlock the key (perhaps a prompt) before taking the lock, not while holding it
-    if (this.#keys === undefined && existsSync(this.#file)) this.#keys = await unlockPrivateKeys(pgp, this.#opts);
+    if (!this.#opts.gnupg && this.#keys === undefined && existsSync(this.#file)) this.#keys = await unlockPrivateKeys(pgp, this.#opts);
     const storesSomething = always ? this.#baseRaw !== null || this.#pending.length > 0 : true;
     if (storesSomething) this.#hmacKey(await this.#doc()); // every written store carries its HMAC key
     await withSecretsLock(

@@ -50,6 +50,11 @@ export interface OpenSecretsStoreOptions {
   env: NodeJS.ProcessEnv;
   /** Hidden passphrase prompt; pass one only when a terminal is attached. */
   promptPassphrase?: () => Promise<string>;
+  /**
+   * Decrypt with the user's GnuPG keyring and agent through the `gpg` program (meshroom.yaml's
+   * `secrets: { gnupg: true }`) instead of a key file; `interactive`: the agent's pinentry may ask.
+   */
+  gnupg?: { interactive: boolean };
   /** How long a save waits for another writer's lock (default 30 s). */
   lockWaitMs?: number;
 }

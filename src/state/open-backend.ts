@@ -8,6 +8,7 @@ import { excerpt } from "../util/excerpt.js";
 import { assertWorkspaceName, DEFAULT_WORKSPACE, type StateBackend, type StateStore } from "./backend.js";
 import type { BackendContext, BackendSettings } from "./backend-kind.js";
 import { stateBackendKind } from "./backends.js";
+import { assertBackendSettled } from "./backend-switch.js";
 import { LocalBackend } from "./local-backend.js";
 import { localBackendKind } from "./local-kind.js";
 
@@ -34,12 +35,16 @@ export async function openStateBackend(
   return stateBackendKind(settings?.type ?? localBackendKind.type).open(settings ?? { type: localBackendKind.type }, ctx);
 }
 
-/** The store of the project's selected workspace in its configured backend. */
+/**
+ * The store of the project's selected workspace in its configured backend; refused while the
+ * configured backend is not where the project's state lives (backend-switch.ts).
+ */
 export async function openProjectStateStore(
   root: string,
   settings: BackendSettings | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StateStore> {
+  await assertBackendSettled(root, settings, (type) => openStateBackend(root, { ...settings, type }, env));
   return (await openStateBackend(root, settings, env)).store(currentWorkspace(root, env));
 }
 

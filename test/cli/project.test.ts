@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
@@ -6,6 +7,8 @@ import { initProject, meshroom, ok, read, snapshot, tempDir } from "./helpers.js
 
 // each test spawns the real binary several times; a loaded machine needs room
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const GIT_ID = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.test", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.test" };
 
 describe("the issue's done-when flow", () => {
   it("init, create product --from edr, add -c API_URL=…, then list products/instances --json show them", async () => {
@@ -69,6 +72,49 @@ describe("init", () => {
     expect(r.stdout).toBe("");
     expect(snapshot(dir)).toEqual(before);
     expect(existsSync(join(dir, ".git"))).toBe(false);
+  });
+
+  it("adopts a fresh clone with a README (its files kept) and --commit makes the first commit", async () => {
+    const dir = tempDir();
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: { ...process.env, ...GIT_ID }, encoding: "utf8" });
+    // an "origin" with a README and a .gitignore of its own, cloned as a user would
+    const origin = join(dir, "origin");
+    mkdirSync(origin);
+    git(origin, "init", "-q", "-b", "main");
+    writeFileSync(join(origin, "README.md"), "# Our mesh\n");
+    writeFileSync(join(origin, ".gitignore"), "*.tmp\n");
+    git(origin, "add", "-A");
+    git(origin, "commit", "-q", "-m", "first");
+    const clone = join(dir, "clone");
+    git(dir, "clone", "-q", origin, clone);
+    // something the user staged on their own stays out of init's commit
+    writeFileSync(join(clone, "draft.txt"), "not yet\n");
+    git(clone, "add", "draft.txt");
+
+    const r = await ok(["init", clone, "--commit"]);
+    expect(r.stdout).toContain("in the existing git repository; its files were kept");
+    expect(readFileSync(join(clone, "README.md"), "utf8")).toBe("# Our mesh\n");
+    const ignore = readFileSync(join(clone, ".gitignore"), "utf8");
+    expect(ignore.startsWith("*.tmp\n")).toBe(true);
+    expect(ignore).toContain("meshroom.state.json\n");
+    expect(existsSync(join(clone, "meshroom.yaml"))).toBe(true);
+    expect(git(clone, "log", "--format=%s").trim().split("\n")).toEqual(["meshroom init", "first"]);
+    const committed = git(clone, "show", "--name-only", "--format=", "HEAD").trim().split("\n").sort();
+    expect(committed).toEqual([".gitignore", "cdktf.json", "instances/.gitkeep", "meshroom.yaml", "products/.gitkeep", "recipients/.gitkeep"]);
+    expect(git(clone, "status", "--porcelain").trim()).toBe("A  draft.txt");
+    // the project works, and `git commit -a` after an edit now has something to commit
+    await ok(["-p", clone, "create", "product", "p1"]);
+    expect((await ok(["-p", clone, "validate"])).stdout).toContain("The project is valid");
+  });
+
+  it("adopts a git repository without --commit: no commit is made", async () => {
+    const dir = tempDir();
+    execFileSync("git", ["init", "-q", dir]);
+    writeFileSync(join(dir, "README.md"), "# x\n");
+    const r = await ok(["init", dir]);
+    expect(r.stdout).not.toContain("Committed");
+    expect(() => execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, stdio: "pipe" })).toThrow();
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("# x\n");
   });
 
   it("accepts an empty directory and refuses a path that is a file", async () => {

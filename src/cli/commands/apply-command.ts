@@ -16,6 +16,7 @@ import { addTargetingOptions, commonRequest, openProjectSetup, type PlanFlags } 
 
 interface ApplyFlags extends PlanFlags {
   autoApprove?: boolean;
+  refreshOnly?: boolean;
 }
 
 const QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted: ";
@@ -114,13 +115,20 @@ export function register(program: Command, ctx: CliContext): void {
     .description("make the real products match the mesh (asks for `yes` unless --auto-approve or a saved plan)")
     .argument("[planfile]", "a plan saved with `meshroom plan -o FILE`: applied as-is, refused if the state moved since")
     .option("--auto-approve", "do not ask for confirmation")
+    .option("--refresh-only", "only record in state what read hooks report (drift); no hook changes anything")
     .option("--parallelism <N>", "most hooks running at once (default 10)");
   apply.addHelpText("after", HOOK_TIMEOUT_HELP);
   addTargetingOptions(apply).action(async (planfile: string | undefined, flags: ApplyFlags) => {
+    if (planfile && flags.refreshOnly) {
+      throw new MeshroomError("E_USAGE", "--refresh-only makes a new plan: it cannot be used with a saved plan", {
+        detail: `a refresh-only plan is saved with \`meshroom plan --refresh-only -o FILE\`; \`meshroom apply ${planfile}\` then applies it as it is`,
+      });
+    }
     const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
     const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
     const setup = await openProjectSetup(ctx, saved?.plan.document);
-    await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...r, ...(saved ? { saved } : {}) }), confirm);
+    const refreshOnly = flags.refreshOnly ? { refreshOnly: true, refresh: true } : {};
+    await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...refreshOnly, ...r, ...(saved ? { saved } : {}) }), confirm);
   });
 
   const destroy = program

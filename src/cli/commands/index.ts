@@ -21,6 +21,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load:
   { commands: ["secrets"], load: () => import("./secrets.js") },
   { commands: ["plan"], load: () => import("./plan-command.js") },
   { commands: ["apply", "destroy", "up", "down", "refresh"], load: () => import("./apply-command.js") },
+  { commands: ["show"], load: () => import("./show.js") },
   { commands: ["state", "force-unlock"], load: () => import("./state.js") },
   // adds `state push` / `state migrate` to the `state` command registered just above
   { commands: ["state"], load: () => import("./state-transfer.js") },

@@ -92,16 +92,16 @@ export function register(program: Command, ctx: CliContext): void {
   addTargetingOptions(cmd).action(async (flags: PlanCommandFlags) => {
     const setup = await openProjectSetup(ctx);
     for (const w of setup.warnings ?? []) ctx.err(`Warning: ${terminalSafe(w)}`);
-    const { plan } = await planOperation(setup, {
+    const { plan, state } = await planOperation(setup, {
       ...commonRequest(flags),
       ...(flags.destroy ? { destroy: true } : {}),
       ...(flags.refreshOnly ? { refreshOnly: true } : {}),
       onWarning: (w) => ctx.err(`Warning: ${terminalSafe(w)}`),
     });
-    if (flags.json) ctx.out(JSON.stringify(renderPlanJson(plan), null, 2));
+    if (flags.json) ctx.out(JSON.stringify(renderPlanJson(plan, { prior: state, document: setup.document }), null, 2));
     else for (const line of renderPlanText(plan, ctx.globals().color)) ctx.out(line);
     if (flags.out) {
-      await writeSavedPlan(flags.out, makeSavedPlan(plan, setup.document));
+      await writeSavedPlan(flags.out, makeSavedPlan(plan, setup.document, state));
       if (!flags.json) ctx.out(`\nSaved the plan to ${flags.out}. Run \`meshroom apply ${flags.out}\` to perform exactly these actions.`);
     }
     if (flags.detailedExitcode && hasChanges(plan)) process.exitCode = 2;

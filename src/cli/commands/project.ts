@@ -13,16 +13,19 @@ import { projectRoot } from "../project-root.js";
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("init")
-    .description("create a meshroom project (a git repository) in PATH; a no-op on an existing project")
+    .description("create a meshroom project (a git repository) in PATH, or adopt the git repository there (its files are kept); a no-op on an existing project")
     .argument("[path]", "project directory", ".")
-    .action(async (path: string) => {
-      const r = await initProject(path === "." ? ctx.globals().path : path);
+    .option("--commit", "commit the files init wrote (a first commit in a new repository)")
+    .action(async (path: string, flags: { commit?: boolean }) => {
+      const r = await initProject(path === "." ? ctx.globals().path : path, { commit: flags.commit === true });
       if (!r.created) {
         ctx.out(`${r.root} is already a meshroom project: nothing to do.`);
         return;
       }
       for (const w of r.warnings) ctx.err(`Warning: ${w}`);
-      ctx.out(`Initialized a meshroom project in ${r.root}${r.gitInitialized ? " (git repository created)" : ""}.`);
+      const how = r.adopted ? " (in the existing git repository; its files were kept)" : r.gitInitialized ? " (git repository created)" : "";
+      ctx.out(`Initialized a meshroom project in ${r.root}${how}.`);
+      if (r.committed) ctx.out("Committed the project files (\"meshroom init\").");
       ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
     });
 

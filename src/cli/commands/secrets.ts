@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { stat } from "node:fs/promises";
 import { MeshroomError } from "../../errors/index.js";
 import type { CliContext } from "../context.js";
+import { gnupgOption } from "../secrets-opener.js";
 import { writeUnredacted } from "../output-guard.js";
 import {
   formatScope,
@@ -22,7 +23,10 @@ const SCOPE_HELP = `${SCOPE_SYNTAX}
 
 The private key is MESHROOM_GPG_KEY (path to an armored private key) or the one
 \`meshroom secrets init\` generated in your config dir. Its passphrase is read from
-MESHROOM_PASSPHRASE, or prompted for (hidden) when a terminal is attached.`;
+MESHROOM_PASSPHRASE, or prompted for (hidden) when a terminal is attached.
+With \`secrets: { gnupg: true }\` in meshroom.yaml, your own GnuPG (the \`gpg\` program,
+its keyring and gpg-agent, smartcards included) decrypts instead: the agent asks for the
+passphrase or PIN through its pinentry, or MESHROOM_PASSPHRASE is handed to it (loopback).`;
 
 export function register(program: Command, ctx: CliContext): void {
   const secrets = program
@@ -35,10 +39,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description("create your private key (in your config dir, not the project) and add its public key to recipients/")
     .option("--name <name>", "name in the key's user ID (and the recipients/<name>.asc file name)")
     .option("--email <email>", "email in the key's user ID")
-    .action(async (o: { name?: string; email?: string }) => {
+    .option("--key <id>", "with `secrets: { gnupg: true }`: which secret key of your GnuPG keyring is yours (fingerprint, key ID or user ID)")
+    .action(async (o: { name?: string; email?: string; key?: string }) => {
       const root = await projectDir(ctx);
-      const passphrase = ctx.io.env.MESHROOM_PASSPHRASE ?? (canPrompt(ctx) ? await newPassphrase(ctx) : undefined);
-      const r = await initSecrets(root, { env: ctx.io.env, name: o.name, email: o.email, passphrase });
+      const { gnupg } = await gnupgOption(root, canPrompt(ctx));
+      if (o.key && !gnupg) throw new MeshroomError("E_USAGE", "--key picks a key of your GnuPG keyring: it needs `secrets: { gnupg: true }` in meshroom.yaml");
+      const passphrase = gnupg ? undefined : (ctx.io.env.MESHROOM_PASSPHRASE ?? (canPrompt(ctx) ? await newPassphrase(ctx) : undefined));
+      const r = await initSecrets(root, { env: ctx.io.env, name: o.name, email: o.email, passphrase, ...(gnupg ? { gnupg: { ...gnupg, ...(o.key ? { key: o.key } : {}) } } : {}) });
       ctx.out(r.generated ? `Generated a new key ${r.fingerprint} in ${r.keyPath}` : `Using the key ${r.fingerprint} from ${r.keyPath}`);
       if (r.generated && !passphrase) ctx.err("Note: the new key has no passphrase; keep its file private (mode 0600).");
       ctx.out(r.recipientAdded ? `Added its public key as ${r.recipient.file} (commit it).` : `Already a recipient: ${r.recipient.file}`);
@@ -152,7 +159,7 @@ async function projectDir(ctx: CliContext): Promise<string> {
 async function openStore(ctx: CliContext): Promise<SecretsStore> {
   const root = await projectDir(ctx);
   const promptPassphrase = canPrompt(ctx) ? () => askHidden(ctx, "Passphrase of your meshroom/GPG private key:") : undefined;
-  return openSecretsStore(root, { env: ctx.io.env, promptPassphrase });
+  return openSecretsStore(root, { env: ctx.io.env, promptPassphrase, ...(await gnupgOption(root, canPrompt(ctx))) });
 }
 
 /** A hidden prompt needs a terminal on stdin and stderr (stdout may be piped, e.g. `secrets get … | pbcopy`). */

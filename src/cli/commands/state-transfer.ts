@@ -9,6 +9,7 @@ import { orList, stateBackendKind, stateBackendKinds, stateBackendTypes } from "
 import { LOCAL_BACKEND_TYPE } from "../../state/local-kind.js";
 import { currentWorkspace, openStateBackend } from "../../state/open-backend.js";
 import { migrateState, pushState } from "../../state/transfer.js";
+import { recordBackendType } from "../../state/backend-switch.js";
 import type { CliContext } from "../context.js";
 import { projectRoot } from "../project-root.js";
 import { parseLockTimeout } from "./plan-command.js";
@@ -54,12 +55,20 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--to <backend>", orList(choices()))
     .option("--from <backend>", `where to copy from (default: ${LOCAL_BACKEND_TYPE}, or with --to ${LOCAL_BACKEND_TYPE} the backend meshroom.yaml configures)`)
     .option("--force", "replace states at the destination even if newer or of another lineage")
+    .option("--no-copy", "copy nothing: from now on use --to's state as it is (e.g. empty), leaving the previous backend's state where it is")
     .option("--lock-timeout <DURATION>", "wait this long for each state lock (e.g. 30s)")
-    .action(async (flags: { to: string; from?: string; force?: boolean; lockTimeout?: string }) => {
+    .action(async (flags: { to: string; from?: string; force?: boolean; copy: boolean; lockTimeout?: string }) => {
       const types = stateBackendTypes();
       if (!types.includes(flags.to)) throw new MeshroomError("E_USAGE", `--to expects ${orList(choices())}, got ${JSON.stringify(flags.to)}`);
       const root = projectRoot(ctx);
       const settings = projectBackendSettings(root);
+      if (!flags.copy) {
+        if (flags.from || flags.force) throw new MeshroomError("E_USAGE", "--no-copy copies nothing: it takes no --from or --force");
+        await recordBackendType(root, flags.to);
+        ctx.out(`Copied nothing: this project's state is now the one in the ${flags.to} backend; the previous backend's state was left where it is.`);
+        if ((settings?.type ?? LOCAL_BACKEND_TYPE) !== flags.to) ctx.out(stateBackendKind(flags.to).useHint);
+        return;
+      }
       const fromType = flags.from ?? defaultSource(flags.to, settings?.type ?? LOCAL_BACKEND_TYPE, types);
       if (!types.includes(fromType)) throw new MeshroomError("E_USAGE", `--from expects ${orList(choices())}, got ${JSON.stringify(fromType)}`);
       if (fromType === flags.to) throw new MeshroomError("E_USAGE", `--from and --to are both ${flags.to}: nothing to migrate`);
@@ -73,6 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
           for (const w of done) {
             ctx.out(w.serial === undefined ? `  ${w.workspace}: no state to copy` : `  ${w.workspace}: ${w.written ? "copied" : "already up to date"} (serial ${w.serial})`);
           }
+          await recordBackendType(root, to.type); // the state lives there now (backend-switch.ts)
           ctx.out(`Migrated ${done.filter((w) => w.serial !== undefined).length} workspace state(s) from ${from.type} to ${to.type}.`);
           if ((settings?.type ?? LOCAL_BACKEND_TYPE) !== flags.to) ctx.out(stateBackendKind(flags.to).useHint);
         } finally {

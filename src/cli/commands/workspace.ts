@@ -3,9 +3,8 @@
 // .meshroom/workspace; MESHROOM_WORKSPACE overrides it.
 import type { Command } from "commander";
 import { MeshroomError, throwIfDiagnostics } from "../../errors/index.js";
-import { ProjectFileSchema, type ProjectSettings } from "../../project/project-file.js";
-import { paths } from "../../project/paths.js";
-import { readYamlFile } from "../../project/yaml-file.js";
+import type { ProjectSettings } from "../../project/project-file.js";
+import { requireProjectSettings } from "../../project/project-settings.js";
 import { DEFAULT_WORKSPACE, emptyStateFile, type StateBackend } from "../../state/index.js";
 import { currentWorkspace, openStateBackend, selectWorkspace, WORKSPACE_ENV } from "../../state/open-backend.js";
 import type { CliContext } from "../context.js";
@@ -14,14 +13,7 @@ import { parseLockTimeout } from "./plan-command.js";
 
 /** meshroom.yaml's `backend:` (undefined: the local file). */
 export function projectBackendSettings(root: string): ProjectSettings["backend"] {
-  const parsed = readYamlFile(paths.projectFile(root), ProjectFileSchema, root);
-  if (parsed.diagnostics.some((d) => d.summary.startsWith("cannot read file")) && !parsed.value) {
-    throw new MeshroomError("E_NOT_PROJECT", `${root} is not a meshroom project (no readable meshroom.yaml).`, {
-      detail: "Run `meshroom init` there, or pass -p DIR.",
-    });
-  }
-  throwIfDiagnostics(parsed.diagnostics, "meshroom.yaml");
-  return parsed.value?.backend;
+  return requireProjectSettings(root).backend;
 }
 
 /** The project's backend, closed (pg connections ended) once `fn` settles. */

@@ -2,7 +2,7 @@ import pc from "picocolors";
 import { diffValues, type Drift, type FieldChange, type Plan, type PlanAction, type PlanChange } from "../../plan/index.js";
 import { REDACTED } from "../../util/redact.js";
 import { terminalSafeLine } from "../../util/terminal-safe.js";
-import { VERSION } from "../../util/version.js";
+import { SENSITIVE_CHANGED } from "./plan-json.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -90,8 +90,7 @@ function deletedFields(ch: PlanChange): FieldChange[] {
   return keys.filter((k) => k in inputs).map((k) => ({ path: k, before: inputs[k], sensitive: false }));
 }
 
-/** A changed secret: its before/after are HMACs, so the plan only says that it changed. */
-export const SENSITIVE_CHANGED = "(sensitive value changed)";
+export { renderPlanJson, SENSITIVE_CHANGED } from "./plan-json.js";
 
 function fieldLine(f: FieldChange, width: number, action: PlanAction, c: Colors): string {
   const show = (v: unknown) => (f.sensitive ? REDACTED : terminalSafeLine(JSON.stringify(v) ?? "undefined"));
@@ -109,55 +108,4 @@ function driftBlock(d: Drift, c: Colors): string[] {
     if (JSON.stringify(d.before[k]) !== JSON.stringify(d.after[k])) lines.push(terminalSafeLine(`      ~ outputs.${k} = ${JSON.stringify(d.before[k])} -> ${JSON.stringify(d.after[k])}`));
   }
   return lines;
-}
-
-/** A document shaped like `terraform show -json PLAN`. */
-export function renderPlanJson(plan: Plan): Record<string, unknown> {
-  return {
-    format_version: "1.2",
-    meshroom_version: VERSION,
-    plan_mode: plan.mode,
-    state_lineage: plan.lineage,
-    state_serial: plan.serial,
-    resource_changes: plan.changes.map((ch) => ({
-      address: ch.address,
-      type: ch.type,
-      name: ch.address.slice(ch.address.indexOf(".") + 1),
-      change: {
-        actions: jsonActions(ch.action),
-        before: values(ch.before),
-        after: values(ch.after, ch.before),
-        before_sensitive: sensitive(ch.before),
-        after_sensitive: sensitive(ch.after),
-      },
-      ...(ch.reason ? { action_reason: ch.reason } : {}),
-    })),
-    resource_drift: plan.drift.map((d) => ({
-      address: d.address, type: d.type,
-      change: { actions: d.kind === "gone" ? ["delete"] : ["update"], before: { outputs: d.before }, after: d.kind === "gone" ? null : { outputs: d.after } },
-    })),
-    summary: plan.summary,
-  };
-}
-
-function jsonActions(a: PlanAction): string[] {
-  return a === "replace" ? ["delete", "create"] : [a];
-}
-
-/** Inputs, and each secret as a marker (never its HMAC); `after` says which secrets changed since `before`. */
-function values(v: PlanChange["before"], before?: PlanChange["before"]): Record<string, unknown> | null {
-  if (!v) return null;
-  const secrets: Record<string, string> = {};
-  for (const [name, hmac] of Object.entries(v.secret_hmacs)) {
-    const was = before?.secret_hmacs[name];
-    secrets[name] = was !== undefined && was !== hmac ? SENSITIVE_CHANGED : REDACTED;
-  }
-  return { ...v.inputs, secrets };
-}
-
-function sensitive(v: PlanChange["before"]): Record<string, unknown> | false {
-  if (!v) return false;
-  const secrets: Record<string, boolean> = {};
-  for (const name of Object.keys(v.secret_hmacs)) secrets[name] = true;
-  return { secrets };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MeshroomError } from "../../errors/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.js";
@@ -9,7 +9,11 @@ import { runCommand } from "../../exec/index.js";
 export interface InitResult {
   root: string;
   created: boolean;
+  /** True when the directory was a git repository with files of its own (kept). */
+  adopted: boolean;
   gitInitialized: boolean;
+  /** True when `--commit` made a commit of what init wrote. */
+  committed: boolean;
   warnings: string[];
 }
 
@@ -69,25 +73,43 @@ Review changes with \`meshroom plan\`, make them real with \`meshroom apply\`.
 `;
 }
 
-/** Scaffolds a project and `git init`s it; a no-op on an existing project. */
-export async function initProject(path: string): Promise<InitResult> {
+export interface InitOptions {
+  /** Commit what init wrote as the repository's next commit (`git add` + `git commit` of those paths only). */
+  commit?: boolean;
+}
+
+/**
+ * Scaffolds a project and `git init`s it; a no-op on an existing project. A directory that is
+ * already a git repository (e.g. a fresh clone with a README) is adopted: its files are kept,
+ * a README.md or .gitignore of its own stays (the .gitignore gains the lines meshroom needs).
+ * Any other non-empty directory is refused.
+ */
+export async function initProject(path: string, opts: InitOptions = {}): Promise<InitResult> {
   const root = resolve(path);
+  let adopted = false;
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) throw new MeshroomError("E_DIR_NOT_EMPTY", `${root} exists and is not a directory`);
-    if (isProjectDir(root)) return { root, created: false, gitInitialized: false, warnings: [] };
+    if (isProjectDir(root)) return { root, created: false, adopted: false, gitInitialized: false, committed: false, warnings: [] };
     const entries = readdirSync(root).filter((e) => e !== ".git");
-    if (entries.length > 0) {
+    adopted = entries.length > 0;
+    if (adopted && !existsSync(join(root, ".git"))) {
       throw new MeshroomError("E_DIR_NOT_EMPTY", `${root} is not empty and is not a meshroom project`, {
-        detail: "choose an empty or new directory for `meshroom init`",
+        detail: "choose an empty or new directory for `meshroom init`, or a git repository (e.g. a fresh clone): its files are kept",
       });
     }
   }
+  const written: string[] = [];
+  const write = (rel: string, text: string, keep: boolean) => {
+    if (keep && existsSync(join(root, rel))) return;
+    writeFileAtomic(join(root, rel), text);
+    written.push(rel);
+  };
   for (const d of ["products", "instances", "recipients", ".meshroom"]) mkdirSync(join(root, d), { recursive: true });
-  for (const d of ["products", "instances", "recipients"]) writeFileAtomic(join(root, d, ".gitkeep"), "");
-  writeFileAtomic(join(root, PROJECT_FILE), PROJECT_YAML);
-  writeFileAtomic(join(root, ".gitignore"), GITIGNORE);
-  writeFileAtomic(join(root, "cdktf.json"), CDKTF_JSON);
-  writeFileAtomic(join(root, "README.md"), readme(root.split("/").pop() || "mesh"));
+  for (const d of ["products", "instances", "recipients"]) if (readdirSync(join(root, d)).length === 0) write(join(d, ".gitkeep"), "", false);
+  write(PROJECT_FILE, PROJECT_YAML, false);
+  write(".gitignore", mergedGitignore(root), false);
+  write("cdktf.json", CDKTF_JSON, true);
+  write("README.md", readme(root.split("/").pop() || "mesh"), true);
   const warnings: string[] = [];
   let gitInitialized = false;
   if (!existsSync(join(root, ".git"))) {
@@ -98,5 +120,37 @@ export async function initProject(path: string): Promise<InitResult> {
       warnings.push(`git init failed (${(e as Error).message.split("\n")[0]}); the project works without git, but sharing it needs one`);
     }
   }
-  return { root, created: true, gitInitialized, warnings };
+  if (opts.commit) await commitInit(root, written);
+  return { root, created: true, adopted, gitInitialized, committed: opts.commit === true, warnings };
+}
+
+/** The repository's own .gitignore with meshroom's lines it lacks appended (or meshroom's alone). */
+function mergedGitignore(root: string): string {
+  const file = join(root, ".gitignore");
+  if (!existsSync(file)) return GITIGNORE;
+  const own = readFileSync(file, "utf8");
+  const have = new Set(own.split("\n").map((l) => l.trim()));
+  const missing = GITIGNORE.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !have.has(l));
+  if (missing.length === 0) return own;
+  return `${own}${own.endsWith("\n") || own === "" ? "" : "\n"}\n${GITIGNORE.split("\n")[0]}\n${missing.join("\n")}\n`;
+}
+
+/**
+ * `init --commit`: stages exactly the files init wrote and commits only those paths, so whatever
+ * else the user had staged stays out of this commit.
+ */
+async function commitInit(root: string, paths: string[]): Promise<void> {
+  const git = (args: string[]) => runCommand("git", args, { cwd: root, timeoutMs: 30_000 });
+  try {
+    await git(["add", "--", ...paths]);
+    await git(["commit", "-q", "-m", "meshroom init", "--only", "--", ...paths]);
+  } catch (e) {
+    const why = (e as Error).message.split("\n").filter((l) => l.trim() !== "").slice(-3).join(" ");
+    throw new MeshroomError("E_EXEC", `The project was created in ${root}, but \`git commit\` failed: ${why}`, {
+      detail: /identity|user\.email|user\.name/i.test(why)
+        ? 'Tell git who you are (`git config --global user.name "Your Name"` and `git config --global user.email you@example.com`), then run `git commit -m "meshroom init"` in the project.'
+        : "Fix the repository, then run `git add -A && git commit -m \"meshroom init\"` in the project.",
+      cause: e,
+    });
+  }
 }
