@@ -30,7 +30,7 @@ export async function listDeadLetters(opts: DlqListOptions): Promise<DlqListing>
     return { ...r, via: "server" };
   }
   return withOfflineStore(opts.dir, "dead-letter listing", async (store) => {
-    const total = store.dlq.count(opts.source);
+    const total = await store.dlq.total(opts.source);
     // a deleted source's dead letters are still listed
     if (opts.source !== undefined && !store.sources.get(opts.source) && total === 0) {
       throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.dir}`);
