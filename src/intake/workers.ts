@@ -52,7 +52,8 @@ export async function startWorkerPool(opts: WorkerPoolOptions): Promise<WorkerPo
   delete (options as Partial<WorkerPoolOptions>).onRestart;
   let closing = false;
   const workers = new Set<Worker>();
-  cluster.setupPrimary({ exec: WORKER_MAIN, args: [], silent: false });
+  // node's own flags pass on to the workers, but not a script given with -e/-p (it would run instead of WORKER_MAIN)
+  cluster.setupPrimary({ exec: WORKER_MAIN, args: [], silent: false, execArgv: nodeFlags(process.execArgv) });
 
   const spawnOne = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
@@ -115,6 +116,17 @@ export async function startWorkerPool(opts: WorkerPoolOptions): Promise<WorkerPo
     pids: () => [...workers].map((w) => w.process.pid).filter((p): p is number => p !== undefined),
     close: () => (closed ??= stopAll()),
   };
+}
+
+function nodeFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") i++;
+    else if (!/^(--eval=|--print=|--input-type)/.test(a)) out.push(a);
+    if (a === "--input-type") i++;
+  }
+  return out;
 }
 
 function freePort(host: string): Promise<number> {

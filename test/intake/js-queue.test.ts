@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openQueue } from "../../src/intake/index.js";
 import { parseNatsTarget } from "../../src/intake/nats-target.js";
 import { items, queueConformance } from "./queue-conformance.js";
-import { natsAvailable, startNats, type NatsTestCluster } from "./nats-server.js";
+import { natsAvailable, startNats, type NatsTestCluster } from "../../bench/nats-server.js";
 
 const available = natsAvailable();
 let nats: NatsTestCluster | undefined;

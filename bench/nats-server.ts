@@ -1,14 +1,15 @@
 /**
- * Test helper: throwaway nats-server processes with JetStream on loopback ports and temp
+ * Throwaway nats-server processes with JetStream on loopback ports and temp
  * storage directories (never the system service). One server, or a cluster with routes between
  * its nodes. `kill9()` and `restart()` simulate a crash and a recovery; `destroy()` stops it and
- * removes its storage. A process exit hook kills servers a crashed test left running.
+ * removes its storage. A process exit hook kills servers a crashed run left running. Used by the
+ * intake bench and the JetStream tests (test/intake).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../state/pg-server.js";
 
 export interface NatsNode {
   readonly port: number;
@@ -38,6 +39,18 @@ export function natsAvailable(): boolean {
   if (natsServerBin()) return true;
   if (process.env.CI) throw new Error("nats-server is not installed: .ci/run installs the nats-server package");
   return false;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 const live = new Set<ChildProcess>();
