@@ -16,11 +16,12 @@ import { pathToFileURL } from "node:url";
 import { openQueue, startIntakeServer } from "../src/intake/index.js";
 import { natsServerBin, startNats, type NatsTestCluster } from "./nats-server.js";
 
-export type IntakeTarget = "anchor" | "file" | "file-workers2" | "nats-r1" | "nats-r1-2intakes" | "nats-r1-workers2";
+export type IntakeTarget = "anchor" | "file" | "file-fastify" | "file-workers2" | "nats-r1" | "nats-r1-2intakes" | "nats-r1-workers2";
 
 export const INTAKE_TARGETS: { target: IntakeTarget; label: string }[] = [
   { target: "anchor", label: "anchor (node:http, append a line, 202)" },
   { target: "file", label: "file queue, 1 process" },
+  { target: "file-fastify", label: "file queue, 1 process, fastify 5 routing" },
   { target: "file-workers2", label: "file queue, --workers 2" },
   { target: "nats-r1", label: "JetStream R1, 1 intake" },
   { target: "nats-r1-2intakes", label: "JetStream R1, 2 intakes" },
@@ -80,6 +81,9 @@ export async function runIntakeBench(opts: IntakeBenchOptions = {}): Promise<Int
     return { ...empty, refused: "the file queue is one ordered spool written by one process (lock, group commit, offset index): --workers needs --queue nats://" };
   }
   if (target.startsWith("nats") && !natsServerBin()) return { ...empty, refused: "nats-server is not installed (apt-get install nats-server)" };
+  if (target === "file-fastify" && !(await import("fastify" as string).then(() => true, () => false))) {
+    return { ...empty, refused: "fastify is not installed (the evaluation row: npm install --no-save fastify@5)" };
+  }
   const root = await mkdtemp(join(tmpdir(), "meshroom-intake-bench-"));
   let nats: NatsTestCluster | undefined;
   const agents: Agent[] = [];
@@ -154,6 +158,10 @@ async function startTarget(target: IntakeTarget, root: string, inProcess: boolea
     const s = inProcess ? await _inProcess(dir) : await _child(`{ dir: ${JSON.stringify(dir)} }`);
     return { ...s, stored: () => _spoolOffsets(dir) };
   }
+  if (target === "file-fastify") {
+    const dir = join(root, "data");
+    return { ...(await _fastify(dir)), stored: () => _spoolOffsets(dir) };
+  }
   const queue = `${(nats as NatsTestCluster).url}?stream=BENCH`;
   const stored = async (): Promise<Set<number>> => {
     const q = await openQueue("", queue);
@@ -214,6 +222,34 @@ function _child(options: string, start = "startIntakeServer"): Promise<Omit<Runn
     process.stdout.write(JSON.stringify({ port: s.port }) + "\\n");
     process.once("SIGTERM", () => s.close().then(() => process.exit(0), () => process.exit(1)));`;
   return _spawnReady(spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] }));
+}
+
+/**
+ * The fastify 5 evaluation: the intake's own POST /events handler (same store, same body reader)
+ * behind fastify's router and request lifecycle instead of node:http's request callback. What
+ * moving the HTTP layer to fastify would cost at least (its body parsing and schemas would add to it).
+ */
+function _fastify(dir: string): Promise<Omit<Running, "stored">> {
+  const mod = (f: string): string => JSON.stringify(new URL(`../src/intake/${f}`, import.meta.url).href);
+  const script = `
+    const { default: Fastify } = await import("fastify");
+    const { openQueue } = await import(${mod("index.js")});
+    const { postEvents } = await import(${mod("routes-events.js")});
+    const { Gate } = await import(${mod("gate.js")});
+    const store = await openQueue(${JSON.stringify(dir)});
+    const ctx = { store, maxBody: 1048576, closing: new AbortController().signal, bigBodies: new Gate() };
+    const app = Fastify({ logger: false, bodyLimit: 1048576 });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", (req, payload, done) => done(null, undefined)); // the handler reads the body itself
+    app.post("/events/:source", (request, reply) => { reply.hijack(); return postEvents(request.raw, reply.raw, request.params.source, ctx); });
+    app.post("/admin/sources", async (request, reply) => {
+      if (request.headers.authorization !== "Bearer ${ADMIN}") return reply.code(403).send({});
+      return reply.code(201).send({ token: await store.sources.create({ name: "bench", kind: "producer" }) });
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    process.stdout.write(JSON.stringify({ port: app.server.address().port }) + "\\n");
+    process.once("SIGTERM", () => app.close().then(() => store.close()).then(() => process.exit(0)));`;
+  return _spawnReady(spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"], cwd: new URL("..", import.meta.url).pathname }));
 }
 
 /** The anchor: a bare node:http server that reads the body, appends one line to a file and answers 202. */

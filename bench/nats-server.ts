@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface NatsNode {
+  /** The server name (`-n`): n0, n1, … */
+  readonly name: string;
   readonly port: number;
   readonly url: string;
   readonly pid: number | undefined;
@@ -71,7 +73,7 @@ export async function startNats(size = 1): Promise<NatsTestCluster> {
       const routes = clusterPorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`).join(",");
       args.push("--cluster_name", "meshroom-test", "--cluster", `nats://127.0.0.1:${clusterPorts[i]}`, "--routes", routes);
     }
-    return node(bin, args, port);
+    return node(bin, args, port, `n${i}`);
   });
   await Promise.all(nodes.map((n) => n.restart()));
   return {
@@ -84,9 +86,10 @@ export async function startNats(size = 1): Promise<NatsTestCluster> {
   };
 }
 
-function node(bin: string, args: string[], port: number): NatsNode {
+function node(bin: string, args: string[], port: number, name: string): NatsNode {
   let child: ChildProcess | undefined;
   return {
+    name,
     port,
     url: `nats://127.0.0.1:${port}`,
     get pid() {

@@ -4,13 +4,13 @@
 // at the end of the DLQ) and has it acknowledged before it deletes the old message: a crash in
 // between leaves a copy, never a loss (a copy of an id already seen is dropped).
 import { randomUUID } from "node:crypto";
-import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
+import type { JetStreamClient, JetStreamManager } from "nats";
 import { MeshroomError } from "../errors/index.js";
 import { ITEMS_PER_TURN, yieldTurn } from "./body.js";
 import { DlqEntrySchema, type DlqEntry, type NewDlqEntry } from "./dlq.js";
 import { MAX_OVERSIZE_RAW, MAX_PAGE_BYTES } from "./limits.js";
 import type { QueueDeadLetters } from "./queue.js";
-import { readStream } from "./js-util.js";
+import { readStream, type StreamMsg } from "./js-util.js";
 
 export class JsDlq implements QueueDeadLetters {
   constructor(
@@ -76,10 +76,10 @@ export class JsDlq implements QueueDeadLetters {
   }
 
   /** Every entry now stored (of `source`), oldest first, with its message sequence. */
-  async *entries(source?: string, batch = 500): AsyncGenerator<{ entry: DlqEntry; seq: number; size: number }> {
+  async *entries(source?: string): AsyncGenerator<{ entry: DlqEntry; seq: number; size: number }> {
     const { state } = await this.jsm.streams.info(this.stream);
     const filter = source === undefined ? `${this.prefix}.dlq.>` : this.subject(source);
-    for await (const m of readStream(this.js, this.stream, filter, state.first_seq, state.last_seq, batch)) yield { entry: parseEntry(m), seq: m.seq, size: m.data.length };
+    for await (const m of readStream(this.jsm, this.stream, filter, state.first_seq, state.last_seq)) yield { entry: parseEntry(m, this.stream), seq: m.seq, size: m.data.length };
   }
 
   /** Deletes the message `seq` (its replacement already acknowledged). */
@@ -90,14 +90,14 @@ export class JsDlq implements QueueDeadLetters {
   }
 }
 
-function parseEntry(m: JsMsg): DlqEntry {
+function parseEntry(m: StreamMsg, stream: string): DlqEntry {
   let json: unknown;
   try {
-    json = m.json();
+    json = JSON.parse(Buffer.from(m.data).toString("utf8"));
   } catch {
     json = undefined;
   }
   const r = DlqEntrySchema.safeParse(json);
-  if (!r.success) throw new MeshroomError("E_STATE", `message ${m.seq} of the dead-letter stream ${m.info.stream} is not a dead-letter entry`);
+  if (!r.success) throw new MeshroomError("E_STATE", `message ${m.seq} of the dead-letter stream ${stream} is not a dead-letter entry`);
   return r.data;
 }

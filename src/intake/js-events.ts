@@ -55,7 +55,9 @@ export class JsEvents implements QueueEvents {
     let lastSeq = opts.after;
     let exhausted = true; // every event of the filter up to `last` was looked at
     const filter = opts.source === undefined ? `${this.prefix}.events.>` : this.subject(opts.source);
-    for await (const m of readStream(this.js, this.stream, filter, opts.after + 1, last, Math.min(opts.limit, 500))) {
+    // the whole stream is dense (events are never deleted): a page is fetched in parallel; one source's events one after another
+    const dense = opts.source === undefined;
+    for await (const m of readStream(this.jsm, this.stream, filter, opts.after + 1, last, { dense, batch: Math.min(opts.limit, 256) })) {
       if (count >= opts.limit || (count > 0 && bytes + m.data.length > MAX_PAGE_BYTES)) {
         exhausted = false;
         break;

@@ -56,7 +56,7 @@ export class JetStreamQueue implements IntakeQueue {
       const js = nc.jetstream();
       const prefix = `meshroom.intake.${target.stream}`;
       const stream = (name: string, subject: string, extra: Partial<StreamConfig> = {}): Promise<void> =>
-        ensureStream(jsm, { name, subjects: [subject], storage: StorageType.File, retention: RetentionPolicy.Limits, num_replicas: target.replicas, ...extra });
+        ensureStream(jsm, { name, subjects: [subject], storage: StorageType.File, retention: RetentionPolicy.Limits, num_replicas: target.replicas, allow_direct: true, ...extra });
       await stream(target.stream, `${prefix}.events.>`, { duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
       await stream(`${target.stream}_DLQ`, `${prefix}.dlq.>`);
       const kv = (suffix: string, ttl?: number): Promise<KV> => js.views.kv(`${target.stream}_${suffix}`, { history: 1, replicas: target.replicas, ...(ttl ? { ttl } : {}) });
@@ -220,8 +220,25 @@ export class JetStreamQueue implements IntakeQueue {
   }
 }
 
-/** Creates the stream, or checks that the existing one takes our subject. */
+/** A JetStream answer a cluster still electing its leaders gives: worth asking again shortly. */
+function isTransient(e: unknown): boolean {
+  return /no suitable peers|timeout|503|no responders|leader|unavailable/i.test(e instanceof Error ? `${e.message} ${(e as { code?: string }).code ?? ""}` : String(e));
+}
+
+/** Creates the stream, or checks that the existing one takes our subject; waits (up to 60 s) for a cluster still forming. */
 async function ensureStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await ensureStreamOnce(jsm, cfg);
+    } catch (e) {
+      if (e instanceof MeshroomError || !isTransient(e) || Date.now() > until) throw e;
+      await sleep(500);
+    }
+  }
+}
+
+async function ensureStreamOnce(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const info = await jsm.streams.info(cfg.name);

@@ -1,5 +1,5 @@
 // Small helpers over the NATS client for the JetStream queue kind.
-import { DeliverPolicy, NatsError, type JetStreamClient, type JsMsg } from "nats";
+import { NatsError, type JetStreamManager } from "nats";
 
 /** A KV create/update refused because the key's revision is not the one given (or it exists). */
 export function isWrongRevision(e: unknown): boolean {
@@ -15,28 +15,48 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** A message read from a stream: its sequence, subject and bytes. */
+export interface StreamMsg {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
 /**
- * The messages of `stream` (on `filter`) from sequence `from` up to `upTo`, oldest first,
- * `batch` at a time through an ordered (ephemeral, ack-less) consumer that is deleted when the
- * caller stops. Only what JetStream said is pending is asked for, so a read never waits.
+ * The messages of `stream` on `filter` from sequence `from` up to `upTo`, oldest first, read
+ * with JetStream's direct get (any replica answers; no consumer is created, so a read costs
+ * the cluster nothing to set up and works while a peer is down). `dense`: every sequence in the
+ * range is a message on `filter` (a stream nothing is deleted from, read whole): `batch`
+ * messages are asked for at once; otherwise each next message on the filter is asked for in turn.
  */
-export async function* readStream(js: JetStreamClient, stream: string, filter: string, from: number, upTo: number, batch = 500): AsyncGenerator<JsMsg> {
-  if (from > upTo) return;
-  const c = await js.consumers.get(stream, { filterSubjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from, inactive_threshold: 10_000 });
-  try {
-    let pending = (await c.info(true)).num_pending;
-    while (pending > 0) {
-      const msgs = await c.fetch({ max_messages: Math.min(batch, pending), expires: 5000 });
-      let got = 0;
-      for await (const m of msgs) {
-        got++;
-        pending = m.info.pending;
-        if (m.seq > upTo) return;
-        yield m;
-      }
-      if (got === 0) return; // deleted meanwhile
+export async function* readStream(jsm: JetStreamManager, stream: string, filter: string, from: number, upTo: number, opts: { dense?: boolean; batch?: number } = {}): AsyncGenerator<StreamMsg> {
+  const batch = opts.batch ?? 100;
+  for (let seq = Math.max(1, from); seq <= upTo; ) {
+    if (opts.dense) {
+      const n = Math.min(batch, upTo - seq + 1);
+      const got = await Promise.all(Array.from({ length: n }, (_, i) => directGet(jsm, stream, { seq: seq + i })));
+      for (const m of got) if (m) yield m;
+      seq += n;
+      continue;
     }
-  } finally {
-    await c.delete().catch(() => undefined);
+    const m = await directGet(jsm, stream, { seq, next_by_subj: filter });
+    if (!m || m.seq > upTo) return;
+    yield m;
+    seq = m.seq + 1;
+  }
+}
+
+interface DirectGet {
+  getMessage(stream: string, q: { seq: number; next_by_subj?: string }): Promise<StreamMsg>;
+}
+
+async function directGet(jsm: JetStreamManager, stream: string, q: { seq: number; next_by_subj?: string }): Promise<StreamMsg | undefined> {
+  try {
+    // the manager has the direct API (nats.js 2.x), its interface does not declare it
+    const m = await (jsm as unknown as { direct: DirectGet }).direct.getMessage(stream, q);
+    return { seq: m.seq, subject: m.subject, data: m.data };
+  } catch (e) {
+    if (/no message found|404/i.test(`${(e as Error).message} ${(e as { code?: string }).code ?? ""}`)) return undefined;
+    throw e;
   }
 }
