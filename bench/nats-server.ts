@@ -61,14 +61,14 @@ process.once("exit", () => {
 });
 
 /** One JetStream server (`size` 1) or a cluster of `size` nodes with routes between them. */
-export async function startNats(size = 1): Promise<NatsTestCluster> {
+export async function startNats(size = 1, extraArgs: string[] = []): Promise<NatsTestCluster> {
   const bin = natsServerBin();
   if (!bin) throw new Error("nats-server is not installed (apt-get install nats-server)");
   const root = mkdtempSync(join(tmpdir(), "meshroom-nats-"));
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
   const clusterPorts = size > 1 ? await Promise.all(Array.from({ length: size }, () => freePort())) : [];
   const nodes = ports.map((port, i) => {
-    const args = ["-js", "-sd", join(root, `n${i}`), "-a", "127.0.0.1", "-p", String(port), "-n", `n${i}`];
+    const args = ["-js", "-sd", join(root, `n${i}`), "-a", "127.0.0.1", "-p", String(port), "-n", `n${i}`, ...extraArgs];
     if (size > 1) {
       const routes = clusterPorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`).join(",");
       args.push("--cluster_name", "meshroom-test", "--cluster", `nats://127.0.0.1:${clusterPorts[i]}`, "--routes", routes);

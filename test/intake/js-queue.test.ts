@@ -1,6 +1,9 @@
 // The JetStream queue kind against a real single-node nats-server (started on a loopback port,
 // storage in a temp dir): the same conformance suite as the file queue, plus what only a shared,
 // networked queue has (two handles on one stream, credentials never on the command line).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openQueue } from "../../src/intake/index.js";
 import { parseNatsTarget } from "../../src/intake/nats-target.js";
@@ -54,10 +57,47 @@ describe.skipIf(!available)("JetStream queue (nats-server on loopback)", () => {
     }
   });
 
+  it("dead-letters an event larger than the servers' max_payload (its raw text cut), storing the rest of the request", async () => {
+    const q = await openQueue("/nonexistent", `${nats!.url}?stream=${nextStream()}`);
+    try {
+      await q.sources.create({ name: "big", kind: "producer" });
+      const huge = { summary: "huge", payload: "x".repeat(1_100_000) };
+      const r = await q.ingest("big", items({ summary: "small" }, huge), { receivedAt: new Date(), remoteAddress: "127.0.0.1" });
+      expect([r.accepted, r.rejectedCount]).toEqual([1, 1]);
+      expect(r.rejected[0]?.reason).toMatch(/max_payload/);
+      const [dead] = await q.dlq.list({ limit: 10 });
+      expect(dead).toMatchObject({ source: "big", raw_truncated: true });
+      expect(dead!.raw.length).toBeLessThanOrEqual(4096);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it("--workers with the file queue is refused, saying why", async () => {
+    const { startWorkerPool } = await import("../../src/intake/index.js");
+    await expect(startWorkerPool({ dir: "/nonexistent", adminToken: "x".repeat(32), workers: 2 })).rejects.toThrow(/one ordered spool written by one process/);
+  });
+
   it("refuses credentials in the URL and reads them from a file or the environment", async () => {
     expect(() => parseNatsTarget("nats://user:secret@127.0.0.1:4222")).toThrow(/visible in the process list/);
     expect(parseNatsTarget("nats://10.0.0.1:4222,10.0.0.2?stream=S&replicas=3")).toEqual({ servers: ["10.0.0.1:4222", "10.0.0.2"], stream: "S", replicas: 3 });
     expect(() => parseNatsTarget("nats://h:1?replicas=2")).toThrow(/replicas/);
     expect(() => parseNatsTarget("nats://h:1?stream=a.b")).toThrow(/not allowed/);
-  });
+    const locked = await startNats(1, ["--auth", "s3cr3t-token-for-tests"]);
+    const root = await mkdtemp(join(tmpdir(), "meshroom-nats-auth-"));
+    try {
+      await expect(openQueue("", `${locked.url}?stream=AUTH`)).rejects.toThrow(/cannot connect to NATS|Authorization/i);
+      const q = await openQueue("", `${locked.url}?stream=AUTH`, { env: { MESHROOM_INTAKE_NATS_TOKEN: "s3cr3t-token-for-tests" } });
+      await q.close();
+      const file = join(root, "nats.json");
+      await writeFile(file, JSON.stringify({ token: "s3cr3t-token-for-tests" }), { mode: 0o600 });
+      const q2 = await openQueue("", `${locked.url}?stream=AUTH`, { authFile: file });
+      await q2.close();
+      await writeFile(file, "user=me\n");
+      await expect(openQueue("", `${locked.url}?stream=AUTH`, { authFile: file })).rejects.toThrow(/neither a NATS .creds file nor JSON/);
+    } finally {
+      await locked.destroy();
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
