@@ -44,6 +44,10 @@ describe.skipIf(!available)("JetStream queue (nats-server on loopback)", () => {
       expect(await b.dlq.total("fw")).toBe(1);
       await b.sources.remove("fw");
       await expect.poll(() => a.sources.authenticate("fw", token), { timeout: 5000 }).toBeUndefined();
+      // a revoked name can be issued again, with a new token; the old one stays refused
+      const again = await a.sources.create({ name: "fw", kind: "producer" });
+      await expect.poll(() => b.sources.authenticate("fw", again)?.name, { timeout: 5000 }).toBe("fw");
+      expect(b.sources.authenticate("fw", token)).toBeUndefined();
       // a long poll on one handle wakes for the other's append
       const last = (await a.spool.stats()).last;
       await b.sources.create({ name: "fw2", kind: "producer" });
