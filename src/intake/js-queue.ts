@@ -170,7 +170,9 @@ export class JetStreamQueue implements IntakeQueue {
     } finally {
       this.sources.close();
       this.spool.close();
-      await this.nc.drain().catch(() => undefined);
+      // drained (pending acks flushed) if NATS answers within 5 s; else the connection is just closed
+      const drained = this.nc.drain().catch(() => undefined);
+      if ((await Promise.race([drained.then(() => true), sleep(5000).then(() => false)])) === false) await this.nc.close().catch(() => undefined);
     }
   }
 
