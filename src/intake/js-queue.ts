@@ -171,8 +171,11 @@ export class JetStreamQueue implements IntakeQueue {
       this.sources.close();
       this.spool.close();
       // drained (pending acks flushed) if NATS answers within 5 s; else the connection is just closed
-      const drained = this.nc.drain().catch(() => undefined);
-      if ((await Promise.race([drained.then(() => true), sleep(5000).then(() => false)])) === false) await this.nc.close().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), 5000)));
+      const drained = await Promise.race([this.nc.drain().then(() => true, () => true), late]);
+      clearTimeout(timer);
+      if (!drained) await this.nc.close().catch(() => undefined);
     }
   }
 
