@@ -5,9 +5,13 @@ import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { resolveAdminToken } from "./admin-token.js";
 import { lockHolder, readServerInfo, type ServerInfo } from "./dir-lock.js";
+import type { QueueOpenOptions } from "./queue-kinds.js";
 
 export interface AdminClientOptions {
   dir: string;
+  /** A shared queue (e.g. nats://…) to open directly instead of going through `dir`. */
+  queue?: string;
+  queueOptions?: QueueOpenOptions;
   /** Admin token file for a running server (else $MESHROOM_INTAKE_ADMIN_TOKEN, else the file the server recorded). */
   adminTokenFile?: string;
   env?: NodeJS.ProcessEnv;

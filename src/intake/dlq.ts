@@ -151,6 +151,10 @@ export class Dlq {
     return source === undefined ? this.size : (this.idx.counts.get(source) ?? 0);
   }
 
+  total(source?: string): Promise<number> {
+    return Promise.resolve(this.count(source));
+  }
+
   countsBySource(): Map<string, number> {
     return new Map(this.idx.counts);
   }

@@ -61,10 +61,8 @@ export interface QueueSources {
 
 /** The accepted events, each with a strictly increasing offset (GET /queue). */
 export interface QueueEvents {
-  /** The highest offset stored (0 when empty). */
-  readonly lastOffset: number;
-  /** How many events are stored. */
-  readonly count: number;
+  /** The highest offset stored (0 when empty) and how many events are stored, as the storage has them now. */
+  stats(): Promise<{ last: number; count: number }>;
   /** One page after `after` (of `source` when given): at most `limit` events and MAX_PAGE_BYTES, one event always. */
   read(opts: ReadOptions): Promise<QueuePage>;
   /** `read`, with each event as its stored JSON text, comma-separated (sent as is). */
@@ -75,11 +73,10 @@ export interface QueueEvents {
 
 /** The dead letters: rejected events with why; they leave only through `IntakeQueue.reprocess`. */
 export interface QueueDeadLetters {
-  readonly size: number;
   /** The oldest `limit` entries (of `source` when given), at most MAX_PAGE_BYTES of them, one always. */
   list(opts: { source?: string; limit: number }): Promise<DlqEntry[]>;
   /** How many there are, of `source` when given. */
-  count(source?: string): number;
+  total(source?: string): Promise<number>;
 }
 
 /** Replies to `Idempotency-Key` posts, kept for a window. */
@@ -103,7 +100,7 @@ export interface IntakeQueue {
   /** Replays the dead letters (of `source`) against the current schemas; fixed ones join the events once. */
   reprocess(opts?: { source?: string }): Promise<ReprocessResult>;
   /** Accepted / rejected / reprocessed / dead-letter counts, in all and per source. */
-  counterSnapshot(): CounterSnapshot;
+  counterSnapshot(): Promise<CounterSnapshot>;
   /** Finishes pending writes and releases the storage. */
   close(): Promise<void>;
 }

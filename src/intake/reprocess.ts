@@ -4,14 +4,14 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { type AdminClientOptions, callAdmin, owningServer } from "./admin-client.js";
-import { withOfflineStore } from "./offline-store.js";
+import { withOfflineStore, withSharedQueue } from "./offline-store.js";
 import type { ReprocessResult } from "./queue.js";
 
 export interface ReprocessOptions extends AdminClientOptions {
   source?: string;
 }
 
-export type ReprocessOutcome = ReprocessResult & { via: "server" | "offline" };
+export type ReprocessOutcome = ReprocessResult & { via: "server" | "offline" | "queue" };
 
 const ResultSchema = z.object({
   examined: z.number(),
@@ -22,6 +22,13 @@ const ResultSchema = z.object({
 });
 
 export async function reprocessDir(opts: ReprocessOptions): Promise<ReprocessOutcome> {
+  if (opts.queue !== undefined) {
+    // JetStream: every intake on the stream shares it; reprocess runs under the queue's own lock
+    return withSharedQueue(opts.queue, opts.queueOptions, async (store) => {
+      if (opts.source !== undefined && !store.sources.get(opts.source)) throw new MeshroomError("E_NOT_FOUND", `no source \`${opts.source}\` in ${opts.queue}`);
+      return { ...(await store.reprocess({ source: opts.source })), via: "queue" as const };
+    });
+  }
   const server = await owningServer(opts.dir);
   if (server) {
     const body = opts.source === undefined ? {} : { source: opts.source };

@@ -48,22 +48,23 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
   const [head, name, sub] = parts;
 
   if (path === "/admin/health" && m === "GET") {
+    const [events, dlqSize] = await Promise.all([store.spool.stats(), store.dlq.total()]);
     return sendJson(res, 200, {
       status: "ok",
       pid: process.pid,
       uptime_s: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
-      last_offset: store.spool.lastOffset,
-      queued: store.spool.count,
-      dlq_size: store.dlq.size,
+      last_offset: events.last,
+      queued: events.count,
+      dlq_size: dlqSize,
       sources: store.sources.list().length,
     });
   }
-  if (path === "/admin/counters" && m === "GET") return sendJson(res, 200, store.counterSnapshot());
+  if (path === "/admin/counters" && m === "GET") return sendJson(res, 200, await store.counterSnapshot());
   if (path === "/admin/dlq" && m === "GET") {
     const limit = intParam(url, "limit", 100, 1000);
     if (limit === undefined) return sendError(res, 400, "`limit` must be a non-negative integer");
     const source = url.searchParams.get("source") ?? undefined;
-    return sendJson(res, 200, { entries: await store.dlq.list({ source, limit }), total: store.dlq.count(source) });
+    return sendJson(res, 200, { entries: await store.dlq.list({ source, limit }), total: await store.dlq.total(source) });
   }
   if (path === "/admin/reprocess" && m === "POST") {
     const body = await readJson(req, res, Reprocess);

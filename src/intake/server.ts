@@ -9,7 +9,7 @@ import { isLoopback, sendError, sendJson } from "./http-util.js";
 import { handleAdmin, type AdminContext } from "./routes-admin.js";
 import { getQueue, postEvents } from "./routes-events.js";
 import type { IntakeQueue } from "./queue.js";
-import { openQueue } from "./queue-kinds.js";
+import { openQueue, type QueueOpenOptions } from "./queue-kinds.js";
 import { hashToken } from "./tokens.js";
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -27,6 +27,13 @@ export interface IntakeServerOptions {
   dir: string;
   /** Where the queue lives: a `scheme://` URL of a registered queue kind (queue-kinds.ts); default the files in `dir`. */
   queue?: string;
+  /** Credentials and stream for a networked queue (never on the command line). */
+  queueOptions?: QueueOpenOptions;
+  /**
+   * false: another process (the `--workers` primary) holds the directory's lock and writes
+   * server.json; this one only serves. Default true.
+   */
+  ownsDir?: boolean;
   /** Public port; 0 (default) picks a free one. */
   port?: number;
   /** Public bind address (default 127.0.0.1). */
@@ -71,10 +78,11 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
   const maxBody = opts.maxBody ?? DEFAULT_MAX_BODY;
   if (!Number.isInteger(maxBody) || maxBody < 1) throw new MeshroomError("E_BAD_VALUE", `--max-body must be a positive integer, got ${maxBody}`);
   const limits = connectionLimits(opts.limits);
-  const lock = await acquireDirLock(opts.dir, "intake server");
+  const owns = opts.ownsDir ?? true;
+  const lock: DirLock = owns ? await acquireDirLock(opts.dir, "intake server") : { release: async () => undefined };
   let store: IntakeQueue;
   try {
-    store = await openQueue(opts.dir, opts.queue);
+    store = await openQueue(opts.dir, opts.queue, opts.queueOptions);
   } catch (e) {
     await lock.release();
     throw e;
@@ -90,7 +98,7 @@ export async function startIntakeServer(opts: IntakeServerOptions): Promise<Inta
     const adm = shared ? pub : await listen(makeServer(ctx, tracker, "admin", limits), opts.adminPort ?? 0, "127.0.0.1");
     if (!shared) servers.push(adm.server);
     const info = { pid: process.pid, host, port: pub.port, admin_host: shared ? host : "127.0.0.1", admin_port: adm.port, admin_token_file: opts.adminTokenFile };
-    await writeServerInfo(opts.dir, info);
+    if (owns) await writeServerInfo(opts.dir, info);
     let closed: Promise<void> | undefined;
     return {
       host,

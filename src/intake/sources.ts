@@ -39,37 +39,13 @@ export interface SourceInfo {
   has_schema: boolean;
 }
 
-export class SourceRegistry {
-  private readonly byName = new Map<string, SourceRecord>();
-  private readonly validators = new Map<string, ValidateFunction>();
-  private chain: Promise<unknown> = Promise.resolve();
-
-  private constructor(private readonly path: string) {}
-
-  static async open(path: string): Promise<SourceRegistry> {
-    const reg = new SourceRegistry(path);
-    let text: string | undefined;
-    try {
-      text = await fsp.readFile(path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
-    if (text !== undefined) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new MeshroomError("E_STATE", `${path}: not JSON (${(e as Error).message})`);
-      }
-      const r = SourcesFileSchema.safeParse(json);
-      if (!r.success) throw new MeshroomError("E_STATE", `${path}: not a sources file: ${r.error.issues[0]?.message ?? ""}`);
-      for (const s of r.data.sources) {
-        reg.byName.set(s.name, s);
-        if (s.schema) reg.validators.set(s.name, compileSchema(s.name, s.schema));
-      }
-    }
-    return reg;
-  }
+/**
+ * The sources as memory holds them: records by name and their compiled schemas. Read by the
+ * HTTP routes synchronously; kept by `SourceRegistry` (a file) or `KvSources` (JetStream KV).
+ */
+export class SourceTable {
+  protected readonly byName = new Map<string, SourceRecord>();
+  protected readonly validators = new Map<string, ValidateFunction>();
 
   list(): SourceInfo[] {
     return [...this.byName.values()].map((s) => ({ name: s.name, kind: s.kind, created_at: s.created_at, has_schema: s.schema !== undefined }));
@@ -98,18 +74,78 @@ export class SourceRegistry {
     return this.validators.get(name);
   }
 
+  protected set(rec: SourceRecord, validator: ValidateFunction | undefined): void {
+    this.byName.set(rec.name, rec);
+    if (validator) this.validators.set(rec.name, validator);
+    else this.validators.delete(rec.name);
+  }
+
+  protected forget(name: string): void {
+    this.byName.delete(name);
+    this.validators.delete(name);
+  }
+}
+
+/** A new source's record and its token (the only time the token exists in clear). */
+export function newSourceRecord(input: { name: string; kind: SourceKind; schema?: Record<string, unknown> }): { rec: SourceRecord; token: string; validator?: ValidateFunction } {
+  const validator = input.schema ? compileSchema(input.name, input.schema) : undefined;
+  const token = newToken();
+  const rec: SourceRecord = { name: input.name, kind: input.kind, token_sha256: hashToken(token), created_at: new Date().toISOString() };
+  if (input.schema) rec.schema = input.schema;
+  return { rec, token, validator };
+}
+
+export function sourceExists(name: string): MeshroomError {
+  return new MeshroomError("E_EXISTS", `source \`${name}\` already exists`, {
+    detail: "Revoke it first (DELETE /admin/sources/<name>) to issue a new token.",
+  });
+}
+
+export function noSource(name: string): MeshroomError {
+  return new MeshroomError("E_NOT_FOUND", `no source \`${name}\``);
+}
+
+/** A stored source record checked (zod) with its schema compiled; throws E_STATE / E_BAD_VALUE. */
+export function parseSourceRecord(json: unknown, where: string): { rec: SourceRecord; validator?: ValidateFunction } {
+  const r = SourceRecordSchema.safeParse(json);
+  if (!r.success) throw new MeshroomError("E_STATE", `${where}: not a source record: ${r.error.issues[0]?.message ?? ""}`);
+  return { rec: r.data, validator: r.data.schema ? compileSchema(r.data.name, r.data.schema) : undefined };
+}
+
+export class SourceRegistry extends SourceTable {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly path: string) {
+    super();
+  }
+
+  static async open(path: string): Promise<SourceRegistry> {
+    const reg = new SourceRegistry(path);
+    let text: string | undefined;
+    try {
+      text = await fsp.readFile(path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    if (text !== undefined) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new MeshroomError("E_STATE", `${path}: not JSON (${(e as Error).message})`);
+      }
+      const r = SourcesFileSchema.safeParse(json);
+      if (!r.success) throw new MeshroomError("E_STATE", `${path}: not a sources file: ${r.error.issues[0]?.message ?? ""}`);
+      for (const s of r.data.sources) reg.set(s, s.schema ? compileSchema(s.name, s.schema) : undefined);
+    }
+    return reg;
+  }
+
   /** Creates a source; resolves with its token (the only time it exists in clear). */
   create(input: { name: string; kind: SourceKind; schema?: Record<string, unknown> }): Promise<string> {
     return this.mutate(() => {
-      if (this.byName.has(input.name)) {
-        throw new MeshroomError("E_EXISTS", `source \`${input.name}\` already exists`, {
-          detail: "Revoke it first (DELETE /admin/sources/<name>) to issue a new token.",
-        });
-      }
-      const validator = input.schema ? compileSchema(input.name, input.schema) : undefined;
-      const token = newToken();
-      const rec: SourceRecord = { name: input.name, kind: input.kind, token_sha256: hashToken(token), created_at: new Date().toISOString() };
-      if (input.schema) rec.schema = input.schema;
+      if (this.byName.has(input.name)) throw sourceExists(input.name);
+      const { rec, token, validator } = newSourceRecord(input);
       return { apply: () => this.set(rec, validator), result: token };
     });
   }
@@ -117,14 +153,8 @@ export class SourceRegistry {
   /** Revokes a source: it and its token are gone at once. */
   remove(name: string): Promise<void> {
     return this.mutate(() => {
-      if (!this.byName.has(name)) throw new MeshroomError("E_NOT_FOUND", `no source \`${name}\``);
-      return {
-        apply: () => {
-          this.byName.delete(name);
-          this.validators.delete(name);
-        },
-        result: undefined,
-      };
+      if (!this.byName.has(name)) throw noSource(name);
+      return { apply: () => this.forget(name), result: undefined };
     });
   }
 
@@ -132,19 +162,13 @@ export class SourceRegistry {
   setSchema(name: string, schema: Record<string, unknown> | null): Promise<void> {
     return this.mutate(() => {
       const rec = this.byName.get(name);
-      if (!rec) throw new MeshroomError("E_NOT_FOUND", `no source \`${name}\``);
+      if (!rec) throw noSource(name);
       const validator = schema ? compileSchema(name, schema) : undefined;
       const next: SourceRecord = { ...rec };
       if (schema) next.schema = schema;
       else delete next.schema;
       return { apply: () => this.set(next, validator), result: undefined };
     });
-  }
-
-  private set(rec: SourceRecord, validator: ValidateFunction | undefined): void {
-    this.byName.set(rec.name, rec);
-    if (validator) this.validators.set(rec.name, validator);
-    else this.validators.delete(rec.name);
   }
 
   /** Checks, writes the would-be file, and only then changes memory: a failed write changes nothing. */
@@ -180,7 +204,7 @@ export class SourceRegistry {
 }
 
 /** One Ajv per source, so two sources' schemas may share an `$id` without clashing. */
-function compileSchema(source: string, schema: Record<string, unknown>): ValidateFunction {
+export function compileSchema(source: string, schema: Record<string, unknown>): ValidateFunction {
   try {
     return new Ajv({ allErrors: true, strict: false }).compile(schema);
   } catch (e) {

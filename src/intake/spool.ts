@@ -106,6 +106,10 @@ export class Spool {
     return this.offsets.length;
   }
 
+  stats(): Promise<{ last: number; count: number }> {
+    return Promise.resolve({ last: this.lastOffset, count: this.count });
+  }
+
   countsBySource(): Map<string, number> {
     return new Map([...this.bySource].map(([name, col]) => [name, col.length]));
   }

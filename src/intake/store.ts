@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
 import { RejectCounters, type CounterSnapshot } from "./counters.js";
 import { Dlq, type DlqDecision, type DlqEntry, type NewDlqEntry } from "./dlq.js";
-import { checkBaseEvent, toEnvelope } from "./envelope.js";
-import { MAX_LISTED_REJECTIONS, shapeProblem } from "./limits.js";
-import { SourceRegistry, schemaErrorsText } from "./sources.js";
-import { Spool, toSpoolRecord, type SpoolRecord } from "./spool.js";
+import { checkEvent, deadLetterOf, recheckDeadLetter, type Checked, type ValidatorOf } from "./event-check.js";
+import { MAX_LISTED_REJECTIONS } from "./limits.js";
+import { SourceRegistry } from "./sources.js";
+import { Spool, type SpoolRecord } from "./spool.js";
 import { IdempotencyTable, storedKeyCollector } from "./idempotency.js";
 import type { IngestMeta, IngestResult, IntakeQueue, ReprocessResult } from "./queue.js";
 
@@ -27,8 +27,6 @@ export type { IngestMeta, IngestResult, Rejection, ReprocessResult } from "./que
 /** Offsets listed in a reprocess result (`moved` counts them all). */
 const MAX_REPORTED_OFFSETS = 10_000;
 
-type Checked = { ok: true; record: SpoolRecord } | { ok: false; reason: string };
-
 /** The intake queue kept in files in the data directory (the `file` queue kind). */
 export class IntakeStore implements IntakeQueue {
   private constructor(
@@ -41,6 +39,8 @@ export class IntakeStore implements IntakeQueue {
     readonly recoveredBytes: number,
     readonly idempotency: IdempotencyTable,
   ) {}
+
+  private readonly validatorOf: ValidatorOf = (source) => this.sources.validator(source);
 
   static async open(dir: string): Promise<IntakeStore> {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -69,20 +69,16 @@ export class IntakeStore implements IntakeQueue {
     const accepted: SpoolRecord[] = [];
     const rejectedAt: number[] = [];
     const dead: NewDlqEntry[] = [];
-    const receivedAt = meta.receivedAt.toISOString();
     for (let index = 0; index < items.length; index++) {
       if (index % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await yieldTurn(); // a big request never holds the server for long
       const item = items[index] as BodyItem;
-      const checked: Checked = item.ok ? this.check(source, item.value, meta) : { ok: false, reason: item.reason };
+      const checked: Checked = item.ok ? checkEvent(this.validatorOf, source, item.value, meta) : { ok: false, reason: item.reason };
       if (checked.ok) {
         accepted.push(checked.record);
         continue;
       }
       rejectedAt.push(index);
-      const entry: NewDlqEntry = { source, reason: checked.reason, received_at: receivedAt, raw: item.raw, remote_address: meta.remoteAddress };
-      if (!item.ok && item.rawBase64 !== undefined) entry.raw_base64 = item.rawBase64;
-      if (!item.ok && item.rawTruncated) entry.raw_truncated = true;
-      dead.push(entry);
+      dead.push(deadLetterOf(source, item, checked.reason, meta));
     }
     const ids = await this.dlq.add(dead);
     this.counters.add(source, "rejected", dead.length);
@@ -118,7 +114,7 @@ export class IntakeStore implements IntakeQueue {
           decisions.push("keep");
           continue;
         }
-        const checked = this.recheck(entry);
+        const checked = recheckDeadLetter(this.validatorOf, entry);
         if (checked.ok) {
           moving.push({ entry, record: checked.record });
           decisions.push("drop");
@@ -134,45 +130,13 @@ export class IntakeStore implements IntakeQueue {
     return res;
   }
 
-  counterSnapshot(): CounterSnapshot {
-    return this.counters.snapshot(this.spool.countsBySource(), this.dlq.countsBySource());
+  counterSnapshot(): Promise<CounterSnapshot> {
+    return Promise.resolve(this.counters.snapshot(this.spool.countsBySource(), this.dlq.countsBySource()));
   }
 
   async close(): Promise<void> {
     const results = await Promise.allSettled([this.spool.close(), this.dlq.close(), this.counters.close(), this.idempotency.close()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
-  }
-
-  private check(source: string, value: unknown, meta: IngestMeta, reprocessedFrom?: string): Checked {
-    const base = checkBaseEvent(value);
-    if (!base.ok) return base;
-    const validate = this.sources.validator(source);
-    if (validate && !validate(value)) return { ok: false, reason: schemaErrorsText(validate) };
-    const ctx = { source, receivedAt: meta.receivedAt, remoteAddress: meta.remoteAddress, reprocessedFrom };
-    try {
-      const envelope = toEnvelope(value as Record<string, unknown>, base.event, ctx);
-      // the key travels with the events in the same append: a crash before the reply is recognised on a retry
-      const keyed = meta.idempotencyKey === undefined ? envelope : { ...envelope, idempotency_key: meta.idempotencyKey };
-      return { ok: true, record: toSpoolRecord(keyed) };
-    } catch (e) {
-      // the shape bounds make this unreachable; should it happen, the event is dead-lettered, not the batch failed
-      return { ok: false, reason: `the event cannot be stored: ${(e as Error).message}` };
-    }
-  }
-
-  private recheck(entry: DlqEntry): Checked {
-    if (entry.raw_base64 !== undefined || entry.raw_truncated) return { ok: false, reason: entry.reason };
-    let value: unknown;
-    try {
-      value = JSON.parse(entry.raw);
-    } catch (e) {
-      return { ok: false, reason: `not JSON: ${(e as Error).message}` };
-    }
-    const problem = shapeProblem(value);
-    if (problem !== undefined) return { ok: false, reason: problem };
-    const received = new Date(entry.received_at);
-    const meta = { receivedAt: Number.isNaN(received.getTime()) ? new Date() : received, remoteAddress: entry.remote_address ?? "unknown" };
-    return this.check(entry.source, value, meta, entry.id);
   }
 }

@@ -92,8 +92,8 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       const offsets = [...r1.offsets, ...r2.offsets, ...r3.offsets];
       expect(offsets).toHaveLength(5);
       for (let i = 1; i < offsets.length; i++) expect(offsets[i]).toBeGreaterThan(offsets[i - 1] as number);
-      expect(q.spool.count).toBe(5);
-      expect(q.spool.lastOffset).toBe(offsets[4]);
+      expect((await q.spool.stats()).count).toBe(5);
+      expect((await q.spool.stats()).last).toBe(offsets[4]);
 
       const p1 = await q.spool.read({ after: 0, limit: 2 });
       expect(p1.events.map((e) => e.summary)).toEqual(["a1", "a2"]);
@@ -133,22 +133,22 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       const rest = await q.spool.read({ after: page.next, limit: 10, source: "b" });
       expect(rest.events.map((e) => e.summary)).toEqual(["b2"]);
       // nothing more of b: every event up to the last has been looked at
-      expect(rest.next).toBe(q.spool.lastOffset);
+      expect(rest.next).toBe((await q.spool.stats()).last);
       const none = await q.spool.read({ after: 0, limit: 10, source: "nobody" });
       expect(none.events).toEqual([]);
-      expect(none.next).toBe(q.spool.lastOffset);
+      expect(none.next).toBe((await q.spool.stats()).last);
     });
 
     it("wakes a waiting reader when an event is appended", async () => {
       const q = await start();
       await q.sources.create({ name: "a", kind: "producer" });
-      const last = q.spool.lastOffset;
+      const last = (await q.spool.stats()).last;
       const waiting = q.spool.waitFor(last, 30_000);
       await q.ingest("a", items({ summary: "wake" }), META);
       await waiting;
-      expect(q.spool.lastOffset).toBeGreaterThan(last);
+      expect((await q.spool.stats()).last).toBeGreaterThan(last);
       const gone = new AbortController();
-      const aborted = q.spool.waitFor(q.spool.lastOffset, 30_000, gone.signal);
+      const aborted = q.spool.waitFor((await q.spool.stats()).last, 30_000, gone.signal);
       gone.abort();
       await aborted;
     });
@@ -164,8 +164,8 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       expect(r.rejected.map((x) => x.index)).toEqual([1, 2, 3]);
       expect(r.rejected[0]?.reason).toMatch(/JSON object/);
       await q.ingest("b", items("nope"), META);
-      expect(q.dlq.size).toBe(4);
-      expect([q.dlq.count(), q.dlq.count("a"), q.dlq.count("b"), q.dlq.count("c")]).toEqual([4, 3, 1, 0]);
+      expect((await q.dlq.total())).toBe(4);
+      expect([await q.dlq.total(), await q.dlq.total("a"), await q.dlq.total("b"), await q.dlq.total("c")]).toEqual([4, 3, 1, 0]);
       const listed = await q.dlq.list({ source: "a", limit: 10 });
       expect(listed.map((e) => [e.id, e.raw, e.reason])).toEqual(r.rejected.map((x, i) => [x.dlq_id, ["42", "{oops", '{"severity":"LOUD"}'][i], x.reason]));
       expect(listed[0]).toMatchObject({ source: "a", received_at: META.receivedAt.toISOString(), remote_address: "192.0.2.7", attempts: 0 });
@@ -174,7 +174,7 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
 
       const again = await restart();
       expect(await again.dlq.list({ source: "a", limit: 10 })).toEqual(listed);
-      expect(again.dlq.count("b")).toBe(1);
+      expect(await again.dlq.total("b")).toBe(1);
     });
 
     it("reprocesses dead letters against the current schemas: fixed ones join the queue once", async () => {
@@ -187,7 +187,7 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       await q.ingest("gone", items(8), META);
       await q.sources.remove("gone");
       expect(ra.rejected[0]?.reason).toMatch(/JSON schema/);
-      expect(q.dlq.size).toBe(4);
+      expect((await q.dlq.total())).toBe(4);
 
       await q.sources.setSchema("a", null);
       const one = await q.reprocess({ source: "a" });
@@ -197,7 +197,7 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       expect(moved.events[0]).toMatchObject({ source: "a", summary: "a1", reprocessed_from: ra.rejected[0]?.dlq_id });
       const still = await q.dlq.list({ source: "a", limit: 10 });
       expect(still.map((e) => [e.raw, e.attempts])).toEqual([["7", 1]]);
-      expect(q.dlq.count("b")).toBe(1); // another source's dead letters stay
+      expect(await q.dlq.total("b")).toBe(1); // another source's dead letters stay
 
       const all = await q.reprocess();
       expect(all).toMatchObject({ examined: 3, moved: 0, remaining: 3, orphaned: 1 });
@@ -206,12 +206,12 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       expect(fixed).toMatchObject({ moved: 1, orphaned: 1 });
       const twice = await q.reprocess();
       expect(twice.moved).toBe(0);
-      expect(q.spool.count).toBe(3);
+      expect((await q.spool.stats()).count).toBe(3);
 
       const again = await restart();
       expect((await again.reprocess()).moved).toBe(0);
-      expect(again.spool.count).toBe(3);
-      expect(again.dlq.count()).toBe(2);
+      expect((await again.spool.stats()).count).toBe(3);
+      expect(await again.dlq.total()).toBe(2);
     });
 
     it("counts accepted, rejected, reprocessed and dead letters per source", async () => {
@@ -229,9 +229,9 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
         dlq_size: 1,
         per_source: { a: { accepted: 2, rejected: 1, reprocessed: 0, dlq: 1 }, b: { accepted: 1, rejected: 1, reprocessed: 1, dlq: 0 } },
       };
-      expect(q.counterSnapshot()).toEqual(want);
+      expect((await q.counterSnapshot())).toEqual(want);
       const again = await restart();
-      expect(again.counterSnapshot()).toEqual(want);
+      expect((await again.counterSnapshot())).toEqual(want);
     });
 
     it("runs an idempotent post once and replays its reply", async () => {
@@ -249,11 +249,11 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       expect(second).toEqual({ kind: "replayed", reply: first.kind === "fresh" ? first.reply : undefined });
       expect((await q.idempotency.run("a", "key-1", "fp-2", work)).kind).toBe("conflict");
       expect(runs).toBe(1);
-      expect(q.spool.count).toBe(1);
+      expect((await q.spool.stats()).count).toBe(1);
       const again = await restart();
       const after = await again.idempotency.run("a", "key-1", "fp-1", work);
       expect(after.kind).toBe("replayed");
-      expect(again.spool.count).toBe(1);
+      expect((await again.spool.stats()).count).toBe(1);
     });
   });
 }

@@ -22,10 +22,27 @@ Data in DIR: spool.jsonl (the queue), dlq.jsonl (rejected events), sources.json
 (token hashes only), counters.json. The admin token comes from --admin-token-file,
 else $MESHROOM_INTAKE_ADMIN_TOKEN, else DIR/admin.token (generated on first start).
 Once listening it prints one JSON line {"port","pid","host","admin_port",...} on
-stdout (and writes it to --ready-file); SIGTERM/SIGINT stop it gracefully.`;
+stdout (and writes it to --ready-file); SIGTERM/SIGINT stop it gracefully.
+
+With --queue nats://HOST:PORT[,HOST:PORT…] the events, dead letters, sources and
+counters live in NATS JetStream (stream --stream, default MESHROOM_INTAKE; add
+?replicas=3 to create it replicated), shared by every intake on that stream; DIR
+then only holds the lock, server.json and the admin token (a private temp
+directory when --dir is not given). NATS credentials: --nats-auth-file (a .creds
+file, or JSON {"token"} / {"user","password"}), else $MESHROOM_INTAKE_NATS_AUTH_FILE,
+$MESHROOM_INTAKE_NATS_TOKEN, $MESHROOM_INTAKE_NATS_USER + $MESHROOM_INTAKE_NATS_PASSWORD;
+never in the URL. --workers N runs N server processes on one port (needs --queue).`;
+
+const QueueFlags = {
+  queue: z.string().min(1).optional(),
+  stream: z.string().min(1).optional(),
+  natsAuthFile: z.string().min(1).optional(),
+};
 
 const ServeFlags = z.object({
-  dir: z.string().min(1),
+  dir: z.string().min(1).optional(),
+  ...QueueFlags,
+  workers: z.coerce.number().int().min(1).max(256),
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
   adminPort: z.coerce.number().int().min(0).max(65535),
@@ -44,7 +61,11 @@ export function register(program: Command, ctx: CliContext): void {
   intake
     .command("serve")
     .description("run the intake service until SIGTERM/SIGINT")
-    .requiredOption("--dir <dir>", "data directory (created if missing)")
+    .option("--dir <dir>", "data directory (created if missing); required unless --queue is given")
+    .option("--queue <url>", "keep the queue in NATS JetStream: nats://HOST:PORT[,HOST:PORT…][?replicas=3] (default: files in --dir)")
+    .option("--stream <name>", "JetStream stream name (with --queue nats://…)")
+    .option("--nats-auth-file <file>", "NATS credentials: a .creds file, or JSON {\"token\"} / {\"user\",\"password\"}")
+    .option("--workers <n>", "server processes sharing the port (needs --queue)", "1")
     .option("--port <n>", "public port (0 = a free port)", "0")
     .option("--host <addr>", "public bind address", "127.0.0.1")
     .option("--admin-port <n>", "admin listener port on 127.0.0.1, used only when --host is not loopback (0 = free)", "0")
@@ -58,11 +79,14 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", SERVE_HELP)
     .action(async (raw: Record<string, unknown>) => {
       const o = _flags(ServeFlags, raw);
-      const dir = resolve(o.dir);
-      const { resolveAdminToken, startIntakeServer, writeFileAtomic } = await _intake();
+      const dir = await _serveDir(o.dir, o.queue);
+      const { resolveAdminToken, startIntakeServer, startWorkerPool, writeFileAtomic } = await _intake();
       const admin = await resolveAdminToken({ dir, file: o.adminTokenFile, env: ctx.io.env, create: true });
-      const server = await startIntakeServer({
+      const start = o.workers > 1 ? (x: Parameters<typeof startIntakeServer>[0]) => startWorkerPool({ ...x, workers: o.workers, onRestart: (pid, code, sig) => ctx.err(`meshroom intake: worker ${pid ?? "?"} exited (code ${code}, signal ${sig}); starting another`) }) : startIntakeServer;
+      const server = await start({
         dir,
+        queue: o.queue,
+        queueOptions: { env: ctx.io.env, authFile: o.natsAuthFile, stream: o.stream },
         port: o.port,
         host: o.host,
         adminPort: o.adminPort,
@@ -83,6 +107,8 @@ export function register(program: Command, ctx: CliContext): void {
         admin_host: server.adminHost,
         admin_port: server.adminPort,
         dir,
+        ...(o.queue ? { queue: o.queue } : {}),
+        ...(o.workers > 1 ? { workers: o.workers } : {}),
         ...(admin.file ? { admin_token_file: admin.file } : {}),
       };
       if (o.readyFile) await writeFileAtomic(resolve(o.readyFile), JSON.stringify(ready) + "\n", 0o644);
@@ -97,40 +123,65 @@ export function register(program: Command, ctx: CliContext): void {
   intake
     .command("dlq")
     .description("list the dead-letter queue: each rejected event with its source, time, attempts and reason")
-    .requiredOption("--dir <dir>", "data directory of the intake")
+    .option("--dir <dir>", "data directory of the intake (or --queue)")
+    .option("--queue <url>", "read the JetStream queue directly: nats://HOST:PORT[,…]")
+    .option("--stream <name>", "JetStream stream name (with --queue)")
+    .option("--nats-auth-file <file>", "NATS credentials file (with --queue)")
     .option("--source <name>", "only this source's dead letters")
     .option("--limit <n>", "at most this many, oldest first (1-1000)", "100")
     .option("--admin-token-file <file>", "admin token of the running server (when one owns DIR)")
     .option("--json", "print the entries as JSON, raw events included")
     .addHelpText("after", "\nWhen a server runs on DIR it answers (GET /admin/dlq); otherwise DIR is locked and read offline.")
-    .action(async (o: { dir: string; source?: string; limit: string; adminTokenFile?: string; json?: boolean }) => {
+    .action(async (o: { dir?: string; queue?: string; stream?: string; natsAuthFile?: string; source?: string; limit: string; adminTokenFile?: string; json?: boolean }) => {
       const { limit } = _flags(z.object({ limit: z.coerce.number().int().min(1).max(1000) }), { limit: o.limit });
       const { listDeadLetters } = await _intake();
-      const dir = resolve(o.dir);
-      const r = await listDeadLetters({ dir, source: o.source, limit, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
+      const r = await listDeadLetters({ ..._target(o, ctx.io.env), source: o.source, limit, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
       if (o.json) return ctx.out(terminalSafeJson(JSON.stringify(r, null, 2)));
       const of = o.source === undefined ? "" : ` of source ${o.source}`;
       if (r.total === 0) return ctx.out(`The dead-letter queue${of} is empty (${r.via}).`);
       const firstLine = (s: string) => (s.split("\n")[0] ?? "").slice(0, 120);
       ctx.out(renderTable(["id", "source", "received", "attempts", "reason"], r.entries.map((e) => [e.id, e.source, e.received_at, String(e.attempts), firstLine(e.reason)])));
-      ctx.out(`${r.entries.length} of ${r.total} dead letter${r.total === 1 ? "" : "s"}${of} (${r.via}). After fixing the source's schema: meshroom intake reprocess --dir ${o.dir}`);
+      ctx.out(`${r.entries.length} of ${r.total} dead letter${r.total === 1 ? "" : "s"}${of} (${r.via}). After fixing the source's schema: meshroom intake reprocess ${o.queue ? `--queue ${o.queue}${o.stream ? ` --stream ${o.stream}` : ""}` : `--dir ${o.dir ?? ""}`}`);
     });
 
   intake
     .command("reprocess")
     .description("replay the dead-letter queue against the current source schemas; fixed events move to the queue")
-    .requiredOption("--dir <dir>", "data directory of the intake")
+    .option("--dir <dir>", "data directory of the intake (or --queue)")
+    .option("--queue <url>", "reprocess the JetStream queue directly: nats://HOST:PORT[,…]")
+    .option("--stream <name>", "JetStream stream name (with --queue)")
+    .option("--nats-auth-file <file>", "NATS credentials file (with --queue)")
     .option("--source <name>", "only this source's dead letters")
     .option("--admin-token-file <file>", "admin token of the running server (when one owns DIR)")
     .option("--json", "print the result as JSON")
     .addHelpText("after", "\nWhen a server runs on DIR the work is done by it (POST /admin/reprocess); otherwise DIR is locked and reprocessed offline.")
-    .action(async (o: { dir: string; source?: string; adminTokenFile?: string; json?: boolean }) => {
+    .action(async (o: { dir?: string; queue?: string; stream?: string; natsAuthFile?: string; source?: string; adminTokenFile?: string; json?: boolean }) => {
       const { reprocessDir } = await _intake();
-      const r = await reprocessDir({ dir: resolve(o.dir), source: o.source, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
+      const r = await reprocessDir({ ..._target(o, ctx.io.env), source: o.source, adminTokenFile: o.adminTokenFile, env: ctx.io.env });
       if (o.json) return ctx.out(JSON.stringify(r));
       ctx.out(`Reprocessed ${r.examined} dead letter${r.examined === 1 ? "" : "s"} (${r.via}): ${r.moved} moved to the queue, ${r.remaining} still in the DLQ.`);
       if (r.orphaned > 0) ctx.out(`${r.orphaned} belong to sources that no longer exist and were left in the DLQ.`);
     });
+}
+
+/** Where `dlq`/`reprocess` look: a data directory (its server, else its files) or a shared queue, read directly. */
+function _target(o: { dir?: string; queue?: string; stream?: string; natsAuthFile?: string }, env: NodeJS.ProcessEnv): { dir: string; queue?: string; queueOptions?: { env: NodeJS.ProcessEnv; authFile?: string; stream?: string } } {
+  if (o.queue !== undefined) {
+    if (/^file:/i.test(o.queue)) throw new MeshroomError("E_USAGE", "--queue file://… is read through its data directory: pass --dir instead");
+    return { dir: o.dir === undefined ? "" : resolve(o.dir), queue: o.queue, queueOptions: { env, authFile: o.natsAuthFile, stream: o.stream } };
+  }
+  if (o.dir === undefined) throw new MeshroomError("E_USAGE", "pass --dir (the intake's data directory) or --queue (a shared JetStream queue)");
+  return { dir: resolve(o.dir) };
+}
+
+/** `serve`'s data directory: --dir, or with --queue and no --dir a private temp directory (lock, server.json, admin token). */
+async function _serveDir(dir: string | undefined, queue: string | undefined): Promise<string> {
+  if (dir !== undefined) return resolve(dir);
+  if (queue === undefined || /^file:/i.test(queue)) throw new MeshroomError("E_USAGE", "pass --dir: the data directory that holds the queue", { detail: "Or keep the queue in NATS JetStream with --queue nats://HOST:PORT." });
+  const { mkdtemp } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  return mkdtemp(join(tmpdir(), "meshroom-intake-"));
 }
 
 function _flags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {

@@ -41,9 +41,12 @@ setupInstance(async ({ instance, log, signal, startDaemon }) => {
   const port = intSetting(instance.settings.port, 0);
   const maxBody = intSetting(instance.settings.max_body, 1024 * 1024);
   const cli = meshroomCli();
+  const queue = typeof instance.settings.queue === "string" ? instance.settings.queue.trim() : "";
   const args = [cli, "intake", "serve", "--dir", paths.data, "--port", String(port), "--max-body", String(maxBody), "--ready-file", paths.ready];
+  // a shared queue (NATS JetStream): the events outlive this instance's data directory
+  if (queue !== "") args.push("--queue", queue);
   const { pid } = await startDaemon(process.execPath, args, {
-    cwd: paths.dir, logFile: paths.log, pidFile: paths.pid, env: { MESHROOM_INTAKE_ADMIN_TOKEN: adminToken },
+    cwd: paths.dir, logFile: paths.log, pidFile: paths.pid, env: { MESHROOM_INTAKE_ADMIN_TOKEN: adminToken, ...natsCredentials(queue) },
   });
   log.info(`started the intake (pid ${pid}), log in ${paths.log}`);
   try {
@@ -142,6 +145,13 @@ function readPid(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The NATS credentials meshroom was given ($MESHROOM_INTAKE_NATS_*), handed on only when the queue is in NATS. */
+function natsCredentials(queue: string): Record<string, string> {
+  if (!queue.startsWith("nats://")) return {};
+  const names = ["MESHROOM_INTAKE_NATS_AUTH_FILE", "MESHROOM_INTAKE_NATS_TOKEN", "MESHROOM_INTAKE_NATS_USER", "MESHROOM_INTAKE_NATS_PASSWORD"];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n] as string]] : [])));
 }
 
 function intSetting(v: unknown, fallback: number): number {
