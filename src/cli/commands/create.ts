@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
-import { createCapability, createIntegration, createProduct } from "../../engine/author/create-operations.js";
+import { createCapability, createIntegration, createProduct, integrationWrites } from "../../engine/author/create-operations.js";
+import { allOrNothing } from "../../project/all-or-nothing.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
 import { runScaffoldHooks } from "../../engine/author/scaffold-hooks.js";
 import { keepingTrust } from "../../mesh/trust.js";
@@ -54,15 +55,20 @@ export function register(program: Command, ctx: CliContext): void {
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
       // what meshroom writes at the user's request, and what the product's own (trusted) scaffold
       // hooks write, keeps a trusted product trusted
-      const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
+      // all or nothing: a scaffold hook that fails takes the integration and its capabilities back out
+      const { r, ran } = await keepingTrust(root, [product, target], () =>
+        allOrNothing(root, integrationWrites(root, req), async () => {
+          const r = await createIntegration(root, req);
+          const deps = cliHookDeps(ctx, root);
+          try {
+            return { r, ran: await runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps) };
+          } finally {
+            deps.dispose();
+          }
+        }),
+      );
       ctx.out(`Created integration ${relative(root, r.file)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
-      const deps = cliHookDeps(ctx, root);
-      try {
-        const ran = await keepingTrust(root, [product], async () => runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps));
-        for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
-      } finally {
-        deps.dispose();
-      }
+      for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
     });
 }

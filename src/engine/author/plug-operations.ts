@@ -4,6 +4,8 @@ import { resolvePlug, type ResolvedPlug } from "../../capabilities/index.js";
 import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../../model/index.js";
 import { writePlugFile } from "../../project/plug-file.js";
 import { removePath } from "../../project/remove-path.js";
+import { allOrNothing } from "../../project/all-or-nothing.js";
+import { paths } from "../../project/paths.js";
 import type { LoadedMesh } from "../../mesh/load-mesh.js";
 import type { SecretsPort } from "../../mesh/secrets-port.js";
 
@@ -79,7 +81,7 @@ export function resolvePlugSettings(plug: ResolvedPlug, input: PlugSettingsInput
   return { settings, secrets, missing };
 }
 
-/** Writes the plug file (and its secrets first). */
+/** Writes the plug file and stores its secrets, all or nothing. */
 export async function writePlug(
   mesh: LoadedMesh,
   plug: ResolvedPlug,
@@ -87,19 +89,24 @@ export async function writePlug(
   secrets: Record<string, string>,
   openSecrets: () => Promise<SecretsPort>,
 ): Promise<string> {
+  const root = mesh.project.root;
   const src = mesh.project.instances.get(plug.src)!;
-  if (Object.keys(secrets).length) {
-    const store = await openSecrets();
-    const scope = { plug: plugAddress(plug.src, plug.dst, plug.topic, plug.mode) };
-    for (const [k, v] of Object.entries(secrets)) await store.set(scope, k, v);
-    await store.save();
-  }
-  return writePlugFile(mesh.project.root, {
-    product: src.product, src: plug.src, dst: plug.dst, topic: plug.topic, mode: plug.mode, kind: plug.kind, owner: plug.owner,
-    settings,
-    ...(plug.format !== undefined ? { format: plug.format } : {}),
-    ...(plug.srcIntegration ? { srcIntegration: plug.srcIntegration } : {}),
-    ...(plug.dstIntegration ? { dstIntegration: plug.dstIntegration } : {}),
+  // the plug file is written first and taken back if the secrets cannot be stored
+  return allOrNothing(root, [paths.plugFile(root, src.product, plug.src, plug.dst, plug.topic, plug.mode)], async () => {
+    const file = writePlugFile(root, {
+      product: src.product, src: plug.src, dst: plug.dst, topic: plug.topic, mode: plug.mode, kind: plug.kind, owner: plug.owner,
+      settings,
+      ...(plug.format !== undefined ? { format: plug.format } : {}),
+      ...(plug.srcIntegration ? { srcIntegration: plug.srcIntegration } : {}),
+      ...(plug.dstIntegration ? { dstIntegration: plug.dstIntegration } : {}),
+    });
+    if (Object.keys(secrets).length) {
+      const store = await openSecrets();
+      const scope = { plug: plugAddress(plug.src, plug.dst, plug.topic, plug.mode) };
+      for (const [k, v] of Object.entries(secrets)) await store.set(scope, k, v);
+      await store.save();
+    }
+    return file;
   });
 }
 
