@@ -1,5 +1,5 @@
 import { MeshroomError } from "../../errors/index.js";
-import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../../model/index.js";
+import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress, plugAddress } from "../../model/index.js";
 import { paths } from "../../project/paths.js";
 import type { Project } from "../../project/project.js";
 import { removePath } from "../../project/remove-path.js";
@@ -117,7 +117,8 @@ export interface RemoveInstanceResult {
 
 /**
  * Deletes an instance folder. Refuses while plugs or the state reference it unless `force`;
- * with `force`, plugs to and from it are removed too. Its secrets are dropped.
+ * with `force`, plugs to and from it are removed too. Its secrets (and its plugs') are dropped now
+ * when the state does not hold them, else by the apply that tears them down.
  */
 export async function removeInstance(
   project: Project,
@@ -142,9 +143,15 @@ export async function removeInstance(
     });
   }
   const removedPlugFiles = plugs.filter((p) => p.dst === name).map((p) => p.file);
-  if (opts.hasSecrets) {
+  // secrets of what the state still holds stay until apply has torn it down (its teardown may
+  // need them; apply deletes them then); the others go now
+  const scopes = [
+    ...(opts.stateAddresses.has(`instance.${name}`) ? [] : [{ instance: name }]),
+    ...plugs.map((p) => plugAddress(p.src, p.dst, p.topic, p.mode)).filter((a) => !opts.stateAddresses.has(a)).map((a) => ({ plug: a })),
+  ];
+  if (opts.hasSecrets && scopes.length > 0) {
     const store = await opts.openSecrets();
-    await store.deleteScope({ instance: name });
+    for (const scope of scopes) await store.deleteScope(scope);
     await store.save();
   }
   for (const f of removedPlugFiles) removePath(project.root, f);
