@@ -67,7 +67,14 @@ export function resolvePlugSettings(plug: ResolvedPlug, input: PlugSettingsInput
   const all = [...plug.plugSettings.src, ...plug.plugSettings.dst];
   for (const [name, value] of input.secrets) {
     const def = all.find((d) => d.name === name);
-    if (!def || !def.secret) throw new MeshroomError("E_BAD_VALUE", `this plug has no secret setting ${JSON.stringify(name)}`);
+    if (!def || !def.secret) {
+      const known = all.filter((d) => d.secret).map((d) => d.name);
+      throw new MeshroomError("E_BAD_VALUE", `this plug has no secret setting ${JSON.stringify(name)}`, {
+        detail: known.length
+          ? `its secret settings: ${known.join(", ")}${def ? ` (${def.name} is not secret: pass it with -c ${plug.plugSettings.src.includes(def) ? "src" : "dst"}.${def.name}=…)` : ""}`
+          : "its integrations declare no secret setting (a `settings:` entry with `secret: true` in an integration's YAML)",
+      });
+    }
     secrets[name] = value;
   }
   const missing: Array<{ side: "src" | "dst"; def: SettingDef }> = [];
