@@ -8,18 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN, REPO, assertBuilt } from "./helpers.js";
+import { readme, sectionCommands } from "../support/readme.js";
+import { BIN, assertBuilt } from "./helpers.js";
 
-const README = readFileSync(join(REPO, "README.md"), "utf8");
-
-/** The ```sh blocks of one `## ` section, line by line (blank lines dropped). */
-export function sectionCommands(markdown: string, heading: string): string[] {
-  const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no section "## ${heading}"`);
-  const next = markdown.indexOf("\n## ", start + 1);
-  const section = markdown.slice(start, next < 0 ? undefined : next);
-  return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1]!.split("\n").filter((l) => l.trim() !== ""));
-}
+const README = readme();
 
 const dirs: string[] = [];
 afterAll(() => {
