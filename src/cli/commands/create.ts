@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
+import { TRUST_LOCK_FILE } from "../../project/trust-lock.js";
 import { createCapability, createIntegration, createProduct, integrationWrites } from "../../engine/author/create-operations.js";
 import { allOrNothing } from "../../project/all-or-nothing.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
@@ -55,18 +56,18 @@ export function register(program: Command, ctx: CliContext): void {
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
       // what meshroom writes at the user's request, and what the product's own (trusted) scaffold
       // hooks write, keeps a trusted product trusted
-      // all or nothing: a scaffold hook that fails takes the integration and its capabilities back out
-      const { r, ran } = await keepingTrust(root, [product, target], () =>
-        allOrNothing(root, integrationWrites(root, req), async () => {
-          const r = await createIntegration(root, req);
-          const deps = cliHookDeps(ctx, root);
-          try {
-            return { r, ran: await runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps) };
-          } finally {
-            deps.dispose();
-          }
-        }),
-      );
+      // all or nothing: a scaffold hook that fails takes the integration, its capabilities and
+      // the lock entries written for them back out
+      const { r, ran } = await allOrNothing(root, [...integrationWrites(root, req), join(root, TRUST_LOCK_FILE)], async () => {
+        const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
+        const deps = cliHookDeps(ctx, root);
+        try {
+          const ran = await keepingTrust(root, [product], async () => runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps));
+          return { r, ran };
+        } finally {
+          deps.dispose();
+        }
+      });
       ctx.out(`Created integration ${relative(root, r.file)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
       for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
