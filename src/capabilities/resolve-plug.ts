@@ -48,7 +48,10 @@ export function resolvePlug(graph: CapabilityGraph, req: ResolvePlugRequest): Pl
   }
   const same = req.existing.filter((p) => p.src === src.name && p.dst === dst.name && p.topic === topic && (mode === undefined || p.mode === mode));
   const existing = same.find((p) => p.mode === "push") ?? same[0];
-  if (existing) return { status: "exists", plug: existing };
+  if (existing) {
+    if (format !== undefined && existing.format !== format) throw _otherFormat(existing, format);
+    return { status: "exists", plug: existing };
+  }
 
   for (const [name, product] of [[src.name, src.product], [dst.name, dst.product]] as const) {
     if (!graph.products.has(product)) {
@@ -124,4 +127,14 @@ function _plug(
   if (s) plug.srcIntegration = integrationRef(s);
   if (d) plug.dstIntegration = integrationRef(d);
   return plug;
+}
+
+/** `plug … --format F` while the same plug exists with another format: refused, saying how to change it. */
+function _otherFormat(existing: Plug, format: string): MeshroomError {
+  const { src, dst, topic, mode } = existing;
+  return new MeshroomError("E_CONFLICT", `plug ${src} -[${topic}]-> ${dst} (${mode}) already exists with format ${existing.format ?? "unset (any)"}, not ${format}`, {
+    detail: `a plug is one link per (source, destination, topic, mode)\n` +
+      `to change its format, unplug it and plug again: \`meshroom unplug ${topic} ${src} ${dst} --mode ${mode}\` then ` +
+      `\`meshroom plug ${topic} ${src} ${dst} --mode ${mode} --format ${format}\` (the next apply tears the old link down and sets the new one up)`,
+  });
 }

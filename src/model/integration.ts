@@ -1,5 +1,6 @@
 import { type Mode, type Role, ROLES } from "./capability.js";
-import { isValidName } from "./names.js";
+import { MeshroomError } from "../errors/index.js";
+import { assertName, isValidName } from "./names.js";
 import type { SettingDef } from "./settings.js";
 import type { CommandHookDecl, IntegrationFileRaw } from "./schemas.js";
 
@@ -49,6 +50,31 @@ export function parseIntegrationFileName(fileName: string): IntegrationKey | und
   if (topic === "" || parts.some((p) => p === "")) return undefined;
   if (!isValidName(topic) || (key.format !== undefined && !isValidName(key.format))) return undefined;
   return key;
+}
+
+/**
+ * Topics and formats become parts of file names (`<topic>_<role>[_<format>][_pull].yaml`,
+ * plugs' `<topic>[_pull].yaml`): a format made of the words `push`, `pull` or a role name, or a
+ * topic with a role name after its first part or ending in `_pull`, would read back as another
+ * key, and every later command would find the project invalid. Refused with E_BAD_NAME before
+ * anything is written.
+ */
+export function assertFileNameSafe(kind: "topic" | "format", name: string): string {
+  assertName(kind, name);
+  const parts = name.split("_");
+  const roles = ROLES as readonly string[];
+  const clash =
+    kind === "format"
+      ? parts.find((p) => p === "push" || p === "pull" || roles.includes(p))
+      : parts.slice(1).find((p) => roles.includes(p)) ?? (parts.length > 1 && parts[parts.length - 1] === "pull" ? "pull" : undefined);
+  if (clash !== undefined) {
+    throw new MeshroomError("E_BAD_NAME", `invalid ${kind} name ${JSON.stringify(name)}: "${clash}" is a word of meshroom's file names`, {
+      detail: `${kind}s are parts of file names such as <topic>_<role>_<format>_pull.yaml, so a ${kind} may not use ` +
+        (kind === "format" ? "push, pull or a role name (producer, consumer, trigger, executor) as a word" : "a role name after its first word, nor end in _pull") +
+        `; choose another ${kind} name`,
+    });
+  }
+  return name;
 }
 
 export function isIntegrationFile(fileName: string): boolean {

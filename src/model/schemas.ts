@@ -90,10 +90,14 @@ export const IntegrationFileSchema = z
     mode: ModeSchema.optional(),
     format: z.string().nullable().optional(),
     description: z.string().optional(),
-    /** Settings asked when a plug uses this integration. */
+    /** Settings asked when a plug uses this integration (older spelling of a `settings:` list). */
     plug_settings: z.array(RawSettingSchema).optional(),
-    /** Fixed settings of the integration itself, handed to hooks as `integration.settings`. */
-    settings: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * A list of setting definitions, as in a product's definition.yaml: this end's plug
+     * settings, asked by `meshroom plug` (the seeds' form). A map: fixed values handed to hooks
+     * as `integration.settings`.
+     */
+    settings: z.union([z.array(RawSettingSchema), z.record(z.string(), z.unknown())]).optional(),
     hooks: z.array(CommandHookSchema).optional(),
   })
   .catchall(z.unknown());

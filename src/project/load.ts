@@ -178,12 +178,18 @@ async function loadIntegrations(
       if (raw.format != null && raw.format !== key.format) mismatch("format", raw.format, key.format ?? null);
       const hooksFile = hookFileOf.get(f.replace(/\.ya?ml$/, ""));
       const { topic: _t, role: _r, mode: _m, format: _f, description, plug_settings, settings, hooks, ...extra } = raw;
+      const plugSettings = [...(plug_settings ?? []), ...(Array.isArray(settings) ? settings : [])].map(normalizeSetting);
+      const seen = new Set<string>();
+      for (const d of plugSettings) {
+        if (seen.has(d.name)) diagnostics.push({ summary: `plug setting ${d.name} is declared twice (in settings and plug_settings)`, location: { file: shown(), field: "settings" } });
+        seen.add(d.name);
+      }
       const integ: ExplicitIntegration = {
         ...key,
         product,
         target,
-        plugSettings: (plug_settings ?? []).map(normalizeSetting),
-        settings: settings ?? {},
+        plugSettings,
+        settings: Array.isArray(settings) ? {} : settings ?? {},
         extra,
         commandHooks: hooks ?? [],
         file,

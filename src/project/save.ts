@@ -77,8 +77,10 @@ export function writeIntegrationFile(root: string, product: string, target: stri
     `mode: ${key.mode}`,
     ...(key.format ? [`format: ${key.format}`] : []),
     `description: ""`,
-    `# Settings asked when a plug uses this integration:`,
-    `plug_settings: []`,
+    `# Settings of this end of a plug, asked by \`meshroom plug\` (written as in definition.yaml), e.g.`,
+    `#   - { name: index, required: true, description: "where to write the events" }`,
+    `#   - { name: intake_key, secret: true }`,
+    `settings: []`,
     "",
   ];
   writeFileAtomic(file, lines.join("\n"));

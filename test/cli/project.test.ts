@@ -20,7 +20,7 @@ describe("the issue's done-when flow", () => {
     }
     expect(read(root, ".gitignore")).toMatch(/^\.meshroom\/$/m);
 
-    // run from inside the project, like `cd /tmp/p && npx meshroom …`
+    // run from inside the project, like `cd /tmp/p && meshroom …`
     await ok(["create", "product", "myedr", "--from", "edr"], { cwd: root });
     expect(existsSync(join(root, "products/myedr/definition.yaml"))).toBe(true);
     expect(read(root, "products/myedr/hooks.ts")).toMatch(/^\/\/ Hooks of product myedr/);

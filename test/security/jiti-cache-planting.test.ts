@@ -26,7 +26,8 @@ function plantedModule(marker: string, trailer: string): string {
 
 async function projectWithHook(): Promise<{ root: string; hookFile: string }> {
   const root = await initProject();
-  await ok(["create", "product", "edr", "-p", root]);
+  // from a template: its boilerplate hooks are registered, so the count below shows the file was loaded
+  await ok(["create", "product", "edr", "--from", "edr", "-p", root]);
   const hookFile = join(root, "products/edr/hooks.ts");
   expect(existsSync(hookFile)).toBe(true);
   return { root, hookFile };

@@ -12,6 +12,7 @@ import { parseMode } from "../options.js";
 import { StdinLines } from "../stdin.js";
 import { progressLine, resultLines } from "../views/progress.js";
 import { renderPlanText } from "../views/plan-view.js";
+import { completeMissingValues } from "../missing-values.js";
 import { addTargetingOptions, commonRequest, openProjectSetup, type PlanFlags } from "./plan-command.js";
 
 interface ApplyFlags extends PlanFlags {
@@ -126,6 +127,7 @@ export function register(program: Command, ctx: CliContext): void {
     }
     const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
     const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
+    if (!saved) await completeMissingValues(ctx);
     const setup = await openProjectSetup(ctx, saved?.plan.document);
     const refreshOnly = flags.refreshOnly ? { refreshOnly: true, refresh: true } : {};
     await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...refreshOnly, ...r, ...(saved ? { saved } : {}) }), confirm);
@@ -153,6 +155,7 @@ export function register(program: Command, ctx: CliContext): void {
       .addHelpText("after", HOOK_TIMEOUT_HELP);
   filterArgs(program.command("up").description("apply without asking: everything, one instance's outgoing plugs, or one plug")).action(
     async (src: string | undefined, dst: string | undefined, topic: string | undefined, mode: string | undefined, flags: ApplyFlags) => {
+      await completeMissingValues(ctx);
       const setup = await openProjectSetup(ctx);
       const f = meshFilter(src, dst, topic, mode);
       await runWithProgress(ctx, false, (r) => upOperation(setup, f, { ...commonRequest(flags), ...r }), undefined);

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
-import { relative } from "node:path";
-import { createCapability, createIntegration, createProduct, writeIntegrationPythonStarter } from "../../engine/author/create-operations.js";
+import { join, relative } from "node:path";
+import { TRUST_LOCK_FILE } from "../../project/trust-lock.js";
+import { createCapability, createIntegration, createProduct, integrationWrites, writeIntegrationPythonStarter } from "../../engine/author/create-operations.js";
+import { allOrNothing } from "../../project/all-or-nothing.js";
 import { HOOK_LANGS, type HookLang } from "../../project/templates/python-starters.js";
 import { MeshroomError } from "../../errors/index.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
@@ -65,19 +67,22 @@ export function register(program: Command, ctx: CliContext): void {
       const req = { product, target, topic, role: parseRole(role), mode: parseMode(opts.mode) ?? "push", ...(opts.format ? { format: opts.format } : {}) };
       // what meshroom writes at the user's request, and what the product's own (trusted) scaffold
       // hooks write, keeps a trusted product trusted
-      const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
+      // all or nothing: a scaffold hook that fails takes the integration, its capabilities and
+      // the lock entries written for them back out
+      const { r, ran, py } = await allOrNothing(root, [...integrationWrites(root, req), join(root, TRUST_LOCK_FILE)], async () => {
+        const r = await keepingTrust(root, [product, target], () => createIntegration(root, req));
+        const py = lang === "py" ? await keepingTrust(root, [product], async () => writeIntegrationPythonStarter(root, req, r.file)) : undefined;
+        const deps = cliHookDeps(ctx, root);
+        try {
+          const ran = await keepingTrust(root, [product], async () => runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps));
+          return { r, ran, py };
+        } finally {
+          deps.dispose();
+        }
+      });
       ctx.out(`Created integration ${relative(root, r.file)}`);
-      if (lang === "py") {
-        const py = await keepingTrust(root, [product], async () => writeIntegrationPythonStarter(root, req, r.file));
-        if (py) ctx.out(`  starter hooks: ${relative(root, py)}`);
-      }
+      if (py) ctx.out(`  starter hooks: ${relative(root, py)}`);
       for (const c of r.addedCapabilities) ctx.out(`  added capability: ${c}`);
-      const deps = cliHookDeps(ctx, root);
-      try {
-        const ran = await keepingTrust(root, [product], async () => runScaffoldHooks(await loadMesh(root, { hooksOf: () => [product] }), { ...req, file: r.file }, deps));
-        for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
-      } finally {
-        deps.dispose();
-      }
+      for (const t of ran) ctx.out(`  scaffold hook: ${t}`);
     });
 }

@@ -37,17 +37,22 @@ export function register(program: Command, ctx: CliContext): void {
       const plug = outcome.plug;
       const input = await readSettingsInput(ctx, opts);
       const r = resolvePlugSettings(plug, input);
-      if (r.missing.length) {
-        if (!ctx.interactive()) {
-          throw new MeshroomError("E_MISSING_VALUE", `plug settings required: ${r.missing.map((m) => `${m.side}.${m.def.name}`).join(", ")}`, {
-            detail: r.missing.map((m) => (m.def.secret ? `-s ${m.def.name}` : `-c ${m.side}.${m.def.name}=…`)).join(" "),
-          });
+      if (ctx.interactive()) {
+        // on a terminal: every plug setting of both ends that no flag gave, defaults shown
+        const named = new Set([...input.values.map(([k]) => k), ...input.secrets.map(([k]) => k)]);
+        for (const side of ["src", "dst"] as const) {
+          for (const def of plug.plugSettings[side]) {
+            if (named.has(def.secret ? def.name : `${side}.${def.name}`)) continue;
+            const answer = await promptSetting(ctx, def, { current: r.settings[side][def.name] });
+            if (!answer) continue;
+            if (answer.secret) r.secrets[def.name] = String(answer.value);
+            else r.settings[side][def.name] = answer.value;
+          }
         }
-        for (const m of r.missing) {
-          const { value, secret } = await promptSetting(ctx, m.def);
-          if (secret) r.secrets[m.def.name] = String(value);
-          else r.settings[m.side][m.def.name] = value;
-        }
+      } else if (r.missing.length) {
+        throw new MeshroomError("E_MISSING_VALUE", `plug settings required: ${r.missing.map((m) => `${m.side}.${m.def.name}`).join(", ")}`, {
+          detail: r.missing.map((m) => (m.def.secret ? `-s ${m.def.name}` : `-c ${m.side}.${m.def.name}=…`)).join(" "),
+        });
       }
       const file = await writePlug(mesh, plug, r.settings, r.secrets, secretsOpener(ctx, root));
       const who = plug.owner === "both" ? "each side sets up its end" : `${plug.owner} sets up both sides`;

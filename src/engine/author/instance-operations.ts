@@ -1,8 +1,9 @@
 import { MeshroomError } from "../../errors/index.js";
-import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress } from "../../model/index.js";
+import { type Product, type SettingDef, assertName, coerceSettingValue, parseAddress, plugAddress } from "../../model/index.js";
 import { paths } from "../../project/paths.js";
 import type { Project } from "../../project/project.js";
 import { removePath } from "../../project/remove-path.js";
+import { allOrNothing } from "../../project/all-or-nothing.js";
 import { writeInstanceConfig } from "../../project/save.js";
 import type { SecretsPort } from "../../mesh/secrets-port.js";
 
@@ -73,13 +74,16 @@ export function checkNewInstance(project: Project, productName: string, name: st
 }
 
 /**
- * Writes the instance's config.yaml and stores its secrets (secrets first: nothing half-written on
- * failure), in the project as loaded (checked once, by `checkNewInstance`; not read again).
+ * Writes the instance's config.yaml and stores its secrets, all or nothing, in the project as loaded (checked once, by `checkNewInstance`; not read again).
  */
 export async function addInstance(project: Project, req: AddInstanceRequest, openSecrets: () => Promise<SecretsPort>): Promise<string> {
   checkNewInstance(project, req.product, req.name);
-  await storeSecrets({ instance: req.name }, req.secrets, openSecrets);
-  return writeInstanceConfig(project.root, req.product, req.name, req.settings);
+  // the config is written first and taken back if the secrets cannot be stored
+  return allOrNothing(project.root, [paths.instanceDir(project.root, req.product, req.name)], async () => {
+    const file = writeInstanceConfig(project.root, req.product, req.name, req.settings);
+    await storeSecrets({ instance: req.name }, req.secrets, openSecrets);
+    return file;
+  });
 }
 
 /** Stores the new settings and secrets of an instance of the project as loaded (not read again). */
@@ -92,8 +96,11 @@ export async function configureInstance(
 ): Promise<string> {
   const inst = project.instances.get(name);
   if (!inst) throw noInstance(name);
-  await storeSecrets({ instance: name }, secrets, openSecrets);
-  return writeInstanceConfig(project.root, inst.product, name, settings);
+  return allOrNothing(project.root, [paths.instanceConfig(project.root, inst.product, name)], async () => {
+    const file = writeInstanceConfig(project.root, inst.product, name, settings);
+    await storeSecrets({ instance: name }, secrets, openSecrets);
+    return file;
+  });
 }
 
 async function storeSecrets(scope: { instance: string }, secrets: Record<string, string>, openSecrets: () => Promise<SecretsPort>): Promise<void> {
@@ -110,7 +117,8 @@ export interface RemoveInstanceResult {
 
 /**
  * Deletes an instance folder. Refuses while plugs or the state reference it unless `force`;
- * with `force`, plugs to and from it are removed too. Its secrets are dropped.
+ * with `force`, plugs to and from it are removed too. Its secrets (and its plugs') are dropped now
+ * when the state does not hold them, else by the apply that tears them down.
  */
 export async function removeInstance(
   project: Project,
@@ -135,9 +143,15 @@ export async function removeInstance(
     });
   }
   const removedPlugFiles = plugs.filter((p) => p.dst === name).map((p) => p.file);
-  if (opts.hasSecrets) {
+  // secrets of what the state still holds stay until apply has torn it down (its teardown may
+  // need them; apply deletes them then); the others go now
+  const scopes = [
+    ...(opts.stateAddresses.has(`instance.${name}`) ? [] : [{ instance: name }]),
+    ...plugs.map((p) => plugAddress(p.src, p.dst, p.topic, p.mode)).filter((a) => !opts.stateAddresses.has(a)).map((a) => ({ plug: a })),
+  ];
+  if (opts.hasSecrets && scopes.length > 0) {
     const store = await opts.openSecrets();
-    await store.deleteScope({ instance: name });
+    for (const scope of scopes) await store.deleteScope(scope);
     await store.save();
   }
   for (const f of removedPlugFiles) removePath(project.root, f);

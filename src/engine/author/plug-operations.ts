@@ -4,6 +4,8 @@ import { resolvePlug, type ResolvedPlug } from "../../capabilities/index.js";
 import { type Mode, type Plug, type SettingDef, assertName, coerceSettingValue, plugAddress } from "../../model/index.js";
 import { writePlugFile } from "../../project/plug-file.js";
 import { removePath } from "../../project/remove-path.js";
+import { allOrNothing } from "../../project/all-or-nothing.js";
+import { paths } from "../../project/paths.js";
 import type { LoadedMesh } from "../../mesh/load-mesh.js";
 import type { SecretsPort } from "../../mesh/secrets-port.js";
 
@@ -65,7 +67,14 @@ export function resolvePlugSettings(plug: ResolvedPlug, input: PlugSettingsInput
   const all = [...plug.plugSettings.src, ...plug.plugSettings.dst];
   for (const [name, value] of input.secrets) {
     const def = all.find((d) => d.name === name);
-    if (!def || !def.secret) throw new MeshroomError("E_BAD_VALUE", `this plug has no secret setting ${JSON.stringify(name)}`);
+    if (!def || !def.secret) {
+      const known = all.filter((d) => d.secret).map((d) => d.name);
+      throw new MeshroomError("E_BAD_VALUE", `this plug has no secret setting ${JSON.stringify(name)}`, {
+        detail: known.length
+          ? `its secret settings: ${known.join(", ")}${def ? ` (${def.name} is not secret: pass it with -c ${plug.plugSettings.src.includes(def) ? "src" : "dst"}.${def.name}=…)` : ""}`
+          : "its integrations declare no secret setting (a `settings:` entry with `secret: true` in an integration's YAML)",
+      });
+    }
     secrets[name] = value;
   }
   const missing: Array<{ side: "src" | "dst"; def: SettingDef }> = [];
@@ -79,7 +88,7 @@ export function resolvePlugSettings(plug: ResolvedPlug, input: PlugSettingsInput
   return { settings, secrets, missing };
 }
 
-/** Writes the plug file (and its secrets first). */
+/** Writes the plug file and stores its secrets, all or nothing. */
 export async function writePlug(
   mesh: LoadedMesh,
   plug: ResolvedPlug,
@@ -87,19 +96,24 @@ export async function writePlug(
   secrets: Record<string, string>,
   openSecrets: () => Promise<SecretsPort>,
 ): Promise<string> {
+  const root = mesh.project.root;
   const src = mesh.project.instances.get(plug.src)!;
-  if (Object.keys(secrets).length) {
-    const store = await openSecrets();
-    const scope = { plug: plugAddress(plug.src, plug.dst, plug.topic, plug.mode) };
-    for (const [k, v] of Object.entries(secrets)) await store.set(scope, k, v);
-    await store.save();
-  }
-  return writePlugFile(mesh.project.root, {
-    product: src.product, src: plug.src, dst: plug.dst, topic: plug.topic, mode: plug.mode, kind: plug.kind, owner: plug.owner,
-    settings,
-    ...(plug.format !== undefined ? { format: plug.format } : {}),
-    ...(plug.srcIntegration ? { srcIntegration: plug.srcIntegration } : {}),
-    ...(plug.dstIntegration ? { dstIntegration: plug.dstIntegration } : {}),
+  // the plug file is written first and taken back if the secrets cannot be stored
+  return allOrNothing(root, [paths.plugFile(root, src.product, plug.src, plug.dst, plug.topic, plug.mode)], async () => {
+    const file = writePlugFile(root, {
+      product: src.product, src: plug.src, dst: plug.dst, topic: plug.topic, mode: plug.mode, kind: plug.kind, owner: plug.owner,
+      settings,
+      ...(plug.format !== undefined ? { format: plug.format } : {}),
+      ...(plug.srcIntegration ? { srcIntegration: plug.srcIntegration } : {}),
+      ...(plug.dstIntegration ? { dstIntegration: plug.dstIntegration } : {}),
+    });
+    if (Object.keys(secrets).length) {
+      const store = await openSecrets();
+      const scope = { plug: plugAddress(plug.src, plug.dst, plug.topic, plug.mode) };
+      for (const [k, v] of Object.entries(secrets)) await store.set(scope, k, v);
+      await store.save();
+    }
+    return file;
   });
 }
 

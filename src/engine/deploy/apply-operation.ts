@@ -73,8 +73,12 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
       };
     }
     const runtime = setup.runtimeFor(instanceLookup(persister.state, resources));
+    // resources deleted because they left the mesh (not a destroy of what is still declared):
+    // their secrets go once their teardown succeeded
+    const desired = new Set(resources.map((r) => r.address));
+    const leaving = plan.changes.filter((c) => c.action === "delete" && !desired.has(c.address)).map((c) => c.address);
     try {
-      await setup.checkSecrets?.(plan, runtime, persister.state); // before any hook runs
+      await setup.checkSecrets?.(plan, runtime, persister.state, leaving); // before any hook runs
       const result = await apply(plan, {
         persister, runtime,
         beforeFlush: () => writer.hurry(),
@@ -82,7 +86,8 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
         ...(req.signal ? { signal: req.signal } : {}),
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),
       });
-      await afterApplyNaming(setup, result);
+      const gone = leaving.filter((a) => persister.state.get(a) === undefined);
+      await afterApplyNaming(setup, result, gone);
       return { plan, result };
     } finally {
       if (req.emergency) delete req.emergency.save;
@@ -91,11 +96,13 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
 }
 
 /**
- * Runs `setup.afterApply` (saves what is left of the secrets, e.g. those of a hook that failed).
+ * Deletes the secrets of the resources that are gone, then runs `setup.afterApply` (saves what is
+ * left of the secrets, e.g. those of a hook that failed).
  * Its error replaces the apply's result, so it names the resources that failed too.
  */
-async function afterApplyNaming(setup: EngineSetup, result: ApplyResult): Promise<void> {
+async function afterApplyNaming(setup: EngineSetup, result: ApplyResult, gone: readonly string[]): Promise<void> {
   try {
+    if (gone.length > 0) await setup.forgetSecrets?.(gone);
     await setup.afterApply?.();
   } catch (e) {
     if (!isMeshroomError(e) || result.failures.length === 0) throw e;

@@ -22,9 +22,15 @@ export interface EngineSetup {
   afterApply?(): Promise<void>;
   /**
    * Called before an apply runs any hook: fails when the plan's hooks may need the secrets store
-   * and it cannot be read or saved (secrets-preflight.ts).
+   * and it cannot be read or saved (secrets-preflight.ts); `leaving` are the resources whose
+   * secrets the apply deletes once they are torn down.
    */
-  checkSecrets?(plan: Plan, runtime: ResourceRuntime, state: MeshState): Promise<void>;
+  checkSecrets?(plan: Plan, runtime: ResourceRuntime, state: MeshState, leaving?: readonly string[]): Promise<void>;
+  /**
+   * Deletes the secrets of resources that left the mesh (unplugged, removed), called once their
+   * teardown succeeded and they are out of the state, never before: the teardown may need them.
+   */
+  forgetSecrets?(addresses: readonly string[]): Promise<void>;
   /** Non-fatal findings of loading (hook files ignored, …). */
   warnings?: readonly string[];
 }

@@ -15,6 +15,7 @@ export interface EngineSecrets {
   get: SecretAccess["get"];
   set: SecretAccess["set"];
   delete(scope: { instance: string } | { plug: string }, name: string): Promise<unknown>;
+  deleteScope(scope: { instance: string } | { plug: string }): Promise<unknown>;
   hmac(scope: { instance: string } | { plug: string }, name: string): Promise<string | undefined>;
   readonly dirty: boolean;
   save(): Promise<void>;
@@ -41,6 +42,7 @@ export async function loadProjectSetup(root: string, opts: ProjectSetupOptions =
   const document = opts.document ?? (await desiredDocumentFor(root, { project: mesh.project }));
   const resources = desiredResources(document);
   let secrets: Promise<EngineSecrets> | undefined;
+  const hasStore = () => existsSync(join(root, "secrets.gpg"));
   const openSecrets = () => {
     if (!opts.openSecrets) throw new Error("no secrets store is available to this operation");
     return (secrets ??= opts.openSecrets());
@@ -69,7 +71,7 @@ export async function loadProjectSetup(root: string, opts: ProjectSetupOptions =
       const store = await openSecrets();
       for (const r of list) {
         if (r.secretRefs.length === 0) continue;
-        const scope = r.type === "meshroom_instance" ? { instance: r.address.slice("instance.".length) } : { plug: r.address };
+        const scope = secretScopeOf(r.address);
         const h: Record<string, string> = {};
         for (const name of r.secretRefs) {
           const v = await store.hmac(scope, name);
@@ -80,11 +82,25 @@ export async function loadProjectSetup(root: string, opts: ProjectSetupOptions =
       if (store.dirty) await store.save(); // a first HMAC key was created: keep it, or every plan would differ
       return out;
     },
-    ...(opts.openSecrets ? { checkSecrets: (plan, runtime, state) => preflightSecrets(root, plan, runtime, state, openSecrets) } : {}),
+    ...(opts.openSecrets
+      ? {
+        checkSecrets: (plan, runtime, state, leaving) => preflightSecrets(root, plan, runtime, state, openSecrets, hasStore() ? leaving : []),
+        forgetSecrets: async (addresses: readonly string[]) => {
+          if (!hasStore()) return;
+          const store = await openSecrets();
+          for (const a of addresses) await store.deleteScope(secretScopeOf(a));
+        },
+      }
+      : {}),
     afterApply: async () => {
       if (!secrets) return;
       const s = await secrets;
       if (s.dirty) await s.save();
     },
   };
+}
+
+/** The secrets scope of a resource: `instance.X` → { instance: X }; a plug's is its address. */
+function secretScopeOf(address: string): { instance: string } | { plug: string } {
+  return address.startsWith("instance.") ? { instance: address.slice("instance.".length) } : { plug: address };
 }

@@ -30,9 +30,14 @@ export interface SecretsChecker {
 
 /** Fails, before anything ran, when the plan's hooks may need the store and it is not usable. */
 export async function preflightSecrets(
-  root: string, plan: Plan, runtime: ResourceRuntime, state: MeshState, open: () => Promise<SecretsChecker>,
+  root: string, plan: Plan, runtime: ResourceRuntime, state: MeshState, open: () => Promise<SecretsChecker>, leaving: readonly string[] = [],
 ): Promise<void> {
   const needs = secretsNeedsOf(root, plan, runtime, state);
+  if (leaving.length > 0) {
+    // the secrets of what leaves the mesh are deleted once it is torn down: the store must open and save
+    needs.read = needs.write = true;
+    needs.hooks.unshift(`deleting the secrets of ${leaving.slice(0, 3).join(", ")}${leaving.length > 3 ? ` and ${leaving.length - 3} more` : ""}`);
+  }
   if (!needs.read && !needs.write) return;
   try {
     await (await open()).checkAccess(needs);
@@ -40,7 +45,7 @@ export async function preflightSecrets(
     if (!isMeshroomError(e)) throw e;
     throw new MeshroomError(e.code, `Nothing was applied: ${e.message}`, {
       detail:
-        `${e.detail ? `${e.detail}\n` : ""}No hook ran. Hooks of this plan that may ${needs.write ? "save" : "read"} secrets: ` +
+        `${e.detail ? `${e.detail}\n` : ""}No hook ran. What in this plan may ${needs.write ? "save" : "read"} secrets: ` +
         `${needs.hooks.slice(0, 5).join(", ")}${needs.hooks.length > 5 ? `, and ${needs.hooks.length - 5} more` : ""}.`,
       cause: e,
     });

@@ -1,14 +1,11 @@
 import { stringify } from "yaml";
 import type { ProductTemplate } from "./catalog.js";
+import { parseCapabilityNotation } from "./capability-notation.js";
+
+export { parseCapabilityNotation } from "./capability-notation.js";
+export { renderStarterHooks } from "./render-hooks.js";
 
 const ROLE_KEYS = [["produces", "producer"], ["consumes", "consumer"], ["triggers", "trigger"], ["executes", "executor"]] as const;
-
-/** Parses the catalog's `topic[:format][@pull]` notation. */
-export function parseCapabilityNotation(s: string): { topic: string; format?: string; mode?: "pull" } {
-  const [left, mode] = s.split("@") as [string, string | undefined];
-  const [topic, format] = left.split(":") as [string, string | undefined];
-  return { topic, ...(format ? { format } : {}), ...(mode === "pull" ? { mode: "pull" as const } : {}) };
-}
 
 function roleBlock(key: string, caps: string[] | undefined): string {
   if (!caps?.length) return `${key}: {}\n`;
@@ -43,37 +40,4 @@ export function renderDefinition(name: string, t?: ProductTemplate): string {
       stringify({ settings: t.settings.map((s) => ({ ...s })) }, { collectionStyle: "block" })
     : "# Settings asked by `meshroom add`, e.g. - { name: API_URL, required: true }\nsettings: []\n";
   return head + settings + ROLE_KEYS.map(([key]) => roleBlock(key, t?.[key])).join("");
-}
-
-/** The commented starter hooks file written next to a new product. */
-export function renderStarterHooks(name: string, t?: ProductTemplate): string {
-  const consumes = t?.consumes?.[0] ? parseCapabilityNotation(t.consumes[0]).topic : "events";
-  const executes = t?.executes?.[0] ? parseCapabilityNotation(t.executes[0]).topic : undefined;
-  return `// Hooks of product ${name}. meshroom loads this file at run time (no build step needed);
-// hook bodies run only during apply/destroy/produce/watch/..., never while listing.
-// Hooks run in-process with your rights: treat them as code you execute.
-import { setupConsumer, teardownConsumer, readConsumer${executes ? ", execute" : ""} } from "meshroom/hooks";
-
-// Called by \`meshroom apply\` for every plug where ${name} consumes "${consumes}".
-// Return outputs to keep them in the state; they come back to teardown and read.
-setupConsumer("${consumes}", async ({ instance, plug, log }) => {
-  log.info(\`enable ${consumes} intake on \${instance.name} for \${plug.src}\`);
-  // const apiKey = await instance.getSecret("API_KEY");
-  // const feed = await createFeed(instance.settings.API_URL, apiKey, { signal });
-  return { outputs: {} };
-}, { title: "Enable ${consumes} intake" });
-
-teardownConsumer("${consumes}", async ({ instance, outputs, log }) => {
-  log.info(\`disable ${consumes} intake on \${instance.name}\`, outputs);
-}, { title: "Disable ${consumes} intake" });
-
-// Drift check used by \`meshroom plan\`: say whether what setup made still exists.
-readConsumer("${consumes}", async ({ outputs }) => ({ exists: true, outputs }));
-${executes ? `
-// Called by \`meshroom execute ${executes} <instance> -p key=value\`.
-execute("${executes}", async ({ instance, params, log }) => {
-  log.info(\`${executes} on \${instance.name}\`, params);
-  return { ok: true };
-});
-` : ""}`;
 }
