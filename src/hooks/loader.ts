@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Diagnostic, MeshroomError } from "../errors/index.js";
@@ -159,7 +160,9 @@ let cacheWarning: string | undefined;
  */
 function getJiti(): Promise<Jiti> {
   return (jitiInstance ??= (async () => {
-    const { createJiti } = await import("jiti");
+    // jiti's CommonJS entry, required: importing it from ESM makes Node scan its 190 KB bundle
+    // for export names first (cjs-module-lexer), a tenth of a no-op plan's start-up
+    const { createJiti } = createRequire(import.meta.url)("jiti") as typeof import("jiti");
     const cache = hookCompileCache();
     if (cache.dir === false && cache.unsafe) cacheWarning = `compiled hooks are not cached: ${cache.reason}`;
     return createJiti(import.meta.url, {
