@@ -11,7 +11,7 @@
 // file) and no checkpoint calls; `terraform_data` is built into Terraform ≥ 1.4, so `init`
 // downloads nothing.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyOperation } from "../src/engine/deploy/apply-operation.js";
@@ -222,6 +222,7 @@ function terraformTool(dir: string, instances: number, env: NodeJS.ProcessEnv): 
       return { firstPlan, apply: tf(["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`]), noopPlan: plan([0]) };
     },
     plansOnly() {
+      if (!existsSync(state)) return this.round(); // nothing applied yet: a no-op plan needs an apply first
       renameSync(state, `${state}.kept`);
       let firstPlan: ProcessTiming;
       try {
