@@ -12,7 +12,7 @@
 // Everything else the bundle needs is in it. The tsc output (dist/src, dist/constructs,
 // dist/stacks) stays what the package exports (`meshroom/hooks`, `meshroom/constructs`, …).
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,10 +23,13 @@ export const EXTERNAL_PACKAGES = [
   "cdktf", "constructs", "@cdktf/provider-generator", "@hpcc-js/wasm-graphviz", "openpgp", "pg", "jiti", "zod", "yaml",
 ];
 
-rmSync(outdir, { recursive: true, force: true });
+// built aside, then swapped in: the moment without a bundle (for a `meshroom` or a test starting
+// meanwhile) is one rename, not the whole build
+const staging = `${outdir}.${process.pid}.tmp`;
+rmSync(staging, { recursive: true, force: true });
 await build({
   entryPoints: { main: join(root, "dist", "src", "cli", "main.js") },
-  outdir,
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -39,3 +42,5 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+rmSync(outdir, { recursive: true, force: true });
+renameSync(staging, outdir);
