@@ -1,7 +1,11 @@
 // `npm run bench`: every benchmark of 80-quality.md, in order —
 //   1. the engine on generated ring meshes (100 / 1,000 / 10,000 plugs, no-op hooks; 1,000 plugs
 //      with 50 ms hooks at parallelism 10), each case in its own process for a clean peak RSS;
-//   2. the same DAG as Terraform `terraform_data` resources, when `terraform` is on PATH;
+//   2. whole processes against Terraform: the same DAG as a meshroom project on disk and as
+//      `terraform_data` resources (300 and 3,000 plugs; 10,000 for meshroom alone), first plan,
+//      apply and no-op plan of each tool timed from spawn to exit, alternating, medians; the
+//      `node -e 0` floor; the engine's in-process time as a breakdown (meshroom alone when
+//      `terraform` is not on PATH);
 //   3. the capability graph (500 products / 2,000 integrations: list and plug as CLI processes);
 //   4. the event intake under load (events/s, p99, nothing lost);
 //   5. CLI cold start (median of 10 `--version` and `list products`);
@@ -9,21 +13,32 @@
 // then one PASS/FAIL line per target. Timings are printed with the load average (wall times
 // include other processes' load; CPU times do not). Exit code 0 unless a benchmark breaks, or
 // with `--strict`, unless a target fails. `--only=engine,python-hooks,terraform,capabilities,intake,cold-start`
-// runs a subset; `--quick` skips the 10,000-plug case.
+// runs a subset; `--quick` skips the 10,000-plug cases;
+// `--sizes=300x7,3000x7x3x1` sets the comparison's sizes (plugs × runs [× terraform runs
+// [× of them with apply]]).
 import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatCapabilitiesBench, runCapabilitiesBench } from "./capabilities.js";
 import { runColdStartBench } from "./cold-start.js";
 import { runCase, type CaseResult } from "./engine.js";
 import { formatIntakeRow, INTAKE_TARGETS, runIntakeBench, type IntakeBenchResult, type IntakeTarget } from "./intake-load.js";
-import { engineChecks, engineTable, fmt, idealMs, load, summary, terraformReport, type Check } from "./report.js";
-import { meshroomSameDag, runTerraformComparison, type MeshroomTimes } from "./terraform.js";
+import { comparisonReport, engineChecks, engineTable, fmt, idealMs, load, summary, type Check } from "./report.js";
+import { meshroomSameDag, runProcessComparison, type ComparisonSize, type MeshroomTimes } from "./terraform.js";
 import { runPythonHooksCase, type PythonHooksCase } from "./python-hooks.js";
 
 const PARALLELISM = 10;
-// 600 plugs = 900 resources, about the 600 resources 80-quality.md quotes Terraform's ~25 s for.
-const TERRAFORM_SIZES = [100, 300, 600];
+// Issue 22: K = 300 and K = 3,000 plugs against Terraform, 10,000 plugs for meshroom alone. At
+// 3,000 plugs one `terraform apply` takes many minutes on this machine kind (it saves its state
+// after every resource): it is applied once, and its plans are timed 3 times.
+const COMPARISON_SIZES: ComparisonSize[] = [
+  { plugs: 300, runs: 7 },
+  { plugs: 3_000, runs: 7, terraformRuns: 3, terraformApplyRuns: 1 },
+  { plugs: 10_000, runs: 7, terraformRuns: 0 },
+];
 const self = fileURLToPath(import.meta.url);
+/** The repository root (this file is dist/bench/run.js). */
+const repoRoot = join(dirname(self), "..", "..");
 
 /**
  * Runs this file again as `--<mode> args…` and returns the last line it printed, parsed, and the
@@ -56,13 +71,27 @@ async function engine(quick: boolean): Promise<Check[]> {
   return engineChecks(rows);
 }
 
-async function terraform(): Promise<Check[]> {
-  section("Terraform comparison");
-  const c = await runTerraformComparison(TERRAFORM_SIZES, async (plugs) => {
-    const { value, ms } = inChild<MeshroomTimes>("tf-case", [plugs]);
-    return { times: value, processMs: ms };
+/** `--sizes=300x7,3000x7x3x1`: plugs × runs [× terraform runs [× of them with apply]] (default COMPARISON_SIZES). */
+function comparisonSizes(argv: string[], quick: boolean): ComparisonSize[] {
+  const arg = argv.find((a) => a.startsWith("--sizes="));
+  if (!arg) return quick ? COMPARISON_SIZES.filter((s) => s.plugs <= 3_000) : COMPARISON_SIZES;
+  return arg.slice("--sizes=".length).split(",").map((spec) => {
+    const [plugs, runs, tfRuns, tfApplies] = spec.split("x").map(Number);
+    if (!plugs || !runs) throw new Error(`--sizes: expected PLUGSxRUNS[xTERRAFORM_RUNS[xTERRAFORM_APPLIES]], got ${spec}`);
+    return { plugs, runs, ...(tfRuns !== undefined ? { terraformRuns: tfRuns } : {}), ...(tfApplies !== undefined ? { terraformApplyRuns: tfApplies } : {}) };
   });
-  const r = terraformReport(c);
+}
+
+async function terraform(quick: boolean, argv: string[]): Promise<Check[]> {
+  section("whole processes against Terraform");
+  const c = await runProcessComparison({
+    bin: join(repoRoot, "bin/meshroom.js"),
+    sizes: comparisonSizes(argv, quick),
+    inProcess: async (plugs) => inChild<MeshroomTimes>("tf-case", [plugs]).value,
+    progress: (line) => process.stderr.write(`${line}\n`),
+    load,
+  });
+  const r = comparisonReport(c);
   console.log(r.text);
   return r.checks;
 }
@@ -130,7 +159,7 @@ async function pythonHooks(): Promise<Check[]> {
 const SECTIONS = {
   engine: (quick: boolean) => engine(quick),
   "python-hooks": () => pythonHooks(),
-  terraform: () => terraform(),
+  terraform: (quick: boolean, argv: string[]) => terraform(quick, argv),
   capabilities: () => capabilities(),
   intake: () => intake(),
   "cold-start": async () => coldStart(),
@@ -142,7 +171,7 @@ async function main(argv: string[]): Promise<void> {
   const checks: Check[] = [];
   for (const [name, run] of Object.entries(SECTIONS)) {
     if (only && !only.has(name)) continue;
-    checks.push(...(await run(argv.includes("--quick"))));
+    checks.push(...(await run(argv.includes("--quick"), argv)));
   }
   section("summary");
   console.log(summary(checks));

@@ -1,16 +1,24 @@
-// The Terraform comparison of `npm run bench`: the same DAG — N instances and 2N plugs, each plug
-// depending on two instances (i → i+1 and i → i+2 around a ring) — as `terraform_data` resources
-// applied by Terraform (-parallelism=10) and as a meshroom mesh with no-op hooks, plus a no-op
-// plan on the applied state. Terraform runs with an empty CLI configuration of its own (the
-// machine's may point at a missing file) and no checkpoint calls; `terraform_data` is built into
-// Terraform ≥ 1.4, so `init` downloads nothing.
+// The Terraform comparison of `npm run bench`, whole process against whole process: the same DAG
+// — N instances and 2N plugs, each plug depending on two instances (i → i+1 and i → i+2 around a
+// ring) — as `terraform_data` resources for `terraform`, and as a meshroom project on disk (no-op
+// TypeScript hooks) for `bin/meshroom.js`, each command timed from spawn to exit as a user runs
+// it: the first plan (empty state; for meshroom a cold manifest cache), apply, and a no-op plan on
+// the applied state. The two tools alternate run by run (A/B, then B/A) so that the load of a
+// shared machine falls on both alike; medians are reported. The engine's own time, measured
+// inside one process, is kept as a breakdown.
+//
+// Terraform runs with an empty CLI configuration of its own (the machine's may point at a missing
+// file) and no checkpoint calls; `terraform_data` is built into Terraform ≥ 1.4, so `init`
+// downloads nothing.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyOperation } from "../src/engine/deploy/apply-operation.js";
 import { planOperation } from "../src/engine/deploy/plan-operation.js";
 import { ringSetup } from "./engine-mesh.js";
+import { ringPlugEnds, writeMeshProject } from "./mesh-project.js";
+import { median, timeProcess, type ProcessTiming } from "./timed-process.js";
 
 export interface MeshroomTimes {
   applyMs: number;
@@ -19,21 +27,52 @@ export interface MeshroomTimes {
   noopPlanCpuMs: number;
 }
 
-export interface TerraformRow {
-  plugs: number;
-  resources: number;
-  terraform: { applyMs: number; noopPlanMs: number; applyCpuMs: number; noopPlanCpuMs: number };
-  /** Measured inside one process (the engine's own time, no process start). */
-  meshroom: MeshroomTimes;
-  /** The whole meshroom process (node start, module loading, generating the mesh, apply, plan), when measured. */
-  meshroomProcessMs?: number;
+/** The runs of one tool at one size: each a whole process. */
+export interface ToolRuns {
+  firstPlan: ProcessTiming[];
+  apply: ProcessTiming[];
+  noopPlan: ProcessTiming[];
 }
 
-export type TerraformComparison = { skipped: string } | { version: string; parallelism: number; rows: TerraformRow[] };
+export type Phase = keyof ToolRuns;
+export const PHASES: readonly Phase[] = ["firstPlan", "apply", "noopPlan"];
+
+export interface ComparisonRow {
+  plugs: number;
+  resources: number;
+  meshroom: ToolRuns;
+  /** Absent when Terraform was not run at this size. */
+  terraform?: ToolRuns;
+  /** The engine measured inside one process (no node start, no project loading): a breakdown. */
+  inProcess?: MeshroomTimes;
+}
+
+export interface ComparisonSize {
+  plugs: number;
+  /** Measured runs of meshroom (the medians are over these). */
+  runs: number;
+  /** Runs of Terraform's plans (default `runs`; fewer at 3,000 plugs, where each takes long); 0: Terraform is not run at this size. */
+  terraformRuns?: number;
+  /** Of those, runs that apply too (default all: at 3,000 plugs one `terraform apply` takes many minutes). */
+  terraformApplyRuns?: number;
+}
+
+export interface ProcessComparison {
+  /** Set when terraform could not be run (meshroom is still measured). */
+  skipped?: string;
+  terraformVersion?: string;
+  parallelism: number;
+  /** `node -e 0` and `meshroom --version`, interleaved: the floor of any Node CLI on this machine. */
+  nodeFloor: ProcessTiming[];
+  version: ProcessTiming[];
+  rows: ComparisonRow[];
+  /** Load average before and after. */
+  loads: string[];
+}
 
 const PARALLELISM = 10;
 
-/** Applies then re-plans the comparison mesh with meshroom, in this process. */
+/** Applies then re-plans the comparison mesh with meshroom, in this process (the breakdown). */
 export async function meshroomSameDag(plugs: number): Promise<MeshroomTimes> {
   const setup = ringSetup(plugs / 2, { setupMs: 0 }, undefined, 2);
   try {
@@ -47,92 +86,175 @@ export async function meshroomSameDag(plugs: number): Promise<MeshroomTimes> {
   }
 }
 
-/**
- * Runs the comparison for each size (number of plugs, even). `meshroom(plugs)` measures meshroom
- * (e.g. in a child process, returning the in-process times and the process's wall time).
- */
-export async function runTerraformComparison(
-  sizes: readonly number[],
-  meshroom: (plugs: number) => Promise<{ times: MeshroomTimes; processMs?: number }>,
-): Promise<TerraformComparison> {
+export interface ComparisonOptions {
+  /** bin/meshroom.js */
+  bin: string;
+  sizes: readonly ComparisonSize[];
+  /** The in-process breakdown at one size (e.g. run in a child process for a clean heap). */
+  inProcess?: (plugs: number) => Promise<MeshroomTimes>;
+  /** Progress lines (stderr). */
+  progress?: (line: string) => void;
+  load: () => string;
+}
+
+/** A tool at one size. */
+interface Tool {
+  /** Untimed: one no-op plan (warms the OS file cache and compile caches). */
+  warm(): void;
+  /** From an empty state (and, for meshroom, a cold manifest cache): first plan, apply, no-op plan. */
+  round(): Round;
+  /** The two plans without an apply: the first one with the applied state moved aside. */
+  plansOnly(): Round;
+}
+
+interface Round {
+  firstPlan: ProcessTiming;
+  apply?: ProcessTiming;
+  noopPlan: ProcessTiming;
+}
+
+export async function runProcessComparison(opts: ComparisonOptions): Promise<ProcessComparison> {
   const base = mkdtempSync(join(tmpdir(), "meshroom-tf-bench-"));
+  const loads = [opts.load()];
   try {
-    const cliConfig = join(base, "terraformrc");
-    writeFileSync(cliConfig, "");
-    const env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0",
-      TF_PLUGIN_CACHE_DIR: "", NO_COLOR: "1",
-    };
-    const version = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env });
-    if (version.error || version.status !== 0) return { skipped: "terraform is not on PATH (or does not run): the Terraform comparison was skipped." };
-    const tfVersion = (JSON.parse(version.stdout) as { terraform_version: string }).terraform_version;
-    const rows: TerraformRow[] = [];
-    for (const plugs of sizes) {
-      const dir = join(base, `mesh-${plugs}`);
-      writeTerraformMesh(dir, plugs / 2);
-      const tf = (args: string[], okCodes = [0]) => {
-        const c0 = childCpu();
-        const t0 = performance.now();
-        const r = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 26 });
-        const ms = performance.now() - t0;
-        if (r.error || !okCodes.includes(r.status ?? -1)) throw new Error(`terraform ${args.join(" ")} exited ${r.status}: ${r.stderr || r.error}`);
-        return { ms, cpuMs: childCpu() - c0, status: r.status };
-      };
-      tf(["init", "-input=false", "-no-color"]);
-      const apply = tf(["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`]);
-      // -detailed-exitcode: 0 = no changes (2 would mean the plan is not a no-op)
-      const plan = tf(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-parallelism=${PARALLELISM}`]);
-      const m = await meshroom(plugs);
-      rows.push({
-        plugs, resources: plugs + plugs / 2,
-        terraform: { applyMs: apply.ms, noopPlanMs: plan.ms, applyCpuMs: apply.cpuMs, noopPlanCpuMs: plan.cpuMs },
-        meshroom: m.times,
-        ...(m.processMs !== undefined ? { meshroomProcessMs: m.processMs } : {}),
-      });
+    const tfEnv = terraformEnv(base);
+    const version = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: tfEnv });
+    const skipped = version.error || version.status !== 0 ? "terraform is not on PATH (or does not run): meshroom alone was measured." : undefined;
+    const terraformVersion = skipped ? undefined : (JSON.parse(version.stdout) as { terraform_version: string }).terraform_version;
+    const mrEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", XDG_CACHE_HOME: join(base, "cache") };
+
+    // the floor: a Node process that does nothing, against `meshroom --version`, alternating
+    const nodeFloor: ProcessTiming[] = [];
+    const versionRuns: ProcessTiming[] = [];
+    for (let r = 0; r < 11; r++) {
+      const pair = [() => nodeFloor.push(timeProcess(process.execPath, ["-e", "0"])), () => versionRuns.push(timeProcess(process.execPath, [opts.bin, "--version"], { env: mrEnv }))];
+      if (r % 2) pair.reverse();
+      pair.forEach((f) => f());
     }
-    return { version: tfVersion, parallelism: PARALLELISM, rows };
+
+    const rows: ComparisonRow[] = [];
+    for (const size of opts.sizes) {
+      const { plugs } = size;
+      const root = join(base, `meshroom-${plugs}`);
+      writeMeshProject(opts.bin, root, plugs, mrEnv);
+      const mr = meshroomTool(opts.bin, root, mrEnv);
+      const tfRuns = skipped ? 0 : Math.min(size.runs, size.terraformRuns ?? size.runs);
+      const tfApplyRuns = Math.min(tfRuns, size.terraformApplyRuns ?? tfRuns);
+      const tf = tfRuns > 0 ? terraformTool(join(base, `terraform-${plugs}`), plugs / 2, tfEnv) : undefined;
+      // one untimed round each: the OS file cache, jiti's compile cache of the hook file
+      mr.warm();
+      tf?.warm();
+      const row: ComparisonRow = { plugs, resources: plugs + plugs / 2, meshroom: emptyRuns(), ...(tf ? { terraform: emptyRuns() } : {}) };
+      for (let r = 0; r < size.runs; r++) {
+        const order: Array<[Tool, ToolRuns]> = [[mr, row.meshroom]];
+        if (tf && row.terraform && r < tfRuns) order.push([tf, row.terraform]);
+        if (r % 2) order.reverse();
+        for (const [tool, runs] of order) {
+          const withApply = tool === mr || r < tfApplyRuns;
+          const round = withApply ? tool.round() : tool.plansOnly();
+          runs.firstPlan.push(round.firstPlan);
+          if (round.apply) runs.apply.push(round.apply);
+          runs.noopPlan.push(round.noopPlan);
+        }
+        opts.progress?.(`  ${plugs} plugs: run ${r + 1}/${size.runs} done (${opts.load()})`);
+      }
+      if (opts.inProcess) row.inProcess = await opts.inProcess(plugs);
+      rows.push(row);
+      loads.push(opts.load());
+    }
+    return {
+      ...(skipped ? { skipped } : {}), ...(terraformVersion ? { terraformVersion } : {}),
+      parallelism: PARALLELISM, nodeFloor, version: versionRuns, rows, loads,
+    };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
 }
 
-/** N `terraform_data` instances and 2N plugs, each plug replaced when either of its instances is. */
+function emptyRuns(): ToolRuns {
+  return { firstPlan: [], apply: [], noopPlan: [] };
+}
+
+/** Median wall time of one phase (NaN when it was not run). */
+export function medianWall(runs: ToolRuns | undefined, phase: Phase): number {
+  return runs ? median(runs[phase].map((t) => t.wallMs)) : Number.NaN;
+}
+
+export function medianOf(runs: ToolRuns | undefined, phase: Phase, field: "cpuMs" | "rssMb"): number {
+  return runs ? median(runs[phase].map((t) => t[field])) : Number.NaN;
+}
+
+function meshroomTool(bin: string, root: string, env: NodeJS.ProcessEnv): Tool {
+  const cli = (args: string[], okCodes = [0]) => timeProcess(process.execPath, [bin, "-p", root, ...args], { env, okCodes });
+  // --detailed-exitcode: 2 = changes (the first plan has some), 0 = none (the no-op plan must have none)
+  const firstPlan = () => cli(["plan", "--detailed-exitcode"], [2]);
+  const noopPlan = () => cli(["plan", "--detailed-exitcode"], [0]);
+  const round = (): Round => {
+    for (const f of ["meshroom.state.json", "meshroom.state.json.backup"]) rmSync(join(root, f), { force: true });
+    rmSync(join(env.XDG_CACHE_HOME!, "meshroom", "manifests"), { recursive: true, force: true });
+    const first = firstPlan();
+    return { firstPlan: first, apply: cli(["apply", "--auto-approve", "--parallelism", String(PARALLELISM)]), noopPlan: noopPlan() };
+  };
+  return { warm: () => void cli(["plan"]), round, plansOnly: round };
+}
+
+function terraformEnv(base: string): NodeJS.ProcessEnv {
+  const cliConfig = join(base, "terraformrc");
+  writeFileSync(cliConfig, "");
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0",
+    TF_PLUGIN_CACHE_DIR: "", NO_COLOR: "1",
+  };
+}
+
+function terraformTool(dir: string, instances: number, env: NodeJS.ProcessEnv): Tool {
+  writeTerraformMesh(dir, instances);
+  const tf = (args: string[], okCodes = [0]) => timeProcess("terraform", args, { cwd: dir, env, okCodes });
+  const plan = (okCodes: number[]) => tf(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-parallelism=${PARALLELISM}`], okCodes);
+  const state = join(dir, "terraform.tfstate");
+  tf(["init", "-input=false", "-no-color"]);
+  return {
+    warm: () => void tf(["plan", "-input=false", "-no-color"]),
+    round() {
+      for (const f of [state, `${state}.backup`]) rmSync(f, { force: true });
+      const firstPlan = plan([2]);
+      return { firstPlan, apply: tf(["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`]), noopPlan: plan([0]) };
+    },
+    plansOnly() {
+      if (!existsSync(state)) return this.round(); // nothing applied yet: a no-op plan needs an apply first
+      renameSync(state, `${state}.kept`);
+      let firstPlan: ProcessTiming;
+      try {
+        firstPlan = plan([2]);
+      } finally {
+        renameSync(`${state}.kept`, state);
+      }
+      return { firstPlan, noopPlan: plan([0]) };
+    },
+  };
+}
+
+/**
+ * N `terraform_data` instances and 2N plugs, one resource block each, each plug replaced when
+ * either of its instances is. Blocks rather than `count`: Terraform then knows each plug's two
+ * instances (with `count`, every plug refers to the whole list of instances, and an apply of
+ * 4,500 resources ran for more than 11 minutes with 6 GB of memory before it was stopped), so
+ * it is measured at its best on exactly the DAG meshroom gets.
+ */
 function writeTerraformMesh(dir: string, instances: number): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "main.tf"),
-    `locals {
-  n = ${instances}
-}
-
-resource "terraform_data" "instance" {
-  count = local.n
-  input = { name = "n\${count.index}", product = "p" }
-}
-
-# plug k: from instance k mod n to instance k mod n + 1 (first n plugs) or + 2 (next n plugs)
-resource "terraform_data" "plug" {
-  count = 2 * local.n
-  triggers_replace = [
-    terraform_data.instance[count.index % local.n].id,
-    terraform_data.instance[(count.index + 1 + floor(count.index / local.n)) % local.n].id,
-  ]
-  input = {
-    src = terraform_data.instance[count.index % local.n].output.name
-    dst = terraform_data.instance[(count.index + 1 + floor(count.index / local.n)) % local.n].output.name
+  const blocks: string[] = [];
+  for (let i = 0; i < instances; i++) blocks.push(`resource "terraform_data" "n${i}" {\n  input = { name = "n${i}", product = "p" }\n}\n`);
+  for (let k = 0; k < 2 * instances; k++) {
+    const [s, d] = ringPlugEnds(k, instances);
+    blocks.push(
+      `resource "terraform_data" "plug_${s}_${d}" {\n` +
+        `  triggers_replace = [terraform_data.n${s}.id, terraform_data.n${d}.id]\n` +
+        `  input = { src = terraform_data.n${s}.output.name, dst = terraform_data.n${d}.output.name }\n}\n`,
+    );
   }
-}
-`,
-  );
-}
-
-/** CPU milliseconds used so far by this process's finished children (user + system). */
-function childCpu(): number {
-  const r = spawnSync("sh", ["-c", "cat /proc/$PPID/stat"], { encoding: "utf8" });
-  // Fields 16/17 of /proc/<pid>/stat: cutime/cstime in clock ticks (100 Hz on Linux).
-  const fields = r.stdout.slice(r.stdout.lastIndexOf(")") + 2).split(" ");
-  return r.status === 0 ? (Number(fields[13]) + Number(fields[14])) * 10 : Number.NaN;
+  writeFileSync(join(dir, "main.tf"), blocks.join("\n"));
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number, number]> {

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Diagnostic, MeshroomError } from "../errors/index.js";
 import type { CommandHookDecl, IntegrationKey } from "../model/index.js";
 import { hookCompileCache, jitiCacheOptions } from "../util/compile-cache.js";
+import { PACKAGE_ROOT } from "../util/version.js";
 import { findHookFiles, isPythonHookFile, type HookFiles, type IntegrationHookFile } from "../project/hook-files.js";
 import { hookGlobalState, type HookRegistration } from "./api.js";
 import { commandHookFn, commandHookRaw } from "./command-hooks.js";
@@ -181,7 +183,9 @@ let cacheWarning: string | undefined;
  */
 function getJiti(): Promise<Jiti> {
   return (jitiInstance ??= (async () => {
-    const { createJiti } = await import("jiti");
+    // jiti's CommonJS entry, required: importing it from ESM makes Node scan its 190 KB bundle
+    // for export names first (cjs-module-lexer), a tenth of a no-op plan's start-up
+    const { createJiti } = createRequire(import.meta.url)("jiti") as typeof import("jiti");
     const cache = hookCompileCache();
     if (cache.dir === false && cache.unsafe) cacheWarning = `compiled hooks are not cached: ${cache.reason}`;
     return createJiti(import.meta.url, {
@@ -195,11 +199,14 @@ function getJiti(): Promise<Jiti> {
   })());
 }
 
-/** The api module of this running meshroom: api.js when built, api.ts when run from source. */
+/**
+ * The api module of this running meshroom: api.js when built, api.ts when run from source, and
+ * the built api.js when this code runs from the CLI bundle (dist/cli/, see scripts/bundle.js).
+ */
 export function hooksApiPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const js = join(here, "api.js");
-  return existsSync(js) ? js : join(here, "api.ts");
+  for (const candidate of [join(here, "api.js"), join(here, "api.ts")]) if (existsSync(candidate)) return candidate;
+  return join(PACKAGE_ROOT, "dist", "src", "hooks", "api.js");
 }
 
 /** Imports one hook file (once per process) and returns what it registered. */

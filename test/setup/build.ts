@@ -1,8 +1,10 @@
 /**
  * vitest globalSetup: makes sure dist/ (what `bin/meshroom.js` runs) is built from the current
- * sources before end-to-end tests drive the real binary. It rebuilds with `tsc -p .` only when a
- * source file is newer than its compiled output, so a fresh `npm test` (which builds first)
- * pays nothing. Type errors do not stop the build (tsc still emits); a missing entry point does.
+ * sources before end-to-end tests drive the real binary. It rebuilds with `tsc -p .` and the
+ * CLI bundle (scripts/bundle.js, what bin/meshroom.js imports) only when a source file is newer
+ * than its compiled output or a compiled file newer than the bundle, so a fresh `npm test`
+ * (which builds first) pays nothing. Type errors do not stop the build (tsc still emits); a
+ * missing entry point does.
  * Many suites run the binary (test/cli, test/e2e, test/examples, …), so the freshness check
  * (a stat per source file) always runs. Skipped with MESHROOM_TEST_BUILD=never; forced with
  * MESHROOM_TEST_BUILD=always.
@@ -15,6 +17,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SOURCE_DIRS = ["src", "constructs", "stacks", "bench"];
 const ENTRY = join(ROOT, "dist/src/cli/main.js");
+const BUNDLE = join(ROOT, "dist/cli/main.js");
 
 function* sources(dir: string): Generator<string> {
   if (!existsSync(dir)) return;
@@ -28,10 +31,15 @@ function* sources(dir: string): Generator<string> {
 /** The first source whose compiled file is missing or older, or undefined when dist is fresh. */
 export function staleSource(): string | undefined {
   if (!existsSync(ENTRY)) return "dist/src/cli/main.js (missing)";
+  if (!existsSync(BUNDLE)) return "dist/cli/main.js (missing)";
+  const bundled = statSync(BUNDLE).mtimeMs;
   for (const d of SOURCE_DIRS) {
     for (const src of sources(join(ROOT, d))) {
       const out = join(ROOT, "dist", relative(ROOT, src)).replace(/\.m?ts$/, ".js");
-      if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) return relative(ROOT, src);
+      if (!existsSync(out)) return relative(ROOT, src);
+      const built = statSync(out).mtimeMs;
+      if (built < statSync(src).mtimeMs) return relative(ROOT, src);
+      if (built > bundled) return `dist/cli/ (older than ${relative(ROOT, out)})`;
     }
   }
   return undefined;
@@ -75,6 +83,7 @@ export function ensureBuilt(): void {
       if (!existsSync(ENTRY)) throw new Error(`test build failed:\n${out}`);
       process.stderr.write(`[test setup] tsc reported type errors (dist/ was still emitted):\n${out.split("\n").slice(0, 10).join("\n")}\n`);
     }
+    execFileSync(process.execPath, [join(ROOT, "scripts/bundle.js")], { cwd: ROOT, stdio: "pipe" });
   });
 }
 

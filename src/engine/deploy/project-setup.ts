@@ -34,8 +34,8 @@ export interface ProjectSetupOptions {
 /**
  * An engine setup: the project is loaded with its hooks; the desired document comes from its
  * YAML mesh synthesized in-process, or from its own cdktf app when the mesh is defined in code
- * (desired-source.ts), or is given (a saved plan's). That document (parsed with zod) is all the
- * engine reads of the mesh.
+ * (desired-source.ts), or is given (a saved plan's). That document (built from the checked
+ * project, or parsed with zod at the edge) is all the engine reads of the mesh.
  */
 export async function loadProjectSetup(root: string, opts: ProjectSetupOptions = {}): Promise<EngineSetup> {
   const mesh = await loadMesh(root);
