@@ -1,5 +1,5 @@
 import { Construct, type IConstruct, type Node } from "constructs";
-import { App, TerraformProvider, TerraformResource, TerraformStack, type TerraformElement } from "cdktf";
+import { App, TerraformProvider, TerraformResource, TerraformStack, resolveIn, type TerraformElement } from "./cdktf.js";
 import type { CapabilityGraph, PlugEnd } from "../src/capabilities/index.js";
 import { MeshroomError } from "../src/errors/index.js";
 import type { DesiredDocument } from "../src/synth/document.js";
@@ -10,6 +10,7 @@ import { type MeshProject, productResourceTypes } from "./mesh-project.js";
 import { Product } from "./product.js";
 import { renderMeshDocument } from "./render.js";
 import { writeErrorReport } from "./error-report.js";
+import { bindingInput, instanceProblems, problemError } from "./instance-input.js";
 
 export interface MeshStackProps {
   /** The loaded project: `await loadMeshProject(".")` from `meshroom/stacks`. */
@@ -86,9 +87,58 @@ export class MeshStack extends TerraformStack {
     const out: MeshroomError[] = [];
     for (const c of this.node.findAll()) {
       if (hasBrand(c, INSTANCE) || hasBrand(c, PLUG)) out.push(...(c as MeshChild).meshErrors());
+      else if (this._isBinding(c)) out.push(...this._bindingErrors(c));
     }
     out.push(...this._duplicateErrors());
     return out;
+  }
+
+  /** A value with tokens as Terraform would print it (`${meshroom_sink_instance.siem.port}`), for messages. */
+  tokenText(v: unknown): string {
+    let resolved: unknown;
+    try {
+      resolved = resolveIn(this, v);
+    } catch {
+      return String(v);
+    }
+    return typeof resolved === "string" ? resolved : JSON.stringify(resolved) ?? String(v);
+  }
+
+  /** Settings of a generated-binding instance, by setting name, as given (tokens unresolved). */
+  bindingSettings(c: IConstruct): Record<string, unknown> {
+    const product = this._productTypes.get((c as TerraformResource).terraformResourceType)!;
+    return bindingInput(c, product).values;
+  }
+
+  private _isBinding(c: IConstruct): c is TerraformResource {
+    return TerraformResource.isTerraformResource(c) && this._productTypes.has(c.terraformResourceType);
+  }
+
+  private _bindingErrors(c: TerraformResource): MeshroomError[] {
+    const product = this._productTypes.get(c.terraformResourceType)!;
+    let input;
+    try {
+      input = bindingInput(c, product);
+    } catch (e) {
+      if (e instanceof MeshroomError) return [e];
+      throw e;
+    }
+    return instanceProblems(input, this.graph.products.get(product), (v) => this.tokenText(v)).map((p) => problemError(c.node.path, p));
+  }
+
+  /**
+   * `cdktf synth --hcl` is refused: meshroom reads only the JSON document, and cdktf's HCL
+   * renderer bypasses the mesh's rendering (no plugs, secrets in clear). The mesh is still
+   * checked first, so the refusal never hides a problem of the mesh.
+   */
+  override toHclTerraform(): never {
+    this.checkMesh();
+    const error = new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported", {
+      detail: "run `cdktf synth` (JSON, what meshroom plans from) or `meshroom synth`; review the mesh with `meshroom plan`",
+    });
+    const root = this.node.root;
+    if (App.isApp(root)) writeErrorReport(root.outdir, error);
+    throw error;
   }
 
   /** Throws the mesh's first problem (the rest as diagnostics) as a MeshroomError. */
@@ -129,9 +179,16 @@ export class MeshStack extends TerraformStack {
   }
 
   override toTerraform(): DesiredDocument {
+    const bindingSettings = new Map<string, Record<string, unknown>>();
+    for (const c of this.node.findAll()) {
+      if (!this._isBinding(c)) continue;
+      const settings = resolveIn(this, this.bindingSettings(c)) as Record<string, unknown>;
+      bindingSettings.set(`${c.terraformResourceType}.${instanceResourceId(c.node.id)}`, settings);
+    }
     return renderMeshDocument(super.toTerraform() as Record<string, unknown>, {
       graph: this.graph,
       productTypes: this._productTypes,
+      bindingSettings,
       version: VERSION,
     });
   }

@@ -1,5 +1,5 @@
 import type { Construct, IConstruct } from "constructs";
-import { TerraformElement } from "cdktf";
+import { TerraformElement } from "./cdktf.js";
 import { MeshroomError } from "../src/errors/index.js";
 import type { IntegrationRef, Mode, PlugKind } from "../src/model/index.js";
 import { findIntegration, resolvePlug, type PlugEnd } from "../src/capabilities/index.js";

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App } from "./cdktf.js";
 import { parseDesiredDocument, type DesiredDocument } from "../src/synth/document.js";
 import { MeshStack } from "./mesh-stack.js";
 

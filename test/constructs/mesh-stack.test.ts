@@ -37,11 +37,12 @@ describe("MeshStack", () => {
     const m = mesh();
     new Instance(m, "siem", { product: "siem_local", settings: { port: 1, api_key: "hunter2" } });
     const e = thrownMeshroomError(() => Testing.synthMesh(m));
-    expect(e.message).toBe("instance siem: setting api_key is secret and must not be written in the mesh");
-    expect(e.detail).toContain('Secret.fromStore("api_key")');
+    expect(e.message).toBe(
+      'soc/siem: secret setting api_key is written in clear; give it as Secret.fromStore("api_key") and store the value with `meshroom secrets set instance:siem api_key` (field `settings.api_key`)',
+    );
   });
 
-  it("checks settings against the product like the CLI (unknown name, wrong type, unknown product)", () => {
+  it("checks settings against the product like the YAML loader (unknown name, missing required, wrong type, unknown product)", () => {
     const m = mesh();
     new Instance(m, "a", { product: "siem_local", settings: { prot: 1 } });
     new Instance(m, "b", { product: "siem_local", settings: { port: "x" } });
@@ -49,9 +50,10 @@ describe("MeshStack", () => {
     const e = thrownMeshroomError(() => Testing.synthMesh(m));
     const all = [e.message, ...e.diagnostics.map((d) => d.summary)];
     expect(all).toEqual([
-      "instance a: product siem_local has no setting prot",
-      'instance b: setting port: expected an integer, got the string "x"',
-      "instance c is of unknown product nope",
+      'soc/a: unknown setting "prot" for product siem_local (known: port, tags) (field `settings.prot`)',
+      "soc/a: required setting port is missing (field `settings.port`)",
+      'soc/b: setting port: expected an integer, got the string "x" (field `settings.port`)',
+      'soc/c: instance c is of unknown product "nope"',
     ]);
   });
 
@@ -87,7 +89,7 @@ describe("MeshStack", () => {
 
 describe("providerSchemaOf", () => {
   it("maps settings to typed, required/optional, sensitive attributes of <product>_instance", () => {
-    const { schema } = providerSchemaOf([siem]);
+    const { schema } = providerSchemaOf([siem], (tf) => tf.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
     const res = schema.provider_schemas["registry.terraform.io/meshroom/meshroom"]?.resource_schemas.meshroom_siem_local_instance;
     expect(res?.block.attributes).toEqual({
       port: { type: "number", required: true },
