@@ -3,7 +3,7 @@ import type { MeshroomError } from "../src/errors/index.js";
 import { instanceResourceId } from "../src/synth/ids.js";
 import { INSTANCE, brand, hasBrand } from "./brand.js";
 import { TerraformElement } from "./cdktf.js";
-import { instanceProblems, problemError } from "./instance-input.js";
+import { problemError } from "./instance-input.js";
 import { MeshStack } from "./mesh-stack.js";
 import type { Product } from "./product.js";
 
@@ -43,9 +43,7 @@ export class Instance extends TerraformElement {
 
   /** What is wrong with this instance, by the YAML loader's rules, as the CLI would say it. */
   meshErrors(): MeshroomError[] {
-    const stack = MeshStack.of(this);
-    const input = { construct: this, name: this.instanceName, product: this.productName, values: { ...this.settings } };
-    return instanceProblems(input, stack.graph.products.get(this.productName), (v) => stack.tokenText(v)).map((p) => problemError(this.node.path, p));
+    return MeshStack.of(this).problemsOf(this).map((p) => problemError(this.node.path, p));
   }
 
   override toTerraform(): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { Construct, type IConstruct, type Node } from "constructs";
 import { App, TerraformProvider, TerraformResource, TerraformStack, resolveIn, type TerraformElement } from "./cdktf.js";
 import type { CapabilityGraph, PlugEnd } from "../src/capabilities/index.js";
 import { MeshroomError } from "../src/errors/index.js";
+import type { SettingProblem } from "../src/model/index.js";
 import type { DesiredDocument } from "../src/synth/document.js";
 import { instanceResourceId } from "../src/synth/ids.js";
 import { VERSION } from "../src/util/version.js";
@@ -10,7 +11,7 @@ import { type MeshProject, productResourceTypes } from "./mesh-project.js";
 import { Product } from "./product.js";
 import { renderMeshDocument } from "./render.js";
 import { writeErrorReport } from "./error-report.js";
-import { bindingInput, instanceProblems, problemError } from "./instance-input.js";
+import { type InstanceInput, bindingInput, instanceProblems, problemError } from "./instance-input.js";
 
 export interface MeshStackProps {
   /** The loaded project: `await loadMeshProject(".")` from `meshroom/stacks`. */
@@ -86,11 +87,41 @@ export class MeshStack extends TerraformStack {
   meshErrors(): MeshroomError[] {
     const out: MeshroomError[] = [];
     for (const c of this.node.findAll()) {
-      if (hasBrand(c, INSTANCE) || hasBrand(c, PLUG)) out.push(...(c as MeshChild).meshErrors());
-      else if (this._isBinding(c)) out.push(...this._bindingErrors(c));
+      if (hasBrand(c, PLUG)) out.push(...(c as MeshChild).meshErrors());
+      else if (hasBrand(c, INSTANCE) || this._isBinding(c)) {
+        try {
+          out.push(...this.problemsOf(c).map((p) => problemError(c.node.path, p)));
+        } catch (e) {
+          if (!(e instanceof MeshroomError)) throw e;
+          out.push(e);
+        }
+      }
     }
     out.push(...this._duplicateErrors());
     return out;
+  }
+
+  /**
+   * The instances' problems by the YAML loader's rules (model/setting-rules.ts), with the
+   * construct path of each: what `meshErrors` words as the CLI's errors.
+   */
+  instanceProblems(): Array<{ path: string; problem: SettingProblem }> {
+    const out: Array<{ path: string; problem: SettingProblem }> = [];
+    for (const c of this.node.findAll()) {
+      if (hasBrand(c, INSTANCE) || this._isBinding(c)) for (const problem of this.problemsOf(c)) out.push({ path: c.node.path, problem });
+    }
+    return out;
+  }
+
+  /** One instance's problems (an `Instance` or a generated-binding instance). */
+  problemsOf(c: IConstruct): SettingProblem[] {
+    const input: InstanceInput = hasBrand(c, INSTANCE)
+      ? (() => {
+          const i = c as IConstruct & { instanceName: string; productName: string; settings: Record<string, unknown> };
+          return { construct: c, name: i.instanceName, product: i.productName, values: { ...i.settings } };
+        })()
+      : bindingInput(c, this._productTypes.get((c as TerraformResource).terraformResourceType)!);
+    return instanceProblems(input, this.graph.products.get(input.product), (v) => this.tokenText(v));
   }
 
   /** A value with tokens as Terraform would print it (`${meshroom_sink_instance.siem.port}`), for messages. */
@@ -112,18 +143,6 @@ export class MeshStack extends TerraformStack {
 
   private _isBinding(c: IConstruct): c is TerraformResource {
     return TerraformResource.isTerraformResource(c) && this._productTypes.has(c.terraformResourceType);
-  }
-
-  private _bindingErrors(c: TerraformResource): MeshroomError[] {
-    const product = this._productTypes.get(c.terraformResourceType)!;
-    let input;
-    try {
-      input = bindingInput(c, product);
-    } catch (e) {
-      if (e instanceof MeshroomError) return [e];
-      throw e;
-    }
-    return instanceProblems(input, this.graph.products.get(product), (v) => this.tokenText(v)).map((p) => problemError(c.node.path, p));
   }
 
   /**

@@ -67,7 +67,7 @@ function markBindings(dir: string, bindings: Map<string, { product: string; attr
     const binding = type !== undefined ? bindings.get(type) : undefined;
     if (!binding) continue;
     const settings = Object.fromEntries(binding.attributes.map((a) => [a.property, a.setting.name]));
-    const anchor = /(public constructor\(scope: Construct, id: string, config: \w+ = \{\}\) \{\n {4}super\(scope, id, \{[\s\S]*?\n {4}\}\);\n)/;
+    const anchor = /(public constructor\(scope: Construct, id: string, config: \w+(?: = \{\})?\) \{\n {4}super\(scope, id, \{[\s\S]*?\n {4}\}\);\n)/;
     if (!anchor.test(text)) {
       throw new MeshroomError("E_INTERNAL", `${file}: the generated class has no constructor meshroom recognises`, {
         detail: "the installed @cdktf/provider-generator writes code this meshroom does not know; reinstall meshroom's dependencies (npm ci)",
