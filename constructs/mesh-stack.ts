@@ -145,19 +145,10 @@ export class MeshStack extends TerraformStack {
     return TerraformResource.isTerraformResource(c) && this._productTypes.has(c.terraformResourceType);
   }
 
-  /**
-   * `cdktf synth --hcl` is refused: meshroom reads only the JSON document, and cdktf's HCL
-   * renderer bypasses the mesh's rendering (no plugs, secrets in clear). The mesh is still
-   * checked first, so the refusal never hides a problem of the mesh.
-   */
+  /** Never reached through `app.synth()` (prepareStack refuses HCL first); refused here too for direct callers. */
   override toHclTerraform(): never {
     this.checkMesh();
-    const error = new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported", {
-      detail: "run `cdktf synth` (JSON, what meshroom plans from) or `meshroom synth`; review the mesh with `meshroom plan`",
-    });
-    const root = this.node.root;
-    if (App.isApp(root)) writeErrorReport(root.outdir, error);
-    throw error;
+    throw this._hclError() ?? new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported");
   }
 
   /** Throws the mesh's first problem (the rest as diagnostics) as a MeshroomError. */
@@ -173,13 +164,27 @@ export class MeshStack extends TerraformStack {
    * code mesh's app as a child process (the child's stderr is only for people).
    */
   override prepareStack(): void {
-    const error = _combine(this.meshErrors());
+    const error = _combine(this.meshErrors()) ?? this._hclError();
     if (error) {
       const root = this.node.root;
       if (App.isApp(root)) writeErrorReport(root.outdir, error);
       throw error;
     }
     super.prepareStack();
+  }
+
+  /**
+   * `cdktf synth --hcl` (the App's `hclOutput`, or `SYNTH_HCL_OUTPUT` for the stack) is
+   * refused: meshroom reads only the JSON document, and cdktf's HCL renderer bypasses the
+   * mesh's rendering (it would leave out the plugs and write secrets in clear).
+   */
+  private _hclError(): MeshroomError | undefined {
+    const root = this.node.root;
+    const env = process.env.SYNTH_HCL_OUTPUT;
+    if (!(App.isApp(root) && root.hclOutput) && env !== "true" && env !== "1") return undefined;
+    return new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported", {
+      detail: "run `cdktf synth` (JSON, what meshroom plans from) or `meshroom synth`; review the mesh with `meshroom plan`",
+    });
   }
 
   /** The desired document, in memory (checks the mesh first). What `Testing.synthMesh` returns. */
