@@ -8,7 +8,7 @@ import type { Product } from "../../model/index.js";
 import { loadProject } from "../../project/load.js";
 import type { CliContext } from "../context.js";
 import { collect } from "../options.js";
-import { projectRoot } from "../project-root.js";
+import { projectRoot, refuseInCodeMesh } from "../project-root.js";
 import { promptSetting } from "../prompt.js";
 import { secretsOpener } from "../secrets-opener.js";
 import { readSettingsInput, type SettingFlags } from "../settings-input.js";
@@ -39,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret setting, its value read from one stdin line (repeatable)", collect)
     .action(async (productName: string, name: string | undefined, flags: SettingFlags) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "add");
       const instanceName = name ?? productName;
       const project = await loadProject(root);
       const product = checkNewInstance(project, productName, instanceName);
@@ -59,6 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret, value read from one stdin line (repeatable)", collect)
     .action(async (name: string, flags: SettingFlags) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "configure");
       const project = await loadProject(root);
       const inst = project.instances.get(name);
       if (!inst) throw new MeshroomError("E_NOT_FOUND", `instance ${name} not found`, { detail: "see `meshroom list instances`" });
@@ -81,6 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--force", "remove it anyway, with the plugs to and from it")
     .action(async (name: string, opts: { force?: boolean }) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "remove");
       const project = await loadProject(root);
       const r = await removeInstance(project, name, {
         force: opts.force === true,
