@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { MeshroomError } from "../src/errors/index.js";
 import { instanceResourceId } from "../src/synth/ids.js";
-import { INSTANCE, brand, hasBrand } from "./brand.js";
+import { INSTANCE, PRODUCT, brand, hasBrand } from "./brand.js";
 import { TerraformElement } from "./cdktf.js";
 import { problemError } from "./instance-input.js";
 import { MeshStack } from "./mesh-stack.js";
@@ -27,8 +27,9 @@ export class Instance extends TerraformElement {
     super(scope, name, "meshroom_instance");
     brand(this, INSTANCE);
     this.instanceName = name;
-    this.productName = typeof props.product === "string" ? props.product : props.product.productName;
-    this.settings = { ...(props.settings ?? {}) };
+    const product: unknown = props?.product;
+    this.productName = typeof product === "string" ? product : hasBrand(product, PRODUCT) ? (product as Product).productName : String(product);
+    this.settings = { ...(props?.settings ?? {}) };
     this.node.addValidation({ validate: () => this.meshErrors().map(errorText) });
   }
 

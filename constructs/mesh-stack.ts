@@ -3,6 +3,7 @@ import { App, TerraformProvider, TerraformResource, TerraformStack, resolveIn, t
 import type { CapabilityGraph, PlugEnd } from "../src/capabilities/index.js";
 import { MeshroomError } from "../src/errors/index.js";
 import type { SettingProblem } from "../src/model/index.js";
+import { excerpt } from "../src/util/excerpt.js";
 import type { DesiredDocument } from "../src/synth/document.js";
 import { instanceResourceId } from "../src/synth/ids.js";
 import { VERSION } from "../src/util/version.js";
@@ -10,7 +11,7 @@ import { INSTANCE, MESH_STACK, PLUG, brand, hasBrand } from "./brand.js";
 import { type MeshProject, productResourceTypes } from "./mesh-project.js";
 import { Product } from "./product.js";
 import { renderMeshDocument } from "./render.js";
-import { writeErrorReport } from "./error-report.js";
+import { TESTING_CONTEXT, writeErrorReport } from "./error-report.js";
 import { type InstanceInput, bindingInput, instanceProblems, problemError } from "./instance-input.js";
 
 export interface MeshStackProps {
@@ -70,8 +71,14 @@ export class MeshStack extends TerraformStack {
     return p;
   }
 
-  /** Name and product of an `Instance` or of a generated-binding instance. */
-  instanceEnd(ref: IConstruct): PlugEnd {
+  /** Name and product of an `Instance` or of a generated-binding instance (`what` names the plug end, for messages). */
+  instanceEnd(ref: IConstruct, what = "a plug end"): PlugEnd {
+    if (ref === null || typeof ref !== "object") {
+      const shown = typeof ref === "string" ? `the string ${JSON.stringify(excerpt(ref))}` : String(ref);
+      throw new MeshroomError("E_USAGE", `${what} is ${shown}, not an instance construct`, {
+        detail: "pass the construct itself: const siem = new Instance(mesh, \"siem\", {...}) (or a class from `meshroom get`), then src: siem",
+      });
+    }
     if (hasBrand(ref, INSTANCE)) {
       const i = ref as IConstruct & { instanceName: string; productName: string };
       return { name: i.instanceName, product: i.productName };
@@ -167,7 +174,10 @@ export class MeshStack extends TerraformStack {
     const error = _combine(this.meshErrors()) ?? this._hclError();
     if (error) {
       const root = this.node.root;
-      if (App.isApp(root)) writeErrorReport(root.outdir, error);
+      if (App.isApp(root)) {
+        writeErrorReport(root.outdir, error);
+        _exitAsApp(root, error);
+      }
       throw error;
     }
     super.prepareStack();
@@ -237,6 +247,18 @@ export class MeshStack extends TerraformStack {
     }
     return out;
   }
+}
+
+/**
+ * Run as a cdktf app (by `cdktf synth` or `meshroom synth`, which set CDKTF_OUTDIR), a mesh
+ * with problems ends the program with the CLI's diagnostics on stderr and exit code 1, not
+ * with an uncaught error's stack trace. Never in a test (`Testing.app()`) or a program that
+ * made its App with an explicit outdir outside such a run.
+ */
+function _exitAsApp(root: App, error: MeshroomError): void {
+  if (process.env.CDKTF_OUTDIR === undefined || root.node.tryGetContext(TESTING_CONTEXT) === true) return;
+  process.stderr.write(`meshroom: ${error.render()}\n`);
+  process.exit(1);
 }
 
 function _combine(errors: readonly MeshroomError[]): MeshroomError | undefined {

@@ -68,14 +68,14 @@ export class Plug extends TerraformElement {
   resolve(): Resolved {
     if (this._resolved) return this._resolved;
     const stack = MeshStack.of(this);
-    const src = stack.instanceEnd(this.props.src);
-    const dst = stack.instanceEnd(this.props.dst);
+    const src = stack.instanceEnd(this.props.src, `${this.node.path}: src`);
+    const dst = stack.instanceEnd(this.props.dst, `${this.node.path}: dst`);
     const p = this.props;
     if (p.resolved) {
       this._resolved = { ...p.resolved, src, dst };
       return this._resolved;
     }
-    const owner = p.owner === undefined ? undefined : typeof p.owner === "string" ? p.owner : stack.instanceEnd(p.owner).name;
+    const owner = p.owner === undefined ? undefined : typeof p.owner === "string" ? p.owner : stack.instanceEnd(p.owner, `${this.node.path}: owner`).name;
     const r = resolvePlug(stack.graph, {
       topic: p.topic, src, dst, existing: [],
       ...(p.mode !== undefined ? { mode: p.mode } : {}),

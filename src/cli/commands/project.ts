@@ -15,15 +15,21 @@ export function register(program: Command, ctx: CliContext): void {
     .command("init")
     .description("create a meshroom project (a git repository) in PATH; a no-op on an existing project")
     .argument("[path]", "project directory", ".")
-    .action(async (path: string) => {
-      const r = await initProject(path === "." ? ctx.globals().path : path);
+    .option("--code", "the mesh is a TypeScript program (main.ts, CDKTF constructs) with its package.json; meshroom is packed into vendor/")
+    .action(async (path: string, opts: { code?: boolean }) => {
+      const r = await initProject(path === "." ? ctx.globals().path : path, { code: opts.code === true });
       if (!r.created) {
         ctx.out(`${r.root} is already a meshroom project: nothing to do.`);
         return;
       }
       for (const w of r.warnings) ctx.err(`Warning: ${w}`);
       ctx.out(`Initialized a meshroom project in ${r.root}${r.gitInitialized ? " (git repository created)" : ""}.`);
-      ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
+      if (opts.code) {
+        ctx.out("Next: `npm install` there (meshroom comes from vendor/, never `npm install meshroom`: that registry name is another project),");
+        ctx.out("then `npx meshroom create product NAME --from TEMPLATE`, `npx meshroom get`, and write the mesh in main.ts.");
+      } else {
+        ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
+      }
     });
 
   program

@@ -5,6 +5,7 @@ import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.
 import { isProjectDir } from "../../project/load.js";
 import { PROJECT_FILE } from "../../project/paths.js";
 import { runCommand } from "../../exec/index.js";
+import { CODE_README, scaffoldCodeMesh } from "./code-mesh-scaffold.js";
 
 export interface InitResult {
   root: string;
@@ -44,6 +45,7 @@ backend:
 
 const CDKTF_JSON = JSON.stringify(
   {
+    "//": "`cdktf synth` runs `meshroom synth` and writes cdktf.out/stacks/mesh/cdk.tf.json, meshroom's desired document. There is no Terraform provider for meshroom: terraform validate/plan/apply, `cdktf diff` and `cdktf deploy` do not work on it; review and apply the mesh with `meshroom plan` and `meshroom apply`.",
     language: "typescript",
     app: "npx --no-install meshroom synth --cdktf-app",
     output: "cdktf.out",
@@ -69,8 +71,11 @@ Review changes with \`meshroom plan\`, make them real with \`meshroom apply\`.
 `;
 }
 
-/** Scaffolds a project and `git init`s it; a no-op on an existing project. */
-export async function initProject(path: string): Promise<InitResult> {
+/**
+ * Scaffolds a project and `git init`s it; a no-op on an existing project. With `code`, the mesh
+ * is a TypeScript program (code-mesh-scaffold.ts) instead of YAML files under `instances/`.
+ */
+export async function initProject(path: string, opts: { code?: boolean } = {}): Promise<InitResult> {
   const root = resolve(path);
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) throw new MeshroomError("E_DIR_NOT_EMPTY", `${root} exists and is not a directory`);
@@ -87,7 +92,9 @@ export async function initProject(path: string): Promise<InitResult> {
   writeFileAtomic(join(root, PROJECT_FILE), PROJECT_YAML);
   writeFileAtomic(join(root, ".gitignore"), GITIGNORE);
   writeFileAtomic(join(root, "cdktf.json"), CDKTF_JSON);
-  writeFileAtomic(join(root, "README.md"), readme(root.split("/").pop() || "mesh"));
+  const name = root.split("/").pop() || "mesh";
+  writeFileAtomic(join(root, "README.md"), readme(name) + (opts.code ? CODE_README : ""));
+  if (opts.code) await scaffoldCodeMesh(root, name);
   const warnings: string[] = [];
   let gitInitialized = false;
   if (!existsSync(join(root, ".git"))) {
