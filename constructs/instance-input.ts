@@ -1,6 +1,6 @@
 import type { IConstruct } from "constructs";
 import { MeshroomError, type ErrorCode } from "../src/errors/index.js";
-import { type Product, type SettingProblem, type SettingRule, instanceNameProblem, settingProblems } from "../src/model/index.js";
+import { type Product, type SettingDef, type SettingProblem, type SettingRule, instanceNameProblem, settingProblems } from "../src/model/index.js";
 import { BINDING_MARK, type BindingMark } from "../src/synth/binding-mark.js";
 import { excerpt } from "../src/util/excerpt.js";
 import { holdsToken, tokenOf } from "./cdktf.js";
@@ -69,10 +69,26 @@ export function instanceProblems(input: InstanceInput, product: Product | undefi
     });
     return out;
   }
+  const problems = valueProblems(product.settings, input.values, `product ${product.name}`, `instance:${input.name}`, resolveText);
+  for (const p of problems) {
+    if (p.rule === "unknown-setting" && input.properties) p.detail = `the properties of this class: ${input.properties.join(", ") || "none"}`;
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Values given by a program against setting definitions, by the YAML loader's rules: a secret
+ * reference fills a setting (secret or not), any other token is refused as unresolved.
+ * `scope` is the secrets-store scope the fix names (`instance:siem`, `plug:edr.siem.events.push`).
+ */
+export function valueProblems(
+  defs: readonly SettingDef[], given: Readonly<Record<string, unknown>>, owner: string, scope: string, resolveText: (v: unknown) => string,
+): SettingProblem[] {
   const values: Record<string, unknown> = {};
   const secretRefs = new Set<string>();
   const tokens = new Map<string, string>();
-  for (const [k, v] of Object.entries(input.values)) {
+  for (const [k, v] of Object.entries(given)) {
     if (v === undefined) continue;
     if (isSecret(tokenOf(v))) {
       secretRefs.add(k);
@@ -81,17 +97,12 @@ export function instanceProblems(input: InstanceInput, product: Product | undefi
     values[k] = v;
     if (holdsToken(v)) tokens.set(k, excerpt(resolveText(v), 60));
   }
-  const problems = settingProblems(product.settings, values, {
-    owner: `product ${product.name}`,
-    secretFix: (k) => `give it as Secret.fromStore(${JSON.stringify(k)}) and store the value with \`meshroom secrets set instance:${input.name} ${k}\``,
+  return settingProblems(defs, values, {
+    owner,
+    secretFix: (k) => `give it as Secret.fromStore(${JSON.stringify(k)}) and store the value with \`meshroom secrets set ${scope} ${k}\``,
     secretRefs,
     tokens,
   });
-  for (const p of problems) {
-    if (p.rule === "unknown-setting" && input.properties) p.detail = `the properties of this class: ${input.properties.join(", ") || "none"}`;
-    out.push(p);
-  }
-  return out;
 }
 
 /** A problem as the CLI's error, led by the construct path (`soc/siem: unknown setting …`). */

@@ -11,8 +11,11 @@ import { INSTANCE, MESH_STACK, PLUG, brand, hasBrand } from "./brand.js";
 import { type MeshProject, productResourceTypes } from "./mesh-project.js";
 import { Product } from "./product.js";
 import { renderMeshDocument } from "./render.js";
+import { installAppErrorHandler } from "./app-errors.js";
 import { TESTING_CONTEXT, writeErrorReport } from "./error-report.js";
 import { type InstanceInput, bindingInput, instanceProblems, problemError } from "./instance-input.js";
+
+installAppErrorHandler();
 
 export interface MeshStackProps {
   /** The loaded project: `await loadMeshProject(".")` from `meshroom/stacks`. */

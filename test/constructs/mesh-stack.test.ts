@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { thrownMeshroomError } from "../support/thrown.js";
 import { Instance, MeshStack, Plug, Secret, Testing } from "../../constructs/index.js";
 import { buildCapabilityGraph } from "../../src/capabilities/index.js";
-import { normalizeProduct } from "../../src/model/index.js";
+import { normalizeProduct, normalizeSetting } from "../../src/model/index.js";
 import { desiredResources } from "../../src/synth/index.js";
 import { providerSchemaOf } from "../../src/synth/provider-schema.js";
 
@@ -77,6 +77,29 @@ describe("MeshStack", () => {
       src: "edr", dst: "siem", owner: "both", format: null, depends_on: ["meshroom_instance.edr", "meshroom_instance.siem"],
     });
     expect(desiredResources(doc).find((r) => r.type === "meshroom_plug")?.dependencies).toEqual(["instance.edr", "instance.siem"]);
+  });
+
+  it("checks plug settings against the integrations' plug settings (unknown, wrong type, secret in clear)", () => {
+    const integ = {
+      product: "myedr", target: "siem_local", topic: "events", role: "producer" as const, mode: "push" as const,
+      plugSettings: [normalizeSetting({ name: "index", type: "string", required: true }), normalizeSetting({ name: "token" })],
+      settings: {}, extra: {}, commandHooks: [], file: "/p/myedr/integrations/siem_local/events_producer.yaml",
+    };
+    const graph = buildCapabilityGraph({ products: [siem, edr], integrations: [integ], hooks: [] });
+    const m = new MeshStack(Testing.app(), "soc", { project: { graph } });
+    const s = new Instance(m, "siem", { product: "siem_local", settings: { port: 1 } });
+    const e = new Instance(m, "edr", { product: "myedr" });
+    const srcIntegration = { product: "myedr", target: "siem_local", topic: "events", role: "producer" as const, mode: "push" as const, explicit: true };
+    new Plug(m, "p", {
+      topic: "events", src: e, dst: s, resolved: { mode: "push", kind: "data", owner: "src", srcIntegration },
+      settings: { src: { index: 3, token: "hunter2", extra: 1 } },
+    });
+    const err = thrownMeshroomError(() => Testing.synthMesh(m));
+    expect([err.message, ...err.diagnostics.map((d) => d.summary)]).toEqual([
+      "soc/p: setting index: expected a string, got number 3 (field `settings.src.index`)",
+      "soc/p: secret setting token is written in clear; give it as Secret.fromStore(\"token\") and store the value with `meshroom secrets set plug:edr.siem.events.push token` (field `settings.src.token`)",
+      'soc/p: unknown setting "extra" for the src side of this plug (known: index) (field `settings.src.extra`)',
+    ]);
   });
 
   it("refuses two instances with one name", () => {

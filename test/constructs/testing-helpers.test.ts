@@ -87,6 +87,16 @@ describe("Testing and the diagnostics of a code mesh", () => {
       expect(r.exitCode).toBe(1);
       expect(String(r.stderr)).toBe('meshroom: soc/s: unknown setting "prot" for product sink (known: port) (field `settings.prot`)');
       expect(existsSync(join(dir, "out/meshroom-errors.json"))).toBe(true);
+      // an error before synth (here: no project where loadMeshProject looks) is the CLI's too
+      writeFileSync(join(dir, "early.mjs"), [
+        `import { loadMeshProject } from ${dist("stacks/index.js")};`,
+        'await loadMeshProject("./nowhere");',
+        "",
+      ].join("\n"));
+      const early = await execa(process.execPath, ["early.mjs"], { cwd: dir, env: { CDKTF_OUTDIR: join(dir, "out2") }, reject: false });
+      expect(early.exitCode).toBe(1);
+      expect(String(early.stderr)).toMatch(/^meshroom: .*nowhere is not a meshroom project\ncreate one with `meshroom init <path>`/);
+      expect(String(early.stderr)).not.toMatch(/^\s+at /m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
