@@ -3,7 +3,7 @@ import { MeshroomError } from "../../errors/index.js";
 import type { Instance, Plug } from "../../model/index.js";
 import type { Project } from "../../project/project.js";
 import type { DesiredDocument } from "../../synth/index.js";
-import { isMeshroomApp, readCdktfJson, runMeshApp } from "./desired-source.js";
+import { isMeshroomApp, readCdktfJson } from "./cdktf-json.js";
 
 /** A project whose mesh is code: its `cdktf.json` runs an app of its own (`npx jiti main.ts`). */
 export interface CodeMesh {
@@ -43,6 +43,7 @@ export function refuseInCodeMesh(root: string, command: string): void {
 export async function withMeshOf(project: Project, opts: { signal?: AbortSignal } = {}): Promise<{ project: Project; code?: CodeMesh; document?: DesiredDocument }> {
   const code = codeMeshOf(project.root);
   if (!code) return { project };
+  const { runMeshApp } = await import("./desired-source.js");
   const { document } = await runMeshApp(project.root, readCdktfJson(project.root)!, opts);
   const file = join(project.root, code.file);
   const instances = new Map<string, Instance>();

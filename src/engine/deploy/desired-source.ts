@@ -8,9 +8,7 @@ import { loadProject } from "../../project/load.js";
 import type { Project } from "../../project/project.js";
 import { CHILD_COMPILE_CACHE_ENV } from "../../util/compile-cache.js";
 import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../../synth/index.js";
-
-const CdktfJsonSchema = z.object({ app: z.string().optional(), output: z.string().optional() }).loose();
-export type CdktfJson = z.infer<typeof CdktfJsonSchema>;
+import { type CdktfJson, isMeshroomApp, readCdktfJson } from "./cdktf-json.js";
 
 const ErrorReportSchema = z.object({
   code: z.string(),
@@ -34,25 +32,7 @@ const ManifestSchema = z.object({
   stacks: z.record(z.string(), z.object({ name: z.string(), synthesizedStackPath: z.string() }).loose()),
 }).loose();
 
-/** The project's `cdktf.json`, parsed; undefined when there is none. */
-export function readCdktfJson(root: string): CdktfJson | undefined {
-  const file = join(root, "cdktf.json");
-  if (!existsSync(file)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new MeshroomError("E_BAD_MANIFEST", `${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = CdktfJsonSchema.safeParse(raw);
-  if (!r.success) throw new MeshroomError("E_BAD_MANIFEST", `${file}: ${r.error.issues[0]?.message ?? "invalid"}`);
-  return r.data;
-}
-
-/** Whether a cdktf.json app is meshroom's own YAML synthesis (then the YAML instances are the mesh). */
-export function isMeshroomApp(app: string | undefined): boolean {
-  return app === undefined || app.trim() === "" || /\bmeshroom(\.js)?\s+synth\b/.test(app) || /stacks\/project\.[jt]s\b/.test(app);
-}
+export { readCdktfJson, isMeshroomApp, type CdktfJson } from "./cdktf-json.js";
 
 /**
  * The desired document of the project at `root`, the engine's only input about the mesh.
