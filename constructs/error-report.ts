@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MeshroomError } from "../src/errors/index.js";
 
+/** Context key `Testing.app()` sets: a mesh with problems then throws, never ends the process. */
+export const TESTING_CONTEXT = "meshroom:testing";
+
 /** Next to `manifest.json`: the mesh's problems, for the process that ran the app. */
 export const ERROR_REPORT_FILE = "meshroom-errors.json";
 

@@ -1,12 +1,11 @@
 import type { Construct } from "constructs";
-import { TerraformElement } from "cdktf";
-import { MeshroomError } from "../src/errors/index.js";
-import { checkSettingValue, isValidName } from "../src/model/index.js";
+import type { MeshroomError } from "../src/errors/index.js";
 import { instanceResourceId } from "../src/synth/ids.js";
-import { INSTANCE, brand, hasBrand } from "./brand.js";
+import { INSTANCE, PRODUCT, brand, hasBrand } from "./brand.js";
+import { TerraformElement } from "./cdktf.js";
+import { problemError } from "./instance-input.js";
 import { MeshStack } from "./mesh-stack.js";
 import type { Product } from "./product.js";
-import { Token } from "cdktf";
 
 export interface InstanceProps {
   /** The product (name or `mesh.product(...)`). */
@@ -28,8 +27,9 @@ export class Instance extends TerraformElement {
     super(scope, name, "meshroom_instance");
     brand(this, INSTANCE);
     this.instanceName = name;
-    this.productName = typeof props.product === "string" ? props.product : props.product.productName;
-    this.settings = { ...(props.settings ?? {}) };
+    const product: unknown = props?.product;
+    this.productName = typeof product === "string" ? product : hasBrand(product, PRODUCT) ? (product as Product).productName : String(product);
+    this.settings = { ...(props?.settings ?? {}) };
     this.node.addValidation({ validate: () => this.meshErrors().map(errorText) });
   }
 
@@ -42,39 +42,9 @@ export class Instance extends TerraformElement {
     return `meshroom_instance.${instanceResourceId(this.instanceName)}`;
   }
 
-  /** What is wrong with this instance, as the CLI would say it. */
+  /** What is wrong with this instance, by the YAML loader's rules, as the CLI would say it. */
   meshErrors(): MeshroomError[] {
-    const errors: MeshroomError[] = [];
-    if (!isValidName(this.instanceName)) {
-      errors.push(new MeshroomError("E_BAD_NAME", `invalid instance name ${JSON.stringify(this.instanceName)}`, {
-        detail: "instance names start with a letter or digit and hold letters, digits, `_` and `.`",
-      }));
-    }
-    const product = MeshStack.of(this).graph.products.get(this.productName);
-    if (!product) {
-      errors.push(new MeshroomError("E_NOT_FOUND", `instance ${this.instanceName} is of unknown product ${this.productName}`, {
-        detail: `create it with \`meshroom create product ${this.productName}\` or fix the product name`,
-      }));
-      return errors;
-    }
-    for (const [key, value] of Object.entries(this.settings)) {
-      const def = product.settings.find((s) => s.name === key);
-      if (!def) {
-        const known = product.settings.map((s) => s.name).join(", ") || "none";
-        errors.push(new MeshroomError("E_BAD_VALUE", `instance ${this.instanceName}: product ${product.name} has no setting ${key}`, {
-          detail: `its settings: ${known}`,
-        }));
-        continue;
-      }
-      if (value === undefined || (typeof value === "string" && Token.isUnresolved(value))) continue;
-      try {
-        checkSettingValue(def, value);
-      } catch (e) {
-        if (!(e instanceof MeshroomError)) throw e;
-        errors.push(new MeshroomError(e.code, `instance ${this.instanceName}: ${e.message}`));
-      }
-    }
-    return errors;
+    return MeshStack.of(this).problemsOf(this).map((p) => problemError(this.node.path, p));
   }
 
   override toTerraform(): Record<string, unknown> {

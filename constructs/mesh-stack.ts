@@ -1,7 +1,9 @@
 import { Construct, type IConstruct, type Node } from "constructs";
-import { App, TerraformProvider, TerraformResource, TerraformStack, type TerraformElement } from "cdktf";
+import { App, TerraformProvider, TerraformResource, TerraformStack, resolveIn, type TerraformElement } from "./cdktf.js";
 import type { CapabilityGraph, PlugEnd } from "../src/capabilities/index.js";
 import { MeshroomError } from "../src/errors/index.js";
+import type { SettingProblem } from "../src/model/index.js";
+import { excerpt } from "../src/util/excerpt.js";
 import type { DesiredDocument } from "../src/synth/document.js";
 import { instanceResourceId } from "../src/synth/ids.js";
 import { VERSION } from "../src/util/version.js";
@@ -9,7 +11,11 @@ import { INSTANCE, MESH_STACK, PLUG, brand, hasBrand } from "./brand.js";
 import { type MeshProject, productResourceTypes } from "./mesh-project.js";
 import { Product } from "./product.js";
 import { renderMeshDocument } from "./render.js";
-import { writeErrorReport } from "./error-report.js";
+import { installAppErrorHandler } from "./app-errors.js";
+import { TESTING_CONTEXT, writeErrorReport } from "./error-report.js";
+import { type InstanceInput, bindingInput, instanceProblems, problemError } from "./instance-input.js";
+
+installAppErrorHandler();
 
 export interface MeshStackProps {
   /** The loaded project: `await loadMeshProject(".")` from `meshroom/stacks`. */
@@ -68,8 +74,14 @@ export class MeshStack extends TerraformStack {
     return p;
   }
 
-  /** Name and product of an `Instance` or of a generated-binding instance. */
-  instanceEnd(ref: IConstruct): PlugEnd {
+  /** Name and product of an `Instance` or of a generated-binding instance (`what` names the plug end, for messages). */
+  instanceEnd(ref: IConstruct, what = "a plug end"): PlugEnd {
+    if (ref === null || typeof ref !== "object") {
+      const shown = typeof ref === "string" ? `the string ${JSON.stringify(excerpt(ref))}` : String(ref);
+      throw new MeshroomError("E_USAGE", `${what} is ${shown}, not an instance construct`, {
+        detail: "pass the construct itself: const siem = new Instance(mesh, \"siem\", {...}) (or a class from `meshroom get`), then src: siem",
+      });
+    }
     if (hasBrand(ref, INSTANCE)) {
       const i = ref as IConstruct & { instanceName: string; productName: string };
       return { name: i.instanceName, product: i.productName };
@@ -85,10 +97,68 @@ export class MeshStack extends TerraformStack {
   meshErrors(): MeshroomError[] {
     const out: MeshroomError[] = [];
     for (const c of this.node.findAll()) {
-      if (hasBrand(c, INSTANCE) || hasBrand(c, PLUG)) out.push(...(c as MeshChild).meshErrors());
+      if (hasBrand(c, PLUG)) out.push(...(c as MeshChild).meshErrors());
+      else if (hasBrand(c, INSTANCE) || this._isBinding(c)) {
+        try {
+          out.push(...this.problemsOf(c).map((p) => problemError(c.node.path, p)));
+        } catch (e) {
+          if (!(e instanceof MeshroomError)) throw e;
+          out.push(e);
+        }
+      }
     }
     out.push(...this._duplicateErrors());
     return out;
+  }
+
+  /**
+   * The instances' problems by the YAML loader's rules (model/setting-rules.ts), with the
+   * construct path of each: what `meshErrors` words as the CLI's errors.
+   */
+  instanceProblems(): Array<{ path: string; problem: SettingProblem }> {
+    const out: Array<{ path: string; problem: SettingProblem }> = [];
+    for (const c of this.node.findAll()) {
+      if (hasBrand(c, INSTANCE) || this._isBinding(c)) for (const problem of this.problemsOf(c)) out.push({ path: c.node.path, problem });
+    }
+    return out;
+  }
+
+  /** One instance's problems (an `Instance` or a generated-binding instance). */
+  problemsOf(c: IConstruct): SettingProblem[] {
+    const input: InstanceInput = hasBrand(c, INSTANCE)
+      ? (() => {
+          const i = c as IConstruct & { instanceName: string; productName: string; settings: Record<string, unknown> };
+          return { construct: c, name: i.instanceName, product: i.productName, values: { ...i.settings } };
+        })()
+      : bindingInput(c, this._productTypes.get((c as TerraformResource).terraformResourceType)!);
+    return instanceProblems(input, this.graph.products.get(input.product), (v) => this.tokenText(v));
+  }
+
+  /** A value with tokens as Terraform would print it (`${meshroom_sink_instance.siem.port}`), for messages. */
+  tokenText(v: unknown): string {
+    let resolved: unknown;
+    try {
+      resolved = resolveIn(this, v);
+    } catch {
+      return String(v);
+    }
+    return typeof resolved === "string" ? resolved : JSON.stringify(resolved) ?? String(v);
+  }
+
+  /** Settings of a generated-binding instance, by setting name, as given (tokens unresolved). */
+  bindingSettings(c: IConstruct): Record<string, unknown> {
+    const product = this._productTypes.get((c as TerraformResource).terraformResourceType)!;
+    return bindingInput(c, product).values;
+  }
+
+  private _isBinding(c: IConstruct): c is TerraformResource {
+    return TerraformResource.isTerraformResource(c) && this._productTypes.has(c.terraformResourceType);
+  }
+
+  /** Never reached through `app.synth()` (prepareStack refuses HCL first); refused here too for direct callers. */
+  override toHclTerraform(): never {
+    this.checkMesh();
+    throw this._hclError() ?? new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported");
   }
 
   /** Throws the mesh's first problem (the rest as diagnostics) as a MeshroomError. */
@@ -104,13 +174,30 @@ export class MeshStack extends TerraformStack {
    * code mesh's app as a child process (the child's stderr is only for people).
    */
   override prepareStack(): void {
-    const error = _combine(this.meshErrors());
+    const error = _combine(this.meshErrors()) ?? this._hclError();
     if (error) {
       const root = this.node.root;
-      if (App.isApp(root)) writeErrorReport(root.outdir, error);
+      if (App.isApp(root)) {
+        writeErrorReport(root.outdir, error);
+        _exitAsApp(root, error);
+      }
       throw error;
     }
     super.prepareStack();
+  }
+
+  /**
+   * `cdktf synth --hcl` (the App's `hclOutput`, or `SYNTH_HCL_OUTPUT` for the stack) is
+   * refused: meshroom reads only the JSON document, and cdktf's HCL renderer bypasses the
+   * mesh's rendering (it would leave out the plugs and write secrets in clear).
+   */
+  private _hclError(): MeshroomError | undefined {
+    const root = this.node.root;
+    const env = process.env.SYNTH_HCL_OUTPUT;
+    if (!(App.isApp(root) && root.hclOutput) && env !== "true" && env !== "1") return undefined;
+    return new MeshroomError("E_USAGE", "a meshroom mesh has no HCL form: `cdktf synth --hcl` is not supported", {
+      detail: "run `cdktf synth` (JSON, what meshroom plans from) or `meshroom synth`; review the mesh with `meshroom plan`",
+    });
   }
 
   /** The desired document, in memory (checks the mesh first). What `Testing.synthMesh` returns. */
@@ -129,9 +216,16 @@ export class MeshStack extends TerraformStack {
   }
 
   override toTerraform(): DesiredDocument {
+    const bindingSettings = new Map<string, Record<string, unknown>>();
+    for (const c of this.node.findAll()) {
+      if (!this._isBinding(c)) continue;
+      const settings = resolveIn(this, this.bindingSettings(c)) as Record<string, unknown>;
+      bindingSettings.set(`${c.terraformResourceType}.${instanceResourceId(c.node.id)}`, settings);
+    }
     return renderMeshDocument(super.toTerraform() as Record<string, unknown>, {
       graph: this.graph,
       productTypes: this._productTypes,
+      bindingSettings,
       version: VERSION,
     });
   }
@@ -156,6 +250,18 @@ export class MeshStack extends TerraformStack {
     }
     return out;
   }
+}
+
+/**
+ * Run as a cdktf app (by `cdktf synth` or `meshroom synth`, which set CDKTF_OUTDIR), a mesh
+ * with problems ends the program with the CLI's diagnostics on stderr and exit code 1, not
+ * with an uncaught error's stack trace. Never in a test (`Testing.app()`) or a program that
+ * made its App with an explicit outdir outside such a run.
+ */
+function _exitAsApp(root: App, error: MeshroomError): void {
+  if (process.env.CDKTF_OUTDIR === undefined || root.node.tryGetContext(TESTING_CONTEXT) === true) return;
+  process.stderr.write(`meshroom: ${error.render()}\n`);
+  process.exit(1);
 }
 
 function _combine(errors: readonly MeshroomError[]): MeshroomError | undefined {

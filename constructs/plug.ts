@@ -1,13 +1,14 @@
 import type { Construct, IConstruct } from "constructs";
-import { TerraformElement } from "cdktf";
+import { TerraformElement } from "./cdktf.js";
 import { MeshroomError } from "../src/errors/index.js";
-import type { IntegrationRef, Mode, PlugKind } from "../src/model/index.js";
+import { type IntegrationRef, type Mode, type PlugKind, plugAddress } from "../src/model/index.js";
 import { findIntegration, resolvePlug, type PlugEnd } from "../src/capabilities/index.js";
 import { plugResourceId } from "../src/synth/ids.js";
 import type { DesiredPlug } from "../src/synth/document.js";
 import { desiredPlugRecord } from "../src/synth/plug-record.js";
 import { PLUG, brand, hasBrand } from "./brand.js";
 import { errorText } from "./instance.js";
+import { problemError, valueProblems } from "./instance-input.js";
 import { MeshStack } from "./mesh-stack.js";
 
 /** An `Instance`, or an instance made with a generated binding (`new SiemLocalInstance(...)`). */
@@ -68,14 +69,14 @@ export class Plug extends TerraformElement {
   resolve(): Resolved {
     if (this._resolved) return this._resolved;
     const stack = MeshStack.of(this);
-    const src = stack.instanceEnd(this.props.src);
-    const dst = stack.instanceEnd(this.props.dst);
+    const src = stack.instanceEnd(this.props.src, `${this.node.path}: src`);
+    const dst = stack.instanceEnd(this.props.dst, `${this.node.path}: dst`);
     const p = this.props;
     if (p.resolved) {
       this._resolved = { ...p.resolved, src, dst };
       return this._resolved;
     }
-    const owner = p.owner === undefined ? undefined : typeof p.owner === "string" ? p.owner : stack.instanceEnd(p.owner).name;
+    const owner = p.owner === undefined ? undefined : typeof p.owner === "string" ? p.owner : stack.instanceEnd(p.owner, `${this.node.path}: owner`).name;
     const r = resolvePlug(stack.graph, {
       topic: p.topic, src, dst, existing: [],
       ...(p.mode !== undefined ? { mode: p.mode } : {}),
@@ -99,14 +100,28 @@ export class Plug extends TerraformElement {
     return plugResourceId(r.src.name, r.dst.name, this.props.topic, r.mode);
   }
 
+  /** The plug's problems: an impossible plug, or plug settings its integrations do not declare (the YAML loader's rules). */
   meshErrors(): MeshroomError[] {
+    let r: Resolved;
     try {
-      this.resolve();
-      return [];
+      r = this.resolve();
     } catch (e) {
       if (e instanceof MeshroomError) return [e];
       throw e;
     }
+    const stack = MeshStack.of(this);
+    const out: MeshroomError[] = [];
+    for (const side of ["src", "dst"] as const) {
+      const ref = side === "src" ? r.srcIntegration : r.dstIntegration;
+      const defs = ref?.explicit ? (findIntegration(stack.graph, ref)?.plugSettings ?? []) : [];
+      const given = this.props.settings?.[side] ?? {};
+      const scope = `plug:${plugAddress(r.src.name, r.dst.name, this.props.topic, r.mode).replace(/^plug\./, "")}`;
+      const owner = `the ${side} side of this plug`;
+      for (const p of valueProblems(defs, given, owner, scope, (v) => stack.tokenText(v))) {
+        out.push(problemError(this.node.path, { ...p, setting: `${side}.${p.setting}` }));
+      }
+    }
+    return out;
   }
 
   override toTerraform(): Record<string, unknown> {

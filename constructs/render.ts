@@ -12,11 +12,10 @@ export interface RenderContext {
   graph: CapabilityGraph;
   /** Resource type of a generated binding → product. */
   productTypes: ReadonlyMap<string, string>;
+  /** `<type>.<id>` of a generated-binding instance → its settings by setting name (resolved). */
+  bindingSettings: ReadonlyMap<string, Record<string, unknown>>;
   version: string;
 }
-
-/** Terraform meta-arguments a generated binding may render; meaningless to meshroom. */
-const META_KEYS = new Set(["//", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 
 /**
  * Turns the stack's merged cdktf JSON into the desired document (pure): generated-binding
@@ -32,7 +31,9 @@ export function renderMeshDocument(raw: Record<string, unknown>, ctx: RenderCont
   for (const [id, body] of Object.entries(resources.meshroom_instance ?? {})) instances[id] = body as unknown as DesiredInstance;
   for (const [type, product] of ctx.productTypes) {
     for (const [id, body] of Object.entries(resources[type] ?? {})) {
-      instances[id] = _fromBinding(type, id, product, body);
+      const settings = ctx.bindingSettings.get(`${type}.${id}`);
+      if (!settings) throw new MeshroomError("E_INTERNAL", `${type}.${id} is not a construct of this mesh`);
+      instances[id] = _fromBinding(type, id, product, body, settings);
       renames.set(`${type}.${id}`, `meshroom_instance.${id}`);
     }
   }
@@ -80,7 +81,7 @@ export function renderMeshDocument(raw: Record<string, unknown>, ctx: RenderCont
   };
 }
 
-function _fromBinding(type: string, id: string, product: string, body: Record<string, unknown>): DesiredInstance {
+function _fromBinding(type: string, id: string, product: string, body: Record<string, unknown>, given: Record<string, unknown>): DesiredInstance {
   const path = ((body["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? id).split("/");
   const name = path[path.length - 1]!;
   if (body.count !== undefined || body.for_each !== undefined) {
@@ -88,11 +89,9 @@ function _fromBinding(type: string, id: string, product: string, body: Record<st
       detail: "create one construct per instance (a loop in your code does the same)",
     });
   }
+  // the settings by their own names (the body's keys are the binding's attribute names)
   const settings: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (META_KEYS.has(k) || k === "count" || k === "for_each" || v === undefined || v === null) continue;
-    settings[k] = v;
-  }
+  for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null) settings[k] = v;
   if (instanceResourceId(name) !== id) {
     throw new MeshroomError("E_INTERNAL", `${type}.${id} does not match its construct id ${name}`);
   }

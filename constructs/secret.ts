@@ -1,7 +1,7 @@
-import { Token, type IResolvable, type IResolveContext } from "cdktf";
+import { type IResolvable, type IResolveContext, tokenString } from "./cdktf.js";
 import { isValidName } from "../src/model/index.js";
 import { MeshroomError } from "../src/errors/index.js";
-import { SECRET, brand } from "./brand.js";
+import { SECRET, brand, hasBrand } from "./brand.js";
 
 /** What a secret reference renders to before the stack moves it into `secret_refs`. */
 export interface SecretMarker {
@@ -28,7 +28,7 @@ export class Secret implements IResolvable {
         detail: "secret names are setting names: letters, digits, `_` and `.`",
       });
     }
-    return Token.asString(new Secret(name));
+    return tokenString(new Secret(name));
   }
 
   resolve(_context: IResolveContext): SecretMarker {
@@ -36,8 +36,13 @@ export class Secret implements IResolvable {
   }
 
   toString(): string {
-    return Token.asString(this);
+    return tokenString(this);
   }
+}
+
+/** Whether a token is a secret reference. */
+export function isSecret(x: unknown): x is Secret {
+  return hasBrand(x, SECRET);
 }
 
 export function isSecretMarker(v: unknown): v is SecretMarker {

@@ -1,18 +1,38 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App } from "./cdktf.js";
 import { parseDesiredDocument, type DesiredDocument } from "../src/synth/document.js";
+import { TESTING_CONTEXT } from "./error-report.js";
 import { MeshStack } from "./mesh-stack.js";
+
+const _tempDirs = new Set<string>();
+let _cleanupRegistered = false;
+
+function removeTestingDirs(): void {
+  for (const d of _tempDirs) rmSync(d, { recursive: true, force: true });
+  _tempDirs.clear();
+}
 
 /**
  * Helpers for unit tests of a mesh (as cdktf's and cdk8s's `Testing`): an app that writes
  * into a temporary directory, and the stack's desired document, checked and parsed.
  */
 export class Testing {
-  /** An App whose output directory is a fresh temporary one (never the current directory). */
+  /** An App whose output directory is a fresh temporary one (never the current directory), removed when the process exits. */
   static app(): App {
-    return new App({ outdir: mkdtempSync(join(tmpdir(), "meshroom-synth-")), stackTraces: false });
+    const outdir = mkdtempSync(join(tmpdir(), "meshroom-synth-"));
+    _tempDirs.add(outdir);
+    if (!_cleanupRegistered) {
+      _cleanupRegistered = true;
+      process.once("exit", removeTestingDirs);
+    }
+    return new App({ outdir, stackTraces: false, context: { [TESTING_CONTEXT]: true } });
+  }
+
+  /** Removes the output directories of every `Testing.app()` so far (also done when the process exits). */
+  static cleanup(): void {
+    removeTestingDirs();
   }
 
   /**

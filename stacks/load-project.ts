@@ -1,8 +1,11 @@
 import { resolve } from "node:path";
+import { installAppErrorHandler } from "../constructs/app-errors.js";
 import type { MeshProject } from "../constructs/index.js";
 import { buildCapabilityGraph } from "../src/capabilities/index.js";
 import { loadProject } from "../src/project/load.js";
 import type { Project } from "../src/project/project.js";
+
+installAppErrorHandler();
 
 /** A MeshProject that also carries the loaded YAML project (instances and plugs). */
 export interface LoadedMeshProject extends MeshProject {

@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { App } from "cdktf";
+import { App } from "../constructs/cdktf.js";
 import { loadCatalogProject } from "./load-project.js";
 import { yamlMeshStack } from "./yaml-mesh.js";
 

@@ -41,6 +41,8 @@ export interface Diagnostic {
   summary: string;
   detail?: string;
   location?: SourceLocation;
+  /** Which rule was broken (`unknown-setting`, `wrong-type`, …), for tools and for tests that compare sources. */
+  rule?: string;
 }
 
 export function formatLocation(loc: SourceLocation): string {

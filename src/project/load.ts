@@ -3,10 +3,10 @@ import { basename, join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
   type ExplicitIntegration, type Instance, type Plug, type Product,
-  checkSettingValue, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
+  isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName,
 } from "../model/index.js";
-import { excerpt } from "../util/excerpt.js";
+import { settingProblems } from "../model/setting-rules.js";
 import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
@@ -213,12 +213,14 @@ async function loadInstances(
       const file = paths.instanceConfig(root, product, name);
       const shown = relative(root, file);
       if (!isValidName(name) || !isValidName(product)) {
-        diagnostics.push({ summary: `invalid instance folder ${JSON.stringify(`${product}/${name}`)}`, location: { file: relative(root, join(base, product, name)) } });
+        diagnostics.push({
+          summary: `invalid instance folder ${JSON.stringify(`${product}/${name}`)}`, location: { file: relative(root, join(base, product, name)) }, rule: "bad-name",
+        });
         continue;
       }
       const def = products.get(product);
       if (!def && !brokenProducts.has(product)) {
-        diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown } });
+        diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown }, rule: "unknown-product" });
         continue;
       }
       const other = instances.get(name);
@@ -257,35 +259,17 @@ async function loadInstances(
   return instances;
 }
 
-/** Settings in config.yaml must be known, typed right, not secret; required ones present. */
+/** Settings in config.yaml obey the mesh's setting rules (model/setting-rules.ts), as a code mesh's do. */
 function checkInstanceSettings(def: Product, settings: Record<string, unknown>, at: (setting: string) => SourceLocation): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const byName = new Map(def.settings.map((s) => [s.name, s]));
-  for (const [k, v] of Object.entries(settings)) {
-    const s = byName.get(k);
-    if (!s) {
-      const known = def.settings.filter((x) => !x.secret).map((x) => x.name);
-      out.push({ summary: `unknown setting ${JSON.stringify(excerpt(k))} for product ${def.name}${known.length ? ` (known: ${known.join(", ")})` : ""}`, location: at(k) });
-      continue;
-    }
-    if (s.secret) {
-      out.push({ summary: `secret setting ${k} is written in clear; remove it and run \`meshroom configure <instance> -s ${k}\``, location: at(k) });
-      continue;
-    }
-    try {
-      checkSettingValue(s, v);
-    } catch (e) {
-      out.push({ summary: (e as Error).message, location: at(k) });
-    }
-  }
-  for (const s of def.settings) {
-    if (s.required && !s.secret && s.default === undefined && settings[s.name] === undefined) {
-      // the location of `settings` itself (or the file): the missing key has no line of its own
-      const where = at(s.name);
-      out.push({ summary: `required setting ${s.name} is missing`, location: { ...where, field: `settings.${s.name}` } });
-    }
-  }
-  return out;
+  const problems = settingProblems(def.settings, settings, {
+    owner: `product ${def.name}`,
+    secretFix: (k) => `remove it and run \`meshroom configure <instance> -s ${k}\``,
+  });
+  return problems.map((p) => {
+    // a missing key has no line of its own: the location of `settings` itself (or the file)
+    const where = p.rule === "missing-required" ? { ...at(p.setting), field: `settings.${p.setting}` } : at(p.setting);
+    return { summary: p.summary, location: where, rule: p.rule, ...(p.detail !== undefined ? { detail: p.detail } : {}) };
+  });
 }
 
 async function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: Diagnostic[], manifests: ManifestReader): Promise<Plug[]> {

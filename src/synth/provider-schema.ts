@@ -1,4 +1,5 @@
 import type { Product, SettingDef } from "../model/index.js";
+import { type BindingAttribute, bindingAttributes } from "./binding-names.js";
 
 /** The slice of `terraform providers schema -json` that @cdktf/provider-generator reads. */
 export type TerraformAttributeType = string | [string, TerraformAttributeType] | ["object", Record<string, TerraformAttributeType>];
@@ -30,11 +31,15 @@ export function bindingResourceType(product: string): string {
 
 /**
  * A provider schema with one resource type per product (pure): its attributes are the
- * product's settings, types mapped, required when required without a default, secrets
- * sensitive (a code mesh fills them with `Secret.fromStore(...)`). Products whose types
- * would clash (`a.b` and `a_b`) are left out and named in `skipped`.
+ * product's settings under safe names (binding-names.ts), types mapped, required when required
+ * without a default, secrets sensitive (a code mesh fills them with `Secret.fromStore(...)`).
+ * Products whose types would clash (`a.b` and `a_b`) are left out and named in `skipped`.
+ * `attributes` says, per resource type, which property of the generated class is which setting.
  */
-export function providerSchemaOf(products: Iterable<Product>): { schema: ProviderSchemaDocument; skipped: string[] } {
+export function providerSchemaOf(
+  products: Iterable<Product>, propertyOf: (terraform: string) => string,
+): { schema: ProviderSchemaDocument; skipped: string[]; attributes: Map<string, { product: string; attributes: BindingAttribute[] }> } {
+  const bindings = new Map<string, { product: string; attributes: BindingAttribute[] }>();
   const byType = new Map<string, Product[]>();
   for (const p of products) {
     const t = bindingResourceType(p.name);
@@ -50,7 +55,9 @@ export function providerSchemaOf(products: Iterable<Product>): { schema: Provide
     }
     const p = list[0]!;
     const attributes: Record<string, TerraformAttribute> = {};
-    for (const s of p.settings) attributes[s.name] = attribute(s);
+    const names = bindingAttributes(p.settings, propertyOf);
+    for (const a of names) attributes[a.terraform] = attribute(a.setting);
+    bindings.set(t, { product: p.name, attributes: names });
     resources[t] = { version: 0, block: { attributes, ...(p.description ? { description: p.description } : {}) } };
   }
   return {
@@ -59,6 +66,7 @@ export function providerSchemaOf(products: Iterable<Product>): { schema: Provide
       provider_schemas: { [MESHROOM_PROVIDER_FQN]: { provider: { version: 0, block: {} }, resource_schemas: resources, data_source_schemas: {} } },
     },
     skipped,
+    attributes: bindings,
   };
 }
 
@@ -81,11 +89,9 @@ function attributeType(s: SettingDef): TerraformAttributeType {
       return "bool";
     case "array":
       return ["list", s.items ? attributeType(s.items) : "dynamic"];
-    case "object": {
-      if (!s.properties?.length) return "dynamic";
-      const fields: Record<string, TerraformAttributeType> = {};
-      for (const p of s.properties) fields[p.name] = attributeType(p);
-      return ["object", fields];
-    }
+    case "object":
+      // an object is passed as is, its keys the property names of definition.yaml (which any
+      // text may be): a generated struct would rename them; the mesh checks them at synth
+      return "dynamic";
   }
 }

@@ -213,6 +213,8 @@ const plan = (json: string): unknown => {
   const p = JSON.parse(json) as Record<string, unknown>;
   delete p.state_lineage;
   delete p.state_serial;
+  // when the plan was made (terraform show -json's timestamp)
+  delete p.timestamp;
   return p;
 };
 const both = async <T>(f: (m: Mesh) => Promise<T>): Promise<[T, T]> => [await f(ts), await f(py)];

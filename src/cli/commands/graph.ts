@@ -54,7 +54,8 @@ export function renderOpennessText(o: Openness): string[] {
 }
 
 async function meshView(root: string, planFile: string | undefined): Promise<GraphView> {
-  const project = await loadProject(root);
+  const { withMeshOf } = await import("../../engine/deploy/code-mesh.js");
+  const { project } = await withMeshOf(await loadProject(root));
   let plan: PlanOverlayChange[] | undefined;
   let title = `meshroom mesh: ${project.instances.size} instances, ${project.plugs.length} plugs`;
   if (planFile !== undefined) {

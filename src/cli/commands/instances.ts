@@ -8,7 +8,7 @@ import type { Product } from "../../model/index.js";
 import { loadProject, loadProjectWithDiagnostics } from "../../project/load.js";
 import type { CliContext } from "../context.js";
 import { collect } from "../options.js";
-import { projectRoot } from "../project-root.js";
+import { projectRoot, refuseInCodeMesh } from "../project-root.js";
 import { promptSetting } from "../prompt.js";
 import { secretsOpener } from "../secrets-opener.js";
 import { readSettingsInput, type SettingFlags } from "../settings-input.js";
@@ -50,6 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret setting, its value read from one stdin line (repeatable)", collect)
     .action(async (productName: string, name: string | undefined, flags: SettingFlags) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "add");
       const instanceName = name ?? productName;
       const project = await loadProject(root);
       const product = checkNewInstance(project, productName, instanceName);
@@ -70,6 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret, value read from one stdin line (repeatable)", collect)
     .action(async (name: string, flags: SettingFlags) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "configure");
       // problems in this instance's own config.yaml (a required setting missing) are what
       // configure fixes: only the others stop it
       const { project, diagnostics } = await loadProjectWithDiagnostics(root);
@@ -102,6 +104,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--force", "remove it anyway, with the plugs to and from it")
     .action(async (name: string, opts: { force?: boolean }) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "remove");
       const project = await loadProject(root);
       const r = await removeInstance(project, name, {
         force: opts.force === true,

@@ -28,6 +28,11 @@ async function wideCapabilities(p: Project, note: (line: string) => void): Promi
   return (x) => effectiveCapabilities(x, hooks);
 }
 
+/** The project with the instances and plugs of its mesh: a code mesh's come from its synthesized document. */
+async function meshOf(p: Project): Promise<Project> {
+  return (await (await import("../../engine/deploy/code-mesh.js")).withMeshOf(p)).project;
+}
+
 function countBy<T>(items: Iterable<T>, key: (x: T) => string): Map<string, number> {
   const m = new Map<string, number>();
   for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
@@ -87,7 +92,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON")
     .action(async (search: string | undefined, opts: { product?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
-      const p = await loadProject(root);
+      const p = await meshOf(await loadProject(root));
       const state = await (await import("../../engine/deploy/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = [...p.instances.values()]
         .filter((i) => matches(search, i.name, i.product) && (!opts.product || i.product === opts.product))
@@ -111,7 +116,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON")
     .action(async (src: string | undefined, dst: string | undefined, opts: { topic?: string; mode?: string; json?: boolean }) => {
       const root = projectRoot(ctx);
-      const p = await loadProject(root);
+      const p = await meshOf(await loadProject(root));
       const mode = parseMode(opts.mode);
       const state = await (await import("../../engine/deploy/state-addresses.js")).readStateStatuses(root, p.settings, ctx.io.env);
       const rows = p.plugs

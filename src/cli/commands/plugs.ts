@@ -5,7 +5,7 @@ import { loadMesh } from "../../mesh/load-mesh.js";
 import { resolvePlugRequest, resolvePlugSettings, unplug, writePlug } from "../../engine/author/plug-operations.js";
 import type { CliContext } from "../context.js";
 import { collect, parseMode } from "../options.js";
-import { projectRoot } from "../project-root.js";
+import { projectRoot, refuseInCodeMesh } from "../project-root.js";
 import { promptSetting } from "../prompt.js";
 import { secretsOpener } from "../secrets-opener.js";
 import { readSettingsInput } from "../settings-input.js";
@@ -24,6 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-s, --secret <NAME>", "a secret plug setting, value read from one stdin line (repeatable)", collect)
     .action(async (topic: string, src: string, dst: string, opts: { mode?: string; format?: string; owner?: string; config?: string[]; secret?: string[] }) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "plug");
       // which integrations link two instances depends on their two products' hooks only
       const mesh = await loadMesh(root, { hooksOf: (p) => [src, dst].flatMap((i) => p.instances.get(i)?.product ?? []) });
       const mode = parseMode(opts.mode);
@@ -69,6 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--mode <mode>", "push or pull")
     .action(async (topic: string, src: string, dst: string, opts: { mode?: string }) => {
       const root = projectRoot(ctx);
+      await refuseInCodeMesh(root, "unplug");
       // deleting a plug file needs no hook
       const mesh = await loadMesh(root, { hooksOf: () => [] });
       const mode = parseMode(opts.mode);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Diagnostic, formatDiagnostic } from "../../errors/index.js";
+import { type Diagnostic, formatDiagnostic, isMeshroomError } from "../../errors/index.js";
 import { relative } from "node:path";
 import { describeUntrusted, untrustedIn, withoutHookFilesOf } from "../../mesh/trust.js";
 import { collectHooks } from "../../hooks/index.js";
@@ -16,8 +16,9 @@ export function register(program: Command, ctx: CliContext): void {
     .description("create a meshroom project (a git repository) in PATH, or adopt the git repository there (its files are kept); a no-op on an existing project")
     .argument("[path]", "project directory", ".")
     .option("--commit", "commit the files init wrote (a first commit in a new repository)")
-    .action(async (path: string, flags: { commit?: boolean }) => {
-      const r = await initProject(path === "." ? ctx.globals().path : path, { commit: flags.commit === true });
+    .option("--code", "the mesh is a TypeScript program (main.ts, CDKTF constructs) with its package.json; meshroom is packed into vendor/")
+    .action(async (path: string, flags: { commit?: boolean; code?: boolean }) => {
+      const r = await initProject(path === "." ? ctx.globals().path : path, { commit: flags.commit === true, code: flags.code === true });
       if (!r.created) {
         ctx.out(`${r.root} is already a meshroom project: nothing to do.`);
         return;
@@ -26,7 +27,12 @@ export function register(program: Command, ctx: CliContext): void {
       const how = r.adopted ? " (in the existing git repository; its files were kept)" : r.gitInitialized ? " (git repository created)" : "";
       ctx.out(`Initialized a meshroom project in ${r.root}${how}.`);
       if (r.committed) ctx.out("Committed the project files (\"meshroom init\").");
-      ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
+      if (flags.code) {
+        ctx.out("Next: `npm install` there (meshroom comes from vendor/, never `npm install meshroom`: that registry name is another project),");
+        ctx.out("then `npx meshroom create product NAME --from TEMPLATE`, `npx meshroom get`, and write the mesh in main.ts.");
+      } else {
+        ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
+      }
     });
 
   program
@@ -36,9 +42,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print the problems as JSON")
     .action(async (opts: { json?: boolean; hooks: boolean }) => {
       const root = projectRoot(ctx);
-      const { project, diagnostics } = await loadProjectWithDiagnostics(root);
-      const hooks = opts.hooks ? await checkHooks(project) : skipHooks(project);
+      const loaded = await loadProjectWithDiagnostics(root);
+      const diagnostics = loaded.diagnostics;
+      const hooks = opts.hooks ? await checkHooks(loaded.project) : skipHooks(loaded.project);
       diagnostics.push(...hooks.diagnostics);
+      const mesh = await checkCodeMesh(loaded.project, diagnostics.length === 0);
+      diagnostics.push(...mesh.diagnostics);
+      hooks.warnings.push(...mesh.warnings);
+      const project = mesh.project;
       if (opts.json) {
         ctx.out(JSON.stringify({ valid: diagnostics.length === 0, diagnostics, warnings: hooks.warnings, ...(hooks.notLoaded.length > 0 ? { notLoaded: hooks.notLoaded } : {}) }, null, 2));
       } else {
@@ -84,6 +95,29 @@ async function checkHooks(project: Project): Promise<HookCheck> {
     ...registry.warnings,
   ];
   return { count: registry.size, warnings, diagnostics: problems, notLoaded };
+}
+
+/**
+ * A code mesh (cdktf.json runs the project's own app) is checked by synthesizing it: what
+ * its constructs refuse (the YAML loader's rules, impossible plugs) becomes diagnostics, and
+ * its instances and plugs are counted. Skipped while the project itself has problems (the app
+ * loads it). YAML instances that the code mesh ignores are a warning.
+ */
+async function checkCodeMesh(project: Project, projectValid: boolean): Promise<{ project: Project; diagnostics: Diagnostic[]; warnings: string[] }> {
+  const { codeMeshOf, withMeshOf } = await import("../../engine/deploy/code-mesh.js");
+  const code = codeMeshOf(project.root);
+  if (!code) return { project, diagnostics: [], warnings: [] };
+  const warnings = project.instances.size > 0 || project.plugs.length > 0
+    ? [`instances/ holds ${project.instances.size} YAML instances and ${project.plugs.length} plugs that this code mesh (${code.file}) ignores`]
+    : [];
+  if (!projectValid) return { project, diagnostics: [], warnings };
+  try {
+    return { project: (await withMeshOf(project)).project, diagnostics: [], warnings };
+  } catch (e) {
+    if (!isMeshroomError(e)) throw e;
+    const first: Diagnostic = { summary: e.message, location: { file: code.file }, ...(e.detail !== undefined ? { detail: e.detail } : {}) };
+    return { project, diagnostics: [first, ...e.diagnostics.map((d) => ({ ...d, location: d.location ?? { file: code.file } }))], warnings };
+  }
 }
 
 /** `validate --no-hooks`: no hook file is imported, whoever wrote it; what the lock does not cover is still said. */

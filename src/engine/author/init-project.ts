@@ -5,6 +5,7 @@ import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.
 import { isProjectDir } from "../../project/load.js";
 import { PROJECT_FILE } from "../../project/paths.js";
 import { runCommand } from "../../exec/index.js";
+import { CODE_README, scaffoldCodeMesh } from "./code-mesh-scaffold.js";
 
 export interface InitResult {
   root: string;
@@ -48,6 +49,7 @@ backend:
 
 const CDKTF_JSON = JSON.stringify(
   {
+    "//": "`cdktf synth` runs `meshroom synth` and writes cdktf.out/stacks/mesh/cdk.tf.json, meshroom's desired document. There is no Terraform provider for meshroom: terraform validate/plan/apply, `cdktf diff` and `cdktf deploy` do not work on it; review and apply the mesh with `meshroom plan` and `meshroom apply`.",
     language: "typescript",
     app: "npx --no-install meshroom synth --cdktf-app",
     output: "cdktf.out",
@@ -76,13 +78,16 @@ Review changes with \`meshroom plan\`, make them real with \`meshroom apply\`.
 export interface InitOptions {
   /** Commit what init wrote as the repository's next commit (`git add` + `git commit` of those paths only). */
   commit?: boolean;
+  /** The mesh is a TypeScript program (code-mesh-scaffold.ts) instead of YAML files under `instances/`. */
+  code?: boolean;
 }
 
 /**
  * Scaffolds a project and `git init`s it; a no-op on an existing project. A directory that is
  * already a git repository (e.g. a fresh clone with a README) is adopted: its files are kept,
  * a README.md or .gitignore of its own stays (the .gitignore gains the lines meshroom needs).
- * Any other non-empty directory is refused.
+ * Any other non-empty directory is refused. With `code`, the mesh is a TypeScript program
+ * (package.json, main.ts, tsconfig.json, meshroom packed into vendor/).
  */
 export async function initProject(path: string, opts: InitOptions = {}): Promise<InitResult> {
   const root = resolve(path);
@@ -98,6 +103,14 @@ export async function initProject(path: string, opts: InitOptions = {}): Promise
       });
     }
   }
+  if (opts.code && adopted) {
+    const own = ["package.json", "main.ts", "tsconfig.json"].filter((f) => existsSync(join(root, f)));
+    if (own.length > 0) {
+      throw new MeshroomError("E_DIR_NOT_EMPTY", `${root} already has ${own.join(", ")}: \`meshroom init --code\` would overwrite them`, {
+        detail: "run it in an empty directory or a repository without them, then move your files in",
+      });
+    }
+  }
   const written: string[] = [];
   const write = (rel: string, text: string, keep: boolean) => {
     if (keep && existsSync(join(root, rel))) return;
@@ -109,7 +122,9 @@ export async function initProject(path: string, opts: InitOptions = {}): Promise
   write(PROJECT_FILE, PROJECT_YAML, false);
   write(".gitignore", mergedGitignore(root), false);
   write("cdktf.json", CDKTF_JSON, true);
-  write("README.md", readme(root.split("/").pop() || "mesh"), true);
+  const name = root.split("/").pop() || "mesh";
+  write("README.md", readme(name) + (opts.code ? CODE_README : ""), true);
+  if (opts.code) written.push(...(await scaffoldCodeMesh(root, name)));
   const warnings: string[] = [];
   let gitInitialized = false;
   if (!existsSync(join(root, ".git"))) {

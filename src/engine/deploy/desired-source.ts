@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { ERROR_REPORT_FILE } from "../../../constructs/error-report.js";
 import { MeshroomError, type ErrorCode } from "../../errors/index.js";
@@ -8,9 +8,7 @@ import { loadProject } from "../../project/load.js";
 import type { Project } from "../../project/project.js";
 import { CHILD_COMPILE_CACHE_ENV } from "../../util/compile-cache.js";
 import { parseDesiredDocument, projectToDocument, type DesiredDocument } from "../../synth/index.js";
-
-const CdktfJsonSchema = z.object({ app: z.string().optional(), output: z.string().optional() }).loose();
-export type CdktfJson = z.infer<typeof CdktfJsonSchema>;
+import { type CdktfJson, isMeshroomApp, readCdktfJson } from "./cdktf-json.js";
 
 const ErrorReportSchema = z.object({
   code: z.string(),
@@ -34,25 +32,7 @@ const ManifestSchema = z.object({
   stacks: z.record(z.string(), z.object({ name: z.string(), synthesizedStackPath: z.string() }).loose()),
 }).loose();
 
-/** The project's `cdktf.json`, parsed; undefined when there is none. */
-export function readCdktfJson(root: string): CdktfJson | undefined {
-  const file = join(root, "cdktf.json");
-  if (!existsSync(file)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new MeshroomError("E_BAD_MANIFEST", `${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = CdktfJsonSchema.safeParse(raw);
-  if (!r.success) throw new MeshroomError("E_BAD_MANIFEST", `${file}: ${r.error.issues[0]?.message ?? "invalid"}`);
-  return r.data;
-}
-
-/** Whether a cdktf.json app is meshroom's own YAML synthesis (then the YAML instances are the mesh). */
-export function isMeshroomApp(app: string | undefined): boolean {
-  return app === undefined || app.trim() === "" || /\bmeshroom(\.js)?\s+synth\b/.test(app) || /stacks\/project\.[jt]s\b/.test(app);
-}
+export { readCdktfJson, isMeshroomApp, type CdktfJson } from "./cdktf-json.js";
 
 /**
  * The desired document of the project at `root`, the engine's only input about the mesh.
@@ -76,6 +56,23 @@ export interface MeshAppOutput {
   file: string;
 }
 
+/**
+ * `npx --no-install jiti main.ts` (what `meshroom init --code` writes) run without npx: node
+ * and the project's own jiti, found where npx would find it (the nearest node_modules/.bin up
+ * from the project). Same program, same arguments; npx itself costs about a second of CPU
+ * (and far more wall time on a busy machine). Any other app, or no local jiti: undefined.
+ */
+function directJitiRun(root: string, app: string): [string, string[]] | undefined {
+  if (process.platform === "win32") return undefined;
+  const m = /^npx\s+(?:--no-install\s+|--no\s+)?jiti\s+([\w./-]+\.[cm]?[jt]s)\s*$/.exec(app.trim());
+  if (!m) return undefined;
+  for (let dir = root; ; dir = dirname(dir)) {
+    const bin = join(dir, "node_modules", ".bin", "jiti");
+    if (existsSync(bin)) return [process.execPath, [realpathSync(bin), m[1]!]];
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** Runs a code mesh's cdktf app with `CDKTF_OUTDIR` set and reads the stack it synthesized. */
 export async function runMeshApp(root: string, config: CdktfJson, opts: { outdir?: string; signal?: AbortSignal; stack?: string } = {}): Promise<MeshAppOutput> {
   const app = config.app ?? "";
@@ -83,7 +80,9 @@ export async function runMeshApp(root: string, config: CdktfJson, opts: { outdir
   const manifestFile = join(outdir, "manifest.json");
   const reportFile = join(outdir, ERROR_REPORT_FILE);
   for (const f of [manifestFile, reportFile]) rmSync(f, { force: true }); // never read a previous run's output
-  const run = await runCommand(process.platform === "win32" ? "cmd" : "sh", [process.platform === "win32" ? "/c" : "-c", app], {
+  const direct = directJitiRun(root, app);
+  const [command, args] = direct ?? [process.platform === "win32" ? "cmd" : "sh", [process.platform === "win32" ? "/c" : "-c", app]];
+  const run = await runCommand(command, args, {
     cwd: root,
     // the app compiles main.ts itself (`npx jiti main.ts`): never through a shared temp-folder cache
     env: { CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...CHILD_COMPILE_CACHE_ENV },
