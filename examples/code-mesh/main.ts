@@ -12,7 +12,7 @@ import { WebhookSourceInstance } from "./.gen/providers/meshroom/webhook-source-
 const app = new App();
 const mesh = new MeshStack(app, "soc", { project: await loadMeshProject(import.meta.dirname) });
 
-const intake = new IntakeInstance(mesh, "intake", { port: 0, maxBody: 1048576 });
+const intake = new IntakeInstance(mesh, "intake", { port: 0, maxBody: 1048576, queue: "" });
 const siem = new SinkInstance(mesh, "siem", {});
 const webhook = new WebhookSourceInstance(mesh, "webhook", {});
 

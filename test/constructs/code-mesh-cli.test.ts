@@ -29,10 +29,10 @@ describe("the CLI on a code-mesh project", () => {
     expect((await ok(["validate", "--no-hooks"], { cwd: fx.dir })).stdout).toMatch(/The project is valid: .* 3 instances, 2 plugs/);
     const main = readFileSync(join(fx.dir, "main.ts"), "utf8");
     try {
-      writeFileSync(join(fx.dir, "main.ts"), main.replace("{ port: 0, maxBody: 1048576 }", '{ port: "0" as unknown as number, maxBdy: 1 } as never'));
+      writeFileSync(join(fx.dir, "main.ts"), main.replace("{ port: 0, maxBody: 1048576, queue: \"\" }", '{ port: "0" as unknown as number, maxBdy: 1 } as never'));
       const r = await meshroom(["validate", "--no-hooks"], { cwd: fx.dir });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('main.ts: soc/intake: unknown setting "maxBdy" for product intake (known: port, max_body)');
+      expect(r.stderr).toContain('main.ts: soc/intake: unknown setting "maxBdy" for product intake (known: port, max_body, queue)');
       expect(r.stderr).toContain('soc/intake: setting port: expected an integer, got the string "0" (field `settings.port`)');
     } finally {
       writeFileSync(join(fx.dir, "main.ts"), main);

@@ -28,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out(`Initialized a meshroom project in ${r.root}${how}.`);
       if (r.committed) ctx.out("Committed the project files (\"meshroom init\").");
       if (flags.code) {
-        ctx.out("Next: `npm install` there (meshroom comes from vendor/, never `npm install meshroom`: that registry name is another project),");
+        ctx.out("Next: `npm install` there (meshroom comes from vendor/, never the registry package called meshroom: that name is another project),");
         ctx.out("then `npx meshroom create product NAME --from TEMPLATE`, `npx meshroom get`, and write the mesh in main.ts.");
       } else {
         ctx.out("Next: `meshroom create product NAME --from TEMPLATE`, then `meshroom add PRODUCT NAME`.");
