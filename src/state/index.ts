@@ -50,5 +50,5 @@ export {
 } from "./local-backend.js";
 export { LocalStateStore } from "./local-store.js";
 export type { LocalPaths } from "./local-store.js";
-export { StatePersister } from "./persister.js";
-export type { PersisterOptions, PersisterStats } from "./persister.js";
+export { APPLY_SAVE_PACING, StatePersister } from "./persister.js";
+export type { EmergencySave, PersisterOptions, PersisterStats, SavePacing } from "./persister.js";
