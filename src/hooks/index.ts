@@ -13,6 +13,7 @@ export { HookRegistry, type HookEntry, type HookFn } from "./registry.js";
 export type { LoadHooksInput, HookSourceProduct, HookSourceIntegration, CollectedHooks } from "./loader.js";
 export { runHook, describeHookOrigin, hookFailure } from "./runner.js";
 export { runWatch, type WatchOptions } from "./watch-runner.js";
+export { hookInput, integrationInput, type HookSubject } from "./hook-input.js";
 export type { HookInput, HookRunOptions, HookLogEvent, HookLogSink, SecretAccess, SecretScope } from "./context.js";
 export type { HookResult } from "./results.js";
 export { DEFAULT_HOOK_TIMEOUT_S } from "./descriptor.js";

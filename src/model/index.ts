@@ -12,3 +12,4 @@ export * from "./plug.js";
 export * from "./address.js";
 export * from "./hook.js";
 export * from "./hook-kinds.js";
+export * from "./resource-inputs.js";

@@ -3,10 +3,10 @@
 // it into engine resources (`instance.<name>`, `plug.<src>.<dst>.<topic>.<mode>`). The engine
 // plans from this document only. No secret values: secrets are referenced by name.
 // May import: capabilities, project, model, util, errors.
-export { DesiredDocumentSchema, DesiredInstanceSchema, DesiredPlugSchema, parseDesiredDocument } from "./document.js";
+export { DesiredDocumentSchema, DesiredInstanceSchema, DesiredPlugSchema, InstanceInputsSchema, PlugInputsSchema, parseDesiredDocument } from "./document.js";
 export type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
 export { escapeName, unescapeName, instanceResourceId, plugResourceId, parsePlugResourceId } from "./ids.js";
-export { projectToDocument } from "./project-document.js";
+export { instanceInputs, plugInputs, projectToDocument } from "./project-document.js";
 export type { SynthOptions } from "./project-document.js";
-export { desiredResources, plugInputsOf, instanceInputsOf } from "./read.js";
-export type { DesiredResource, DesiredJson, PlugInputs, InstanceInputs } from "./read.js";
+export { desiredResources, instanceRecord, plugRecord, resourceRecord } from "./read.js";
+export type { DesiredResource, DesiredJson } from "./read.js";
