@@ -2,6 +2,8 @@
 // JavaScript, imported at run time with jiti, once per process) and YAML command hooks into a
 // HookRegistry without ever calling a hook body; runs one hook with its context, timeout,
 // result validation and error wrapping. Hook authors import `meshroom/hooks` (./api.ts).
+// `hookInput` (hook-input.ts) is the one place a hook's input is built from typed resource records,
+// for lifecycle hooks (apply) and live hooks (produce, watch, trigger, execute) alike.
 // Hooks are user code: they run inside the meshroom process with the user's rights.
 //
 // Importing this module does not load jiti or execa: `loadHooks` loads the loader on first call.

@@ -2,6 +2,9 @@
 // project (pure), its zod schema and parser, reversible Terraform-safe resource ids, and reading
 // it into engine resources (`instance.<name>`, `plug.<src>.<dst>.<topic>.<mode>`). The engine
 // plans from this document only. No secret values: secrets are referenced by name.
+// It is also where resource inputs become typed records (model/resource-inputs.ts), once per edge:
+// `desiredResources` for the document, `instanceRecord` / `plugRecord` for inputs read from state,
+// `instanceInputs` / `plugInputs` for the project's own (what live hooks act on).
 // May import: capabilities, project, model, util, errors.
 export { DesiredDocumentSchema, DesiredInstanceSchema, DesiredPlugSchema, InstanceInputsSchema, PlugInputsSchema, parseDesiredDocument } from "./document.js";
 export type { DesiredDocument, DesiredInstance, DesiredPlug } from "./document.js";
