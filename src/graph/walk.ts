@@ -179,7 +179,28 @@ export function walkDag<K extends string>(
       );
     };
 
+    // A visit may leave its place as soon as it starts, which calls pump again from inside
+    // start(): that call only asks the running pump for another pass, so the stack stays flat
+    // however many nodes start in one go.
+    let pumping = false;
+    let again = false;
     const pump = (): void => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          pumpOnce();
+        } while (again && !finished);
+      } finally {
+        pumping = false;
+      }
+    };
+
+    const pumpOnce = (): void => {
       if (finished) return;
       if (controller.signal.aborted) {
         if (!cancelledRest) {
@@ -192,7 +213,7 @@ export function walkDag<K extends string>(
           placed++;
           w.resolve();
         }
-        while (placed < parallelism && head < ready.length) {
+        while (placed < parallelism && returning.size === 0 && head < ready.length) {
           const k = ready[head++]!;
           if (!results.has(k)) start(k);
         }

@@ -91,3 +91,20 @@ describe("walkDag places", () => {
     expect(res.get("n1")?.status).toBe("cancelled");
   });
 });
+
+describe("walkDag places at scale", () => {
+  it("20,000 visits that leave their place at once start one after the other without deepening the stack", async () => {
+    const shared = gate();
+    let started = 0;
+    const walk = walkDag(independent(20_000), async (_k, _signal, place) => {
+      started++;
+      place.leave();
+      await shared.promise;
+    }, { parallelism: 2 });
+    await settle();
+    expect(started).toBe(20_000);
+    shared.open();
+    const res = await walk;
+    expect([...res.values()].filter((r) => r.status === "done")).toHaveLength(20_000);
+  });
+});
