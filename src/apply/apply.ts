@@ -1,15 +1,14 @@
 import { MeshroomError } from "../errors/index.js";
-import { DEFAULT_PARALLELISM, walkDag } from "../graph/index.js";
+import { DEFAULT_PARALLELISM, walkDag, type WalkPlace } from "../graph/index.js";
 import type { Drift, Plan, PlanChange } from "../plan/index.js";
 import type { JsonObject, MeshState, StatePersister, StepRecord } from "../state/index.js";
 import { buildChangeGraph, parseNodeKey, type NodeKey, type NodePhase } from "./change-graph.js";
 import type { ApplyEventSink } from "./events.js";
-import { HookSlots, SlotLease } from "./hook-slots.js";
 import type { ResourceRuntime, ResourceStep } from "./resource-runtime.js";
 import { isTeardownRecord, mergedOutputs, setupRecords, sideOutputs } from "./step-records.js";
 
 export interface ApplyDeps {
-  /** Holds the state being changed; every change goes through it (coalesced, atomic writes). */
+  /** Holds the state being changed; every change goes through it, and it alone decides when state is written. */
   persister: StatePersister;
   runtime: ResourceRuntime;
   /** Most hooks running at once (default 10). */
@@ -18,8 +17,6 @@ export interface ApplyDeps {
   signal?: AbortSignal;
   onEvent?: ApplyEventSink;
   now?: () => number;
-  /** Called once the walk is over, right before the final save (e.g. to stop pacing saves). */
-  beforeFlush?: () => void;
 }
 
 export interface ApplyFailure {
@@ -47,12 +44,13 @@ export interface ApplyResult {
  * interrupted run resumes without repeating completed steps. A failed create is left `tainted`.
  * Never throws for a resource's failure: they are in the result (and were reported as events).
  *
- * Group commit: a completed step is stored (written and fsynced) before the resource goes on,
- * finishes or is reported, so a crash (kill -9) cannot make the next run repeat a step that had
- * returned more than one save interval earlier. While it waits for the disk a resource gives its
- * hook slot back (HookSlots), so other resources' hooks run meanwhile and steps finishing
- * together share one write. When a save fails, no new hook starts (running ones are aborted):
- * what they did could not be recorded.
+ * Group commit: a completed step is stored (written and fsynced: `persister.flush()`) before the
+ * resource goes on, finishes or is reported, so a crash (kill -9) cannot make the next run repeat
+ * a step that had returned more than one save interval earlier. While it waits for the disk a
+ * resource leaves its place in the walk (`WalkPlace`: the parallelism limit is on running hooks),
+ * so other resources' hooks run meanwhile and steps finishing together share one write; resources
+ * not started yet wait as keys in the walk, not as suspended calls. When a save fails, no new
+ * hook starts (running ones are aborted): what they did could not be recorded.
  */
 export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const now = deps.now ?? (() => performance.now());
@@ -69,31 +67,26 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   if (recorded.length > 0) deps.persister.update((s) => recordDrift(s, recorded));
   if (plan.changes.length > 0) {
     const dag = buildChangeGraph(plan.changes);
-    const slots = new HookSlots(_checkParallelism(deps.parallelism ?? DEFAULT_PARALLELISM));
-    const visit = async (key: NodeKey, signal: AbortSignal): Promise<void> => {
+    const visit = async (key: NodeKey, signal: AbortSignal, place: WalkPlace): Promise<void> => {
       const { phase, address } = parseNodeKey(key);
       const c = byAddress.get(address)!;
-      const lease = new SlotLease(slots, signal);
-      await lease.takeFirst(); // nothing about a resource changes before it has a hook slot
       const t0 = now();
       emit({ type: "start", address, phase });
       try {
-        if (phase === "create") await runner.create(c, signal, lease);
-        else if (phase === "update") await runner.update(c, signal, lease);
-        else await runner.delete(c, signal, lease);
+        if (phase === "create") await runner.create(c, signal, place);
+        else if (phase === "update") await runner.update(c, signal, place);
+        else await runner.delete(c, signal, place);
       } catch (error) {
         const elapsedMs = now() - t0;
         if (signal.aborted) emit({ type: "interrupted", address, phase, elapsedMs });
         else emit({ type: "fail", address, phase, elapsedMs, error });
         throw error;
-      } finally {
-        lease.drop();
       }
       emit({ type: "finish", address, phase, elapsedMs: now() - t0 });
     };
     const results = await walkDag(dag, visit, {
-      // the limit is on running hooks (slots); resources waiting for the disk hold none
-      parallelism: Infinity,
+      // the limit is on running hooks: a resource waiting for the disk leaves its place (see _durable)
+      parallelism: _checkParallelism(deps.parallelism ?? DEFAULT_PARALLELISM),
       signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal,
       onSettled: (key, r) => {
         const { phase, address } = parseNodeKey(key);
@@ -114,7 +107,6 @@ export async function apply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
       else if (r.status === "cancelled" && !result.interrupted.includes(address)) result.interrupted.push(address);
     }
   }
-  deps.beforeFlush?.();
   try {
     await deps.persister.flush();
   } catch (e) {
@@ -158,7 +150,7 @@ class _ResourceRunner {
     return this._d.persister;
   }
 
-  async create(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
+  async create(c: PlanChange, signal: AbortSignal, place: WalkPlace): Promise<void> {
     const after = c.after!;
     const address = c.address;
     const prior = this._p.state.get(address);
@@ -173,7 +165,7 @@ class _ResourceRunner {
     );
     for (let i = 0; i < todo.length; i++) {
       const step = todo[i]!;
-      const out = await this._runStep(lease, address, step, "setup", signal, mergedOutputs(address, done), () =>
+      const out = await this._runStep(place, address, step, "setup", signal, mergedOutputs(address, done), () =>
         this._p.update((s) => s.patch(address, { status: "tainted", pending_step: undefined })),
       );
       done = [...done, record(step, out)];
@@ -181,18 +173,18 @@ class _ResourceRunner {
       // The last step's record makes the resource ready in the same save (one render less per resource).
       const status = i === todo.length - 1 ? { status: "ready" as const } : {};
       this._p.update((s) => s.patch(address, { steps_done: snapshot, outputs: mergedOutputs(address, snapshot), pending_step: undefined, ...status }));
-      await this._durable(lease);
+      await this._durable(place);
     }
   }
 
-  async update(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
+  async update(c: PlanChange, signal: AbortSignal, place: WalkPlace): Promise<void> {
     const after = c.after!;
     const address = c.address;
     const prior = this._p.state.get(address);
     if (!prior) throw new MeshroomError("E_STATE", `${address} is not in state any more; run \`meshroom plan\` again`);
     let records = [...prior.steps_done];
     for (const step of this._d.runtime.updateSteps({ address, type: c.type, inputs: after.inputs })) {
-      const out = await this._runStep(lease, address, step, "update", signal, sideOutputs(address, records, step.side), () =>
+      const out = await this._runStep(place, address, step, "update", signal, sideOutputs(address, records, step.side), () =>
         this._p.update((s) => s.patch(address, { pending_step: undefined })), c);
       if (out && Object.keys(out).length > 0) records = mergeIntoSide(address, records, step.side, out);
     }
@@ -203,10 +195,10 @@ class _ResourceRunner {
         steps_done: final, outputs: mergedOutputs(address, final), pending_step: undefined,
       }),
     );
-    await this._durable(lease);
+    await this._durable(place);
   }
 
-  async delete(c: PlanChange, signal: AbortSignal, lease: SlotLease): Promise<void> {
+  async delete(c: PlanChange, signal: AbortSignal, place: WalkPlace): Promise<void> {
     const address = c.address;
     const prior = this._p.state.get(address);
     if (!prior) return; // already gone (e.g. `state rm` since the plan)
@@ -219,7 +211,7 @@ class _ResourceRunner {
     if (todo.length === 0) this._p.update((s) => s.delete(address));
     for (let i = 0; i < todo.length; i++) {
       const step = todo[i]!;
-      const out = await this._runStep(lease, address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
+      const out = await this._runStep(place, address, step, "teardown", signal, sideOutputs(address, records, step.side), () =>
         this._p.update((s) => s.patch(address, { pending_step: undefined })),
       );
       records = [...records, record(step, out)];
@@ -227,16 +219,16 @@ class _ResourceRunner {
       // The last step's save removes the resource (the same stored outcome as recording it, then removing it).
       if (i === todo.length - 1) this._p.update((s) => s.delete(address));
       else this._p.update((s) => s.patch(address, { steps_done: snapshot, pending_step: undefined }));
-      await this._durable(lease);
+      await this._durable(place);
     }
   }
 
   /**
    * Waits until what was recorded so far is stored (one write for every step that completed
-   * meanwhile), without holding a hook slot. A failed save stops the run (see `apply`).
+   * meanwhile), without holding a place in the walk. A failed save stops the run (see `apply`).
    */
-  private async _durable(lease: SlotLease): Promise<void> {
-    lease.drop();
+  private async _durable(place: WalkPlace): Promise<void> {
+    place.leave();
     try {
       await this._p.flush();
     } catch (e) {
@@ -246,13 +238,13 @@ class _ResourceRunner {
     }
   }
 
-  /** Takes a hook slot, marks the step pending, runs it; on a failure (not an interruption) calls `onFail` and rethrows. */
+  /** Takes a place in the walk back, marks the step pending, runs it; on a failure (not an interruption) calls `onFail` and rethrows. */
   private async _runStep(
-    lease: SlotLease, address: string, step: ResourceStep, action: "setup" | "teardown" | "update", signal: AbortSignal, outputs: JsonObject,
+    place: WalkPlace, address: string, step: ResourceStep, action: "setup" | "teardown" | "update", signal: AbortSignal, outputs: JsonObject,
     onFail: () => void, change?: PlanChange,
   ): Promise<JsonObject | undefined> {
     if (signal.aborted) throw new MeshroomError("E_ABORTED", `${address}: interrupted before '${step.title}'`);
-    await lease.take();
+    await place.take();
     this._p.update((s) =>
       s.patch(address, {
         pending_step: { id: step.id, title: step.title, ...(step.side ? { side: step.side } : {}), action, started: new Date().toISOString() },

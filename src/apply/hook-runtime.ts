@@ -2,10 +2,12 @@ import {
   type CapabilityGraph, type PlugShape, findIntegration, planPlugSteps, planTeardownSteps, plugSideHooks, setupSides,
 } from "../capabilities/index.js";
 import { MeshroomError } from "../errors/index.js";
-import { runHook, type HookInput, type HookResult, type HookLogSink, type HookRegistry, type SecretAccess } from "../hooks/index.js";
-import { compareHookOrder, type HookDescriptor, type HookKind, type IntegrationRef } from "../model/index.js";
+import { hookInput, runHook, type HookInput, type HookResult, type HookLogSink, type HookRegistry, type SecretAccess } from "../hooks/index.js";
+import {
+  compareHookOrder, sideIntegration, type HookDescriptor, type HookKind, type InstanceInputs, type IntegrationRef, type PlugInputs,
+} from "../model/index.js";
 import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
-import { instanceInputsOf, plugInputsOf, type InstanceInputs, type PlugInputs } from "../synth/index.js";
+import { instanceRecord, plugRecord } from "../synth/index.js";
 import { redactValue } from "../util/redact.js";
 import type { FieldChange } from "../plan/index.js";
 import type { ReadOutcome, ResourceRuntime, ResourceStep, RuntimeResource, StepPhase } from "./resource-runtime.js";
@@ -32,19 +34,19 @@ export class HookRuntime implements ResourceRuntime {
 
   setupSteps(r: RuntimeResource): ResourceStep[] {
     if (r.type === "meshroom_instance") return this._instanceSteps(r, "setupInstance", "setup", false);
-    const p = plugInputsOf(r.inputs);
+    const p = plugRecord(r);
     return planPlugSteps(this._o.graph, _shape(p)).map((s) => this._plugStep(r, p, s.id, s.side, s.hook, s.integration, "setup"));
   }
 
   teardownSteps(r: RuntimeResource, completedSetup: readonly StepRecord[], status: ResourceStatus): ResourceStep[] {
     if (r.type === "meshroom_instance") {
-      const hadSetupHooks = this._productHooks(instanceInputsOf(r.inputs).product, "setupInstance").length > 0;
+      const hadSetupHooks = this._productHooks(instanceRecord(r).product, "setupInstance").length > 0;
       // Bookkeeping-only instances (no setup hook) that reached "ready" still get their teardown hooks.
       if (completedSetup.length === 0 && (hadSetupHooks || status !== "ready")) return [];
       return this._instanceSteps(r, "teardownInstance", "teardown", true);
     }
-    const p = plugInputsOf(r.inputs);
-    const completed = completedSetup.filter((s) => s.side === "src" || s.side === "dst") as Array<StepRecord & { side: "src" | "dst" }>;
+    const p = plugRecord(r);
+    const completed = completedSetup.filter(onPlugSide);
     return planTeardownSteps(this._o.graph, _shape(p), completed).map((s) =>
       this._plugStep(r, p, s.id, s.side, s.hook, s.integration, "teardown"),
     );
@@ -53,7 +55,7 @@ export class HookRuntime implements ResourceRuntime {
   canUpdate(r: RuntimeResource): boolean {
     if (r.type === "meshroom_instance") return false;
     try {
-      const shape = _shape(plugInputsOf(r.inputs));
+      const shape = _shape(plugRecord(r));
       return setupSides(shape).every((side) => plugSideHooks(this._o.graph, shape, side, "update").length > 0);
     } catch {
       return false;
@@ -62,10 +64,10 @@ export class HookRuntime implements ResourceRuntime {
 
   updateSteps(r: RuntimeResource): ResourceStep[] {
     if (!this.canUpdate(r)) return [];
-    const p = plugInputsOf(r.inputs);
+    const p = plugRecord(r);
     const shape = _shape(p);
     return setupSides(shape).flatMap((side) => {
-      const ref = (side === "src" ? p.src_integration : p.dst_integration)!;
+      const ref = sideIntegration(p, side)!;
       return plugSideHooks(this._o.graph, shape, side, "update").map((h) =>
         this._plugStep(r, p, `${r.address}/${side}/update/${h.id}`, side, h, ref, "update"),
       );
@@ -82,25 +84,18 @@ export class HookRuntime implements ResourceRuntime {
     const merged: JsonObject = {};
     for (const { hook, side } of reads) {
       const outputs = sideOutputs(r.address, steps, side);
-      let input: HookInput;
-      if (side === undefined) {
-        const i = instanceInputsOf(r.inputs);
-        input = { instance: { name: i.name, product: i.product, settings: i.settings }, outputs };
-      } else {
-        const p = plugInputsOf(r.inputs);
-        input = this._plugInput(r, p, side, (side === "src" ? p.src_integration : p.dst_integration)!, outputs);
-      }
+      const input = side === undefined ? hookInput({ instance: instanceRecord(r) }, { outputs }) : this._plugInput(r, plugRecord(r), side, outputs);
       const res = await this._callRaw(hook, r.address, input, signal);
       if (res.exists === false) return { exists: false };
-      Object.assign(merged, (res.outputs ?? {}) as JsonObject);
+      Object.assign(merged, res.outputs ?? {});
     }
     return { exists: true, outputs: merged };
   }
 
   /** The read hooks of a resource, in call order, each with the plug side it reads (one selection for hasRead and read). */
   private _readHooks(r: RuntimeResource): Array<{ hook: HookDescriptor; side?: "src" | "dst" }> {
-    if (r.type === "meshroom_instance") return this._productHooks(instanceInputsOf(r.inputs).product, "readInstance").map((hook) => ({ hook }));
-    const shape = _shape(plugInputsOf(r.inputs));
+    if (r.type === "meshroom_instance") return this._productHooks(instanceRecord(r).product, "readInstance").map((hook) => ({ hook }));
+    const shape = _shape(plugRecord(r));
     return setupSides(shape).flatMap((side) => plugSideHooks(this._o.graph, shape, side, "read").map((hook) => ({ hook, side })));
   }
 
@@ -109,17 +104,16 @@ export class HookRuntime implements ResourceRuntime {
   }
 
   private _instanceSteps(r: RuntimeResource, kind: HookKind, phase: StepPhase, reverse: boolean): ResourceStep[] {
-    const hooks = this._productHooks(instanceInputsOf(r.inputs).product, kind);
+    const hooks = this._productHooks(instanceRecord(r).product, kind);
     if (reverse) hooks.reverse();
     return hooks.map((h) => this._instanceStep(r, h, `${r.address}/${kind}/${h.id}`, phase));
   }
 
   private _instanceStep(r: RuntimeResource, h: HookDescriptor, id: string, phase: StepPhase): ResourceStep {
-    const i = instanceInputsOf(r.inputs);
+    const instance = instanceRecord(r);
     return {
       id, title: h.title, phase, hook: h,
-      run: ({ signal, outputs }) =>
-        this._call(h, r.address, { instance: { name: i.name, product: i.product, settings: i.settings }, outputs }, signal),
+      run: ({ signal, outputs }) => this._call(h, r.address, hookInput({ instance }, { outputs }), signal),
     };
   }
 
@@ -128,37 +122,31 @@ export class HookRuntime implements ResourceRuntime {
   ): ResourceStep {
     return {
       id, title: h.title, phase, side, hook: h,
-      run: ({ signal, outputs, changes }) => this._call(h, r.address, this._plugInput(r, p, side, ref, outputs, changes), signal),
+      run: ({ signal, outputs, changes }) => this._call(h, r.address, this._plugInput(r, p, side, outputs, changes, ref), signal),
     };
   }
 
+  /** A plug side's hook input; `ref` is the integration the step was planned with (default: the one the plug records for the side). */
   private _plugInput(
-    r: RuntimeResource, p: PlugInputs, side: "src" | "dst", ref: IntegrationRef, outputs: JsonObject, changes?: readonly FieldChange[],
+    r: RuntimeResource, p: PlugInputs, side: "src" | "dst", outputs: JsonObject, changes?: readonly FieldChange[], ref = sideIntegration(p, side),
   ): HookInput {
     const name = side === "src" ? p.src : p.dst;
-    const inst = this._o.instance(name);
-    if (!inst) throw new MeshroomError("E_STATE", `${r.address}: instance ${name} is neither in the plan nor in state`);
-    const integration = findIntegration(this._o.graph, ref);
-    return {
-      instance: { name: inst.name, product: inst.product, settings: inst.settings },
-      plug: {
-        src: p.src, dst: p.dst, topic: p.topic, mode: p.mode, kind: p.kind, settings: p.settings[side] ?? {},
-        ...(p.format !== null ? { format: p.format } : {}),
+    const instance = this._o.instance(name);
+    if (!instance) throw new MeshroomError("E_STATE", `${r.address}: instance ${name} is neither in the plan nor in state`);
+    const explicit = ref ? findIntegration(this._o.graph, ref)?.definition : undefined;
+    const inputs: PlugInputs = ref === sideIntegration(p, side) ? p : { ...p, [side === "src" ? "src_integration" : "dst_integration"]: ref };
+    return hookInput(
+      { instance, plug: { inputs, side, ...(explicit ? { explicit } : {}) } },
+      {
+        outputs,
+        // Secret changes are HMACs: hooks only learn that they changed.
+        ...(changes ? { changes: changes.map((c) => (c.sensitive ? { path: c.path } : { path: c.path, before: c.before, after: c.after })) } : {}),
       },
-      integration: {
-        product: ref.product, targetProduct: ref.target, topic: ref.topic, role: ref.role, mode: ref.mode,
-        ...(ref.format !== undefined ? { format: ref.format } : {}),
-        settings: integration?.definition?.settings ?? {},
-        extra: integration?.definition?.extra ?? {},
-      },
-      outputs,
-      // Secret changes are HMACs: hooks only learn that they changed.
-      ...(changes ? { changes: changes.map((c) => (c.sensitive ? { path: c.path } : { path: c.path, before: c.before, after: c.after })) } : {}),
-    };
+    );
   }
 
   private async _call(h: HookDescriptor, address: string, input: HookInput, signal: AbortSignal): Promise<JsonObject | undefined> {
-    return (await this._callRaw(h, address, input, signal)).outputs as JsonObject | undefined;
+    return (await this._callRaw(h, address, input, signal)).outputs;
   }
 
   /**
@@ -191,6 +179,10 @@ export class HookRuntime implements ResourceRuntime {
       });
     }
   }
+}
+
+function onPlugSide(s: StepRecord): s is StepRecord & { side: "src" | "dst" } {
+  return s.side === "src" || s.side === "dst";
 }
 
 /** The hook's view of the store, noting whether it set or deleted anything. */

@@ -22,10 +22,24 @@ export interface WalkResult<K extends string> {
   skippedBecause?: K;
 }
 
-export type WalkVisit<K extends string> = (key: K, signal: AbortSignal) => Promise<void>;
+export type WalkVisit<K extends string> = (key: K, signal: AbortSignal, place: WalkPlace) => Promise<void>;
+
+/**
+ * A running visit's place among the `parallelism` that run at once. A visit that waits for
+ * something outside the walk (a write many visits share) may `leave()` its place meanwhile, so
+ * other nodes run, and `take()` one again before it goes on; a visit waiting to take a place
+ * back goes ahead of nodes not started yet (started work finishes first). Nodes not started cost
+ * no more than their key, however many are ready.
+ */
+export interface WalkPlace {
+  /** Gives the place up (no-op when not held). The visit may end without taking it back. */
+  leave(): void;
+  /** Resolves once the visit holds a place again (at once when it holds one); rejects with E_ABORTED when the walk's signal aborts first. */
+  take(): Promise<void>;
+}
 
 export interface WalkOptions<K extends string> {
-  /** Most visits running at once (default 10). A positive integer, or Infinity. */
+  /** Most visits running at once (default 10; one that left its place does not count). A positive integer, or Infinity. */
   parallelism?: number;
   /** When it aborts, no new visit starts, the rest end `cancelled`, running visits see their signal abort. */
   signal?: AbortSignal;
@@ -69,6 +83,10 @@ export function walkDag<K extends string>(
 
   const results = new Map<K, WalkResult<K>>();
   const running = new Set<K>();
+  /** Running visits that hold a place (the others left theirs, see WalkPlace). */
+  let placed = 0;
+  /** Visits waiting to take their place back, served before nodes not started. */
+  const returning = new Fifo<{ resolve: () => void; reject: (e: unknown) => void }>();
   const controller = new AbortController();
   // Each running visit may listen to this signal (a hook's abort handler, a child process's):
   // `parallelism` of them at once is the design, not a leak, so Node's leak warning (at 11
@@ -107,21 +125,48 @@ export function walkDag<K extends string>(
 
     const start = (k: K): void => {
       running.add(k);
+      placed++;
+      let held = true;
+      const place: WalkPlace = {
+        leave: () => {
+          if (!held) return;
+          held = false;
+          placed--;
+          pump();
+        },
+        take: () => {
+          if (held) return Promise.resolve();
+          if (controller.signal.aborted) return Promise.reject(abortedWaiting());
+          if (placed < parallelism && returning.size === 0) {
+            held = true;
+            placed++;
+            return Promise.resolve();
+          }
+          return new Promise<void>((resolve, reject) => {
+            returning.push({ resolve: () => ((held = true), resolve()), reject });
+          });
+        },
+      };
+      const ended = (): void => {
+        running.delete(k);
+        if (held) placed--;
+        held = false;
+      };
       let p: Promise<void>;
       try {
-        p = Promise.resolve(visit(k, controller.signal));
+        p = Promise.resolve(visit(k, controller.signal, place));
       } catch (e) {
         p = Promise.reject(e);
       }
       p.then(
         () => {
-          running.delete(k);
+          ended();
           settle(k, { status: "done" });
           release(k);
           pump();
         },
         (error: unknown) => {
-          running.delete(k);
+          ended();
           if (controller.signal.aborted) {
             settle(k, { status: "cancelled", error });
             propagate(k, () => ({ status: "cancelled" }));
@@ -134,15 +179,41 @@ export function walkDag<K extends string>(
       );
     };
 
+    // A visit may leave its place as soon as it starts, which calls pump again from inside
+    // start(): that call only asks the running pump for another pass, so the stack stays flat
+    // however many nodes start in one go.
+    let pumping = false;
+    let again = false;
     const pump = (): void => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          pumpOnce();
+        } while (again && !finished);
+      } finally {
+        pumping = false;
+      }
+    };
+
+    const pumpOnce = (): void => {
       if (finished) return;
       if (controller.signal.aborted) {
         if (!cancelledRest) {
           cancelledRest = true;
           for (const k of nodes) if (!results.has(k) && !running.has(k)) settle(k, { status: "cancelled" });
         }
+        for (let w = returning.shift(); w; w = returning.shift()) w.reject(abortedWaiting());
       } else {
-        while (running.size < parallelism && head < ready.length) {
+        for (let w = placed < parallelism ? returning.shift() : undefined; w; w = placed < parallelism ? returning.shift() : undefined) {
+          placed++;
+          w.resolve();
+        }
+        while (placed < parallelism && returning.size === 0 && head < ready.length) {
           const k = ready[head++]!;
           if (!results.has(k)) start(k);
         }
@@ -164,4 +235,32 @@ export function walkDag<K extends string>(
     else outer?.addEventListener("abort", onAbort, { once: true });
     pump();
   });
+}
+
+function abortedWaiting(): MeshroomError {
+  return new MeshroomError("E_ABORTED", "interrupted while waiting to go on");
+}
+
+/** FIFO with O(1) shift (Array#shift is linear, and thousands of visits may wait at once). */
+class Fifo<T> {
+  private _items: T[] = [];
+  private _head = 0;
+
+  get size(): number {
+    return this._items.length - this._head;
+  }
+
+  push(item: T): void {
+    this._items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this._head >= this._items.length) return undefined;
+    const item = this._items[this._head++]!;
+    if (this._head > 1024 && this._head * 2 > this._items.length) {
+      this._items = this._items.slice(this._head);
+      this._head = 0;
+    }
+    return item;
+  }
 }

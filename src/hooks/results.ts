@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { HOOK_KIND_TABLE, type HookResultShape, type ReturningHookKind } from "../model/index.js";
+import { HOOK_KIND_TABLE, type HookResultShape, type JsonObject, type JsonValue, type ReturningHookKind } from "../model/index.js";
 
 /** Anything JSON can hold: hook results and outputs are stored in state. */
-export const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
+export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
 );
 const Outputs = z.record(z.string(), JsonValueSchema);
@@ -26,7 +26,7 @@ const EXPECTED: Partial<Record<HookResultShape, string>> = {
 
 /** A hook's result, normalized. `value` is the raw result of produce/trigger/execute/pull/publish. */
 export interface HookResult {
-  outputs?: Record<string, unknown>;
+  outputs?: JsonObject;
   exists?: boolean;
   value?: unknown;
 }
@@ -34,20 +34,27 @@ export interface HookResult {
 /** Checks a hook's return value for its kind; returns the problem as text when it is wrong. */
 export function parseHookResult(kind: ReturningHookKind, raw: unknown): HookResult | string {
   const shape = HOOK_KIND_TABLE[kind].result;
-  const r = SCHEMAS[shape].safeParse(raw);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") + ": " : ""}${i.message}`).join("; ");
-    const want = EXPECTED[shape] ?? "a JSON value";
-    return `returned an invalid result (${issues}); ${kind} hooks return ${want}`;
+  const problem = (error: z.ZodError): string => {
+    const issues = error.issues.map((i) => `${i.path.length ? i.path.join(".") + ": " : ""}${i.message}`).join("; ");
+    return `returned an invalid result (${issues}); ${kind} hooks return ${EXPECTED[shape] ?? "a JSON value"}`;
+  };
+  switch (shape) {
+    case "ignored":
+      return {};
+    case "value": {
+      const r = SCHEMAS.value.safeParse(raw);
+      if (!r.success) return problem(r.error);
+      return r.data === undefined || r.data === null ? {} : { value: r.data };
+    }
+    case "exists": {
+      const r = SCHEMAS.exists.safeParse(raw);
+      if (!r.success) return problem(r.error);
+      return { exists: r.data.exists, ...(r.data.outputs !== undefined ? { outputs: r.data.outputs } : {}) };
+    }
+    case "outputs": {
+      const r = SCHEMAS.outputs.safeParse(raw);
+      if (!r.success) return problem(r.error);
+      return r.data?.outputs !== undefined ? { outputs: r.data.outputs } : {};
+    }
   }
-  const v = r.data;
-  const out: HookResult = {};
-  if (shape === "ignored") return out;
-  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-    const o = v as { outputs?: Record<string, unknown>; exists?: boolean };
-    if (o.outputs !== undefined && shape !== "value") out.outputs = o.outputs;
-    if (shape === "exists") out.exists = o.exists;
-  }
-  if (v !== undefined && v !== null && shape === "value") out.value = v;
-  return out;
 }

@@ -30,6 +30,8 @@ export interface StateWriter {
    * The caller must not mutate `state` until the promise settles.
    */
   write(state: StateFile): Promise<WriteOutcome>;
+  // A store is plain storage: it takes one `write` at a time (E_INTERNAL for a second one while
+  // the first is in flight) and schedules nothing; a run's writes go through StatePersister.
   /**
    * Optional synchronous `write`, for a last save from a signal handler right before exiting.
    * Same checks and outcome as `write`.
@@ -116,4 +118,11 @@ export function assertWorkspaceName(name: string): void {
       detail: "Use 1-64 letters, digits, '-' or '_', starting with a letter or digit.",
     });
   }
+}
+
+/** A second write while one is in flight: the caller broke the one-at-a-time contract (a bug, not a user error). */
+export function overlappingWrite(location: string): MeshroomError {
+  return new MeshroomError("E_INTERNAL", `A state write to ${location} started while another was in flight`, {
+    detail: "State stores take one write at a time; writes during a run go through StatePersister. Please report this.",
+  });
 }

@@ -3,11 +3,16 @@
 // - the in-memory model (`MeshState`, resources by address) used by plan/apply;
 // - the versioned file format (zod schema, `parseStateText`, one deterministic rendering) with
 //   lineage (set once) and serial (bumped only when content changes);
-// - storage behind small roles (`StateReader`, `StateWriter`, `StateLocker`, workspaces), the
-//   local JSON backend with its lock file, and `StatePersister`, the coalescing writer of apply.
+// - storage behind small roles (`StateReader`, `StateWriter`, `StateLocker`, workspaces): the
+//   local JSON backend with its lock file, PostgreSQL (pg/). Stores are plain storage: they
+//   schedule nothing and take one write at a time;
+// - `StatePersister` (persister.ts), the one persistence pipeline of a run that changes state
+//   (after Terraform's StateHook): it alone decides when state is written — background saves
+//   paced by `SavePacing` (its PersistInterval), the per-step group commit (`flush()`: everyone
+//   waiting shares the next write), and the last synchronous save of a process about to exit
+//   (`saveNow` / `saveWhenStopped`, its Stopping()).
 // Secret values never enter state: only keyed HMACs (`secret_hmacs`). No printing, no exiting.
-// with-state-lock.ts holds an operation under the state lock; throttled-writer.ts paces the
-// persister's background saves (both imported by file, not through this index).
+// with-state-lock.ts holds an operation under the state lock (imported by file, not through this index).
 // May import: util, errors.
 export {
   STATE_FORMAT_VERSION,
@@ -50,5 +55,5 @@ export {
 } from "./local-backend.js";
 export { LocalStateStore } from "./local-store.js";
 export type { LocalPaths } from "./local-store.js";
-export { StatePersister } from "./persister.js";
-export type { PersisterOptions, PersisterStats } from "./persister.js";
+export { APPLY_SAVE_PACING, StatePersister } from "./persister.js";
+export type { EmergencySave, PersisterOptions, PersisterStats, SavePacing } from "./persister.js";

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { isMeshroomError, MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
 import { errCode, PRIVATE_FILE_MODE, writeFileAtomic, writeFileAtomicSync, writePrivateFile, writePrivateFileSync } from "../util/atomic-write.js";
-import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "./backend.js";
+import { overlappingWrite, type LockHandle, type LockInfo, type LockOptions, type LockRequest, type StateStore, type WriteOutcome } from "./backend.js";
 import { FileLock } from "./lock-file.js";
 import { RenderBuffer, renderState, type RenderedState } from "./render-state.js";
 import { parseStateText, type StateFile } from "./schema.js";
@@ -31,7 +31,10 @@ interface Known {
 
 /**
  * One workspace of the local backend: a JSON file written atomically (previous copy kept as
- * `.backup`; on failure the new state goes to `.errored.json`), and a lock file.
+ * `.backup`; on failure the new state goes to `.errored.json`), and a lock file. Plain storage:
+ * it schedules nothing and takes one asynchronous write at a time (`StatePersister` decides when
+ * a run writes); a `writeSync` (the last save before an exit) may land while one is in flight,
+ * and that older write then does not replace it.
  * Before a write the file is `stat`ed: if it is the one this store last read or wrote (same
  * inode, size, times), the remembered serial/lineage/content are used; otherwise it is re-read,
  * so a write by another process is detected without re-reading on every save.
@@ -40,11 +43,11 @@ export class LocalStateStore implements StateStore {
   readonly location: string;
   private readonly _lock: FileLock;
   private _known: Known | undefined;
-  private _queue: Promise<unknown> = Promise.resolve();
+  private _writing = false;
   private _issued = 0;
   private _committed = 0;
   private _dirReady = false;
-  /** Reused by the queued writes (one at a time); `writeSync` may run meanwhile, so it does not use it. */
+  /** Reused by the asynchronous writes (one at a time); `writeSync` may run meanwhile, so it does not use it. */
   private readonly _scratch = new RenderBuffer();
 
   constructor(
@@ -93,12 +96,14 @@ export class LocalStateStore implements StateStore {
     }
   }
 
-  write(state: StateFile): Promise<WriteOutcome> {
-    const rendered = renderState(state); // now, so later changes by the caller cannot leak in
-    const ticket = ++this._issued;
-    const run = this._queue.then(() => this._writeNow(state, rendered, ticket));
-    this._queue = run.catch(() => undefined);
-    return run;
+  async write(state: StateFile): Promise<WriteOutcome> {
+    if (this._writing) throw overlappingWrite(this.paths.state);
+    this._writing = true;
+    try {
+      return await this._writeNow(state, renderState(state), ++this._issued);
+    } finally {
+      this._writing = false;
+    }
   }
 
   writeSync(state: StateFile): WriteOutcome {

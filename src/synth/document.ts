@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
+import type { InstanceInputs, PlugInputs } from "../model/index.js";
 import { IntegrationRefSchema, ModeSchema } from "../model/schemas.js";
 
 /**
@@ -48,6 +49,17 @@ export const DesiredPlugSchema = z.object({
   depends_on: z.array(z.string()),
 });
 export type DesiredPlug = z.infer<typeof DesiredPlugSchema>;
+
+/** A resource's `inputs` (what state records and the plan compares): the document's record without its references. */
+export const InstanceInputsSchema = DesiredInstanceSchema.pick({ name: true, product: true, settings: true });
+export const PlugInputsSchema = DesiredPlugSchema.omit({ secret_refs: true, depends_on: true });
+
+// The model's record types (model/resource-inputs.ts) are exactly what these schemas give.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameInstance: Same<z.infer<typeof InstanceInputsSchema>, InstanceInputs> = true;
+const _samePlug: Same<z.infer<typeof PlugInputsSchema>, PlugInputs> = true;
+void _sameInstance;
+void _samePlug;
 
 export const DesiredDocumentSchema = z.object({
   "//": z

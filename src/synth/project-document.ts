@@ -1,4 +1,4 @@
-import type { ExplicitIntegration, IntegrationRef, Plug, Product } from "../model/index.js";
+import type { ExplicitIntegration, Instance, InstanceInputs, IntegrationRef, Plug, PlugInputs, Product } from "../model/index.js";
 import type { Project } from "../project/project.js";
 import { sameIntegration } from "../capabilities/integration.js";
 import { VERSION } from "../util/version.js";
@@ -25,9 +25,7 @@ export function projectToDocument(project: Project, opts: SynthOptions = {}): De
     const i = project.instances.get(name)!;
     const product = project.products.get(i.product);
     instances[instanceResourceId(name)] = {
-      name,
-      product: i.product,
-      settings: toJsonRecord(i.settings),
+      ...instanceInputs(i),
       secret_refs: product ? secretSettingNames(product) : [],
       depends_on: [],
     };
@@ -49,6 +47,17 @@ function plugResource(project: Project, p: Plug): DesiredPlug {
     for (const s of def?.plugSettings ?? []) if (s.secret) secretRefs.add(s.name);
   }
   return desiredPlugRecord(p, { src: toJsonRecord(p.settings.src), dst: toJsonRecord(p.settings.dst) }, secretRefs);
+}
+
+/** An instance of the project as its resource record (the same as in the desired document). */
+export function instanceInputs(i: Instance): InstanceInputs {
+  return { name: i.name, product: i.product, settings: toJsonRecord(i.settings) };
+}
+
+/** A plug of the project as its resource record (the same as in the desired document). */
+export function plugInputs(p: Plug): PlugInputs {
+  const { secret_refs: _refs, depends_on: _deps, ...inputs } = desiredPlugRecord(p, { src: toJsonRecord(p.settings.src), dst: toJsonRecord(p.settings.dst) }, []);
+  return inputs;
 }
 
 function secretSettingNames(product: Product): string[] {

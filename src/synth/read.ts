@@ -1,32 +1,13 @@
+import type { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import { instanceAddress, plugAddress, type IntegrationRef, type Mode, type ResourceType } from "../model/index.js";
-import type { DesiredDocument } from "./document.js";
+import { instanceAddress, plugAddress, type InstanceInputs, type PlugInputs, type ResourceRecord, type ResourceType } from "../model/index.js";
+import { InstanceInputsSchema, PlugInputsSchema, type DesiredDocument } from "./document.js";
 import { instanceResourceId, plugResourceId } from "./ids.js";
 
 type JsonValue = NonNullable<DesiredDocument["resource"]>["meshroom_instance"] extends infer T
   ? T extends Record<string, { settings: Record<string, infer V> }> ? V : never
   : never;
 export type DesiredJson = Record<string, JsonValue>;
-
-/** The shape of a plug the engine needs to set it up or tear it down (from the document or from state). */
-export interface PlugInputs {
-  src: string;
-  dst: string;
-  topic: string;
-  mode: Mode;
-  format: string | null;
-  kind: "data" | "action";
-  owner: string;
-  src_integration: IntegrationRef | null;
-  dst_integration: IntegrationRef | null;
-  settings: { src: DesiredJson; dst: DesiredJson };
-}
-
-export interface InstanceInputs {
-  name: string;
-  product: string;
-  settings: DesiredJson;
-}
 
 /** One resource of the desired document, by engine address. `inputs` is what state records and plan compares. */
 export interface DesiredResource {
@@ -68,10 +49,11 @@ export function desiredResources(doc: DesiredDocument): DesiredResource[] {
   };
   for (const [id, r] of Object.entries(instances)) {
     const inputs: InstanceInputs = { name: r.name, product: r.product, settings: r.settings };
+    typedInstances.set(inputs, inputs);
     out.push({
       address: instanceAddress(r.name),
       type: "meshroom_instance",
-      inputs: inputs as unknown as DesiredJson,
+      inputs,
       secretRefs: [...r.secret_refs].sort(),
       dependencies: deps(`meshroom_instance.${id}`, r.depends_on),
     });
@@ -86,10 +68,11 @@ export function desiredResources(doc: DesiredDocument): DesiredResource[] {
       src: p.src, dst: p.dst, topic: p.topic, mode: p.mode, format: p.format, kind: p.kind, owner: p.owner,
       src_integration: p.src_integration, dst_integration: p.dst_integration, settings: p.settings,
     };
+    typedPlugs.set(inputs, inputs);
     out.push({
       address: plugAddress(p.src, p.dst, p.topic, p.mode),
       type: "meshroom_plug",
-      inputs: inputs as unknown as DesiredJson,
+      inputs,
       secretRefs: [...(p.secret_refs ?? [])].sort(),
       dependencies: d,
     });
@@ -102,11 +85,49 @@ export function desiredResources(doc: DesiredDocument): DesiredResource[] {
   return out;
 }
 
-/** The plug shape stored in a resource's inputs (state or desired). */
-export function plugInputsOf(inputs: Readonly<Record<string, unknown>>): PlugInputs {
-  return inputs as unknown as PlugInputs;
+/**
+ * Typed inputs by the inputs object they were read from: built by `desiredResources` from the
+ * parsed document, or parsed by `instanceRecord` / `plugRecord` (resource objects are replaced,
+ * never edited, so an inputs object stays what it was when parsed).
+ */
+const typedInstances = new WeakMap<object, InstanceInputs>();
+const typedPlugs = new WeakMap<object, PlugInputs>();
+
+type StoredResource = { address: string; inputs: Readonly<Record<string, unknown>> };
+
+/**
+ * The typed inputs of an instance resource from state or the plan. They are parsed the first time
+ * this inputs object is seen (the state file's edge: parseStateText only knows inputs are JSON);
+ * inputs that came from the desired document are not parsed again. E_STATE, naming the resource
+ * and what to do, when they do not fit (a hand-edited state).
+ */
+export function instanceRecord(r: StoredResource): InstanceInputs {
+  return typedInstances.get(r.inputs) ?? remember(typedInstances, r, InstanceInputsSchema.safeParse(r.inputs), "meshroom_instance");
 }
 
-export function instanceInputsOf(inputs: Readonly<Record<string, unknown>>): InstanceInputs {
-  return inputs as unknown as InstanceInputs;
+/** The typed inputs of a plug resource from state or the plan (see `instanceRecord`). */
+export function plugRecord(r: StoredResource): PlugInputs {
+  return typedPlugs.get(r.inputs) ?? remember(typedPlugs, r, PlugInputsSchema.safeParse(r.inputs), "meshroom_plug");
+}
+
+/** A resource from state or the plan as a typed record (see `instanceRecord`). */
+export function resourceRecord(r: StoredResource & { type: ResourceType }): ResourceRecord {
+  return r.type === "meshroom_instance"
+    ? { address: r.address, type: r.type, inputs: instanceRecord(r) }
+    : { address: r.address, type: r.type, inputs: plugRecord(r) };
+}
+
+function remember<T>(
+  cache: WeakMap<object, T>, r: StoredResource, res: { success: true; data: T } | { success: false; error: z.ZodError }, type: ResourceType,
+): T {
+  if (!res.success) {
+    const issue = res.error.issues[0]!;
+    throw new MeshroomError("E_STATE", `${r.address}: its recorded inputs are not those of a ${type} (${issue.path.join(".") || "inputs"}: ${issue.message})`, {
+      detail:
+        "The state was edited by hand or written by another program. Restore meshroom.state.json from its .backup, " +
+        `or drop the resource with \`meshroom state rm ${r.address}\` and run \`meshroom apply\` to create it again.`,
+    });
+  }
+  cache.set(r.inputs, res.data);
+  return res.data;
 }

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import type { ApplyEvent } from "../../apply/index.js";
 import { MeshroomError } from "../../errors/index.js";
 import { exitNow } from "../../util/exit-guard.js";
-import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest, type EmergencyHooks } from "../../engine/deploy/apply-operation.js";
+import { applyExitCode, applyOperation, destroyOperation, refreshOperation, type ApplyOutcome, type ApplyRequest } from "../../engine/deploy/apply-operation.js";
+import type { EmergencySave } from "../../state/index.js";
 import { readSavedPlan } from "../../plan/plan-file.js";
 import { DEFAULT_HOOK_TIMEOUT_S } from "../../hooks/descriptor.js";
 import { downOperation, upOperation, type MeshFilter } from "../../engine/deploy/up-down-operation.js";
@@ -29,12 +30,13 @@ const QUESTION = "Do you want to perform these actions? Only 'yes' will be accep
 async function runWithProgress(
   ctx: CliContext,
   destroy: boolean,
-  run: (req: Pick<ApplyRequest, "signal" | "onEvent" | "onPlan" | "emergency" | "confirm">) => Promise<ApplyOutcome>,
+  run: (req: Pick<ApplyRequest, "signal" | "onEvent" | "onPlan" | "stopNow" | "onStoppedNow" | "confirm">) => Promise<ApplyOutcome>,
   confirm: ((plan: Plan) => Promise<boolean>) | undefined,
 ): Promise<void> {
   const { color, debug } = ctx.globals();
   const ctl = new AbortController();
-  const emergency: EmergencyHooks = {};
+  const stopNow = new AbortController();
+  let saved: EmergencySave = { stored: false };
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
@@ -43,12 +45,14 @@ async function runWithProgress(
       ctl.abort(new MeshroomError("E_ABORTED", "interrupted by the user"));
       return;
     }
-    const saved = emergency.save?.() ?? { stored: false };
+    stopNow.abort(); // the engine saves state synchronously right here (onStoppedNow) when it is applying
     const what = saved.stored
       ? "State was saved, but it may be behind what the running hooks did."
       : saved.savedTo
         ? `The state backend cannot be written in time: the state was saved to ${saved.savedTo} instead (run \`meshroom state push ${saved.savedTo}\` to store it); it may be behind what the running hooks did.`
-        : "State may not be saved, and it may be behind what the running hooks did.";
+        : saved.error !== undefined
+          ? `Saving state failed (${saved.error instanceof Error ? saved.error.message : String(saved.error)}); it may be behind what the running hooks did.`
+          : "State may not be saved, and it may be behind what the running hooks did.";
     ctx.err(`Second interrupt: exiting now. ${what}`);
     exitNow(130); // not intercepted while hooks run (util/exit-guard.ts)
   };
@@ -57,7 +61,8 @@ async function runWithProgress(
   try {
     const outcome = await run({
       signal: ctl.signal,
-      emergency,
+      stopNow: stopNow.signal,
+      onStoppedNow: (s) => (saved = s),
       onPlan: (plan) => {
         for (const line of renderPlanText(plan, color)) ctx.out(line);
         ctx.out("");

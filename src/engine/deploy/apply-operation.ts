@@ -1,25 +1,12 @@
 import { apply, type ApplyEventSink, type ApplyResult } from "../../apply/index.js";
 import { isMeshroomError, MeshroomError } from "../../errors/index.js";
 import { hasChanges, type Plan } from "../../plan/index.js";
-import { MeshState, StatePersister } from "../../state/index.js";
+import { APPLY_SAVE_PACING, MeshState, StatePersister, type EmergencySave } from "../../state/index.js";
 import { desiredResources } from "../../synth/index.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { withStateLock } from "../../state/with-state-lock.js";
 import { computePlan, instanceLookup, type PlanRequest } from "./plan-operation.js";
 import { assertPlanFresh, type SavedPlan } from "../../plan/plan-file.js";
-import { ThrottledWriter } from "../../state/throttled-writer.js";
-
-/** Filled by `applyOperation` while it runs: the CLI calls `save()` on a second Ctrl-C, right before exiting. */
-export interface EmergencyHooks {
-  save?: () => EmergencySave;
-}
-
-/** What the last save did: stored in the backend, or (a database backend) written aside to a file. */
-export interface EmergencySave {
-  stored: boolean;
-  /** The file the state was written to instead, for `meshroom state push`. */
-  savedTo?: string;
-}
 
 export interface ApplyRequest extends PlanRequest {
   /** Run this saved plan as-is (no question asked); refused if the state moved since. */
@@ -29,7 +16,12 @@ export interface ApplyRequest extends PlanRequest {
   /** Called with the plan before asking (to print it). */
   onPlan?: (plan: Plan) => void;
   onEvent?: ApplyEventSink;
-  emergency?: EmergencyHooks;
+  /**
+   * Aborted when the process is about to exit at once (a second Ctrl-C): while changes are being
+   * applied, the state is saved synchronously inside `abort()` and `onStoppedNow` is told how.
+   */
+  stopNow?: AbortSignal;
+  onStoppedNow?: (saved: EmergencySave) => void;
 }
 
 export interface ApplyOutcome {
@@ -61,17 +53,8 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
     if (!req.saved && req.confirm && !(await req.confirm(plan))) {
       throw new MeshroomError("E_ABORTED", "Apply cancelled: only 'yes' is accepted to approve.", { detail: "Nothing was changed." });
     }
-    const state = MeshState.fromFile(stateFile);
-    const writer = new ThrottledWriter(setup.store, () => state.toFile());
-    const persister = new StatePersister(writer, state, { onAwaited: () => writer.wake() });
-    writer.awaited = () => persister.awaited;
-    if (req.emergency) {
-      req.emergency.save = () => {
-        if (persister.flushSync()) return { stored: true };
-        const savedTo = persister.saveAsideSync();
-        return savedTo === undefined ? { stored: !persister.dirty } : { stored: false, savedTo };
-      };
-    }
+    const persister = new StatePersister(setup.store, MeshState.fromFile(stateFile), { pacing: APPLY_SAVE_PACING });
+    const stopListening = req.stopNow ? persister.saveWhenStopped(req.stopNow, req.onStoppedNow) : () => undefined;
     const runtime = setup.runtimeFor(instanceLookup(persister.state, resources));
     // resources deleted because they left the mesh (not a destroy of what is still declared):
     // their secrets go once their teardown succeeded
@@ -81,7 +64,6 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
       await setup.checkSecrets?.(plan, runtime, persister.state, leaving); // before any hook runs
       const result = await apply(plan, {
         persister, runtime,
-        beforeFlush: () => writer.hurry(),
         ...(req.parallelism ? { parallelism: req.parallelism } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),
@@ -90,7 +72,7 @@ export async function applyOperation(setup: EngineSetup, req: ApplyRequest = {})
       await afterApplyNaming(setup, result, gone);
       return { plan, result };
     } finally {
-      if (req.emergency) delete req.emergency.save;
+      stopListening();
     }
   });
 }

@@ -1,7 +1,8 @@
 import type { ResourceRuntime } from "../../apply/index.js";
 import type { Plan } from "../../plan/index.js";
 import type { MeshState, StateStore } from "../../state/index.js";
-import type { DesiredDocument, DesiredResource, InstanceInputs } from "../../synth/index.js";
+import type { InstanceInputs } from "../../model/index.js";
+import type { DesiredDocument, DesiredResource } from "../../synth/index.js";
 
 /** Looks up an instance's inputs (state first, then the desired document). */
 export type InstanceLookup = (name: string) => InstanceInputs | undefined;

@@ -2,7 +2,7 @@ import { refreshResources, type ResourceRuntime } from "../../apply/index.js";
 import { resourceTypeOf } from "../../model/index.js";
 import { plan as makePlan, type Plan, type PriorState } from "../../plan/index.js";
 import type { StateFile, StateResource } from "../../state/index.js";
-import { instanceInputsOf, type DesiredResource } from "../../synth/index.js";
+import { instanceRecord, type DesiredResource } from "../../synth/index.js";
 import type { EngineSetup, InstanceLookup } from "./engine-setup.js";
 import { withStateLock, type LockingOptions } from "../../state/with-state-lock.js";
 
@@ -66,9 +66,9 @@ export function instanceLookup(
   return (name) => {
     const address = `instance.${name}`;
     const s = state.get(address);
-    if (s) return instanceInputsOf(s.inputs);
+    if (s) return instanceRecord(s);
     byName ??= new Map(desired.filter((d) => d.type === "meshroom_instance").map((d) => [d.address, d]));
     const d = byName.get(address);
-    return d ? instanceInputsOf(d.inputs) : undefined;
+    return d ? instanceRecord(d) : undefined;
   };
 }

@@ -1,6 +1,6 @@
 import { MeshroomError } from "../../errors/index.js";
 import type { Mode } from "../../model/index.js";
-import { plugInputsOf, type DesiredResource } from "../../synth/index.js";
+import { plugRecord, type DesiredResource } from "../../synth/index.js";
 import type { StateResource } from "../../state/index.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { applyOperation, type ApplyOutcome, type ApplyRequest } from "./apply-operation.js";
@@ -23,7 +23,7 @@ export function filterTargets(resources: readonly Resource[], f: MeshFilter, for
   if (f.src === undefined) return undefined;
   const plugs = resources.filter((r) => {
     if (r.type !== "meshroom_plug") return false;
-    const p = plugInputsOf(r.inputs);
+    const p = plugRecord(r);
     return p.src === f.src && (f.dst === undefined || p.dst === f.dst) && (f.topic === undefined || p.topic === f.topic) && (f.mode === undefined || p.mode === f.mode);
   });
   if (plugs.length > 0) return plugs.map((p) => p.address).sort();

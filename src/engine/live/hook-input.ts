@@ -1,37 +1,27 @@
 import { findIntegration } from "../../capabilities/index.js";
-import type { HookInput, SecretAccess } from "../../hooks/index.js";
+import { hookInput, integrationInput, type HookInput, type SecretAccess } from "../../hooks/index.js";
 import type { IntegrationRef, Plug } from "../../model/index.js";
+import { instanceInputs, plugInputs } from "../../synth/index.js";
 import type { LoadedMesh } from "../../mesh/load-mesh.js";
 import type { SecretsPort } from "../../mesh/secrets-port.js";
 
-type HookRecord = Record<string, unknown>;
-
-/** The `instance` part of a hook's input. */
-export function instanceInput(mesh: LoadedMesh, name: string): NonNullable<HookInput["instance"]> {
-  const i = mesh.project.instances.get(name);
-  if (!i) throw new Error(`instance ${name} is not in the project`);
-  return { name: i.name, product: i.product, settings: i.settings as HookRecord };
+/**
+ * A live hook's input for an instance, or for one side of a plug: the project's instance and plug
+ * as the same resource records apply hands its hooks (hooks/hook-input.ts builds both).
+ */
+export function liveHookInput(mesh: LoadedMesh, instance: string, plug?: { plug: Plug; side: "src" | "dst" }): HookInput {
+  const i = mesh.project.instances.get(instance);
+  if (!i) throw new Error(`instance ${instance} is not in the project`);
+  if (!plug) return hookInput({ instance: instanceInputs(i) });
+  const inputs = plugInputs(plug.plug);
+  const ref = plug.side === "src" ? inputs.src_integration : inputs.dst_integration;
+  const explicit = ref ? findIntegration(mesh.graph, ref)?.definition : undefined;
+  return hookInput({ instance: instanceInputs(i), plug: { inputs, side: plug.side, ...(explicit ? { explicit } : {}) } });
 }
 
-/** The `plug` part: settings are those of the side the hook runs on. */
-export function plugInput(plug: Plug, side: "src" | "dst"): NonNullable<HookInput["plug"]> {
-  return {
-    src: plug.src, dst: plug.dst, topic: plug.topic, mode: plug.mode, kind: plug.kind,
-    settings: plug.settings[side] as HookRecord,
-    ...(plug.format !== undefined ? { format: plug.format } : {}),
-  };
-}
-
-/** The `integration` part, with the explicit YAML's settings and extra fields. */
-export function integrationInput(mesh: LoadedMesh, ref: IntegrationRef): NonNullable<HookInput["integration"]> {
-  const i = findIntegration(mesh.graph, ref);
-  const def = i?.definition;
-  return {
-    product: ref.product, targetProduct: ref.target, topic: ref.topic, role: ref.role, mode: ref.mode,
-    ...(ref.format !== undefined ? { format: ref.format } : {}),
-    settings: (def?.settings ?? {}) as HookRecord,
-    extra: (def?.extra ?? {}) as HookRecord,
-  };
+/** The `integration` part alone (pull/publish hooks), with the explicit YAML's settings and extra fields. */
+export function liveIntegrationInput(mesh: LoadedMesh, ref: IntegrationRef): NonNullable<HookInput["integration"]> {
+  return integrationInput(ref, findIntegration(mesh.graph, ref)?.definition);
 }
 
 /** Adapts the lazily opened store to what the hook runner needs; changes are saved by `flush`. */

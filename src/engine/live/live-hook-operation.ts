@@ -2,7 +2,7 @@ import { MeshroomError } from "../../errors/index.js";
 import { selectRuntimeHook, type RuntimeHookKind } from "../../capabilities/index.js";
 import { runHook, runWatch, type HookInput, type HookLogSink, type HookResult, type SecretAccess } from "../../hooks/index.js";
 import { type Mode, type Plug, instanceAddress, plugAddress } from "../../model/index.js";
-import { instanceInput, integrationInput, plugInput } from "./hook-input.js";
+import { liveHookInput } from "./hook-input.js";
 import type { LoadedMesh } from "../../mesh/load-mesh.js";
 
 export interface RuntimeTarget {
@@ -44,7 +44,7 @@ export function prepareRuntimeCall(mesh: LoadedMesh, kind: RuntimeHookKind, t: R
   if (t.dst === undefined) {
     const choice = selectRuntimeHook(mesh.graph, kind, { topic: t.topic, srcInstance: src, ...(t.mode ? { mode: t.mode } : {}) });
     const entry = mesh.hooks.require(choice.hook.id);
-    return { address: instanceAddress(src.name), title: choice.hook.title, entry, input: { instance: instanceInput(mesh, src.name) } };
+    return { address: instanceAddress(src.name), title: choice.hook.title, entry, input: liveHookInput(mesh, src.name) };
   }
   const dst = mesh.project.instances.get(t.dst);
   if (!dst) throw new MeshroomError("E_NOT_FOUND", `instance ${t.dst} not found`, { detail: "see `meshroom list instances`" });
@@ -53,13 +53,8 @@ export function prepareRuntimeCall(mesh: LoadedMesh, kind: RuntimeHookKind, t: R
     topic: t.topic, srcInstance: src, dstInstance: dst, mode: plug.mode, ...(plug.format ? { format: plug.format } : {}),
   });
   const side = choice.side === "dst" ? "dst" : "src";
-  const ref = side === "src" ? plug.srcIntegration : plug.dstIntegration;
   const entry = mesh.hooks.require(choice.hook.id);
-  const input: HookInput = {
-    instance: instanceInput(mesh, choice.instance),
-    plug: plugInput(plug, side),
-    ...(ref ? { integration: integrationInput(mesh, ref) } : {}),
-  };
+  const input = liveHookInput(mesh, choice.instance, { plug, side });
   return { address: plugAddress(plug.src, plug.dst, plug.topic, plug.mode), title: choice.hook.title, entry, input };
 }
 

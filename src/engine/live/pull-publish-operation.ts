@@ -6,7 +6,7 @@ import { runHook, type HookLogSink } from "../../hooks/index.js";
 import { compareHookOrder, type Role } from "../../model/index.js";
 import { paths } from "../../project/paths.js";
 import { productFileHashes, sha256 } from "../../project/product-trust.js";
-import { integrationInput } from "./hook-input.js";
+import { liveIntegrationInput } from "./hook-input.js";
 import type { LoadedMesh } from "../../mesh/load-mesh.js";
 import { createProjectHandle } from "./project-handle.js";
 import { recordOrigin } from "../../mesh/trust.js";
@@ -87,7 +87,7 @@ export async function publishProduct(mesh: LoadedMesh, f: PublishFilter, deps: C
     const name = `${i.product}/${i.target}/${i.topic}_${i.role}`;
     for (const h of all) {
       const entry = mesh.hooks.require(h.id);
-      const r = await runHook(entry, { integration: integrationInput(mesh, ref), path: paths.productDir(mesh.project.root, f.product) },
+      const r = await runHook(entry, { integration: liveIntegrationInput(mesh, ref), path: paths.productDir(mesh.project.root, f.product) },
         { address: `integration.${name.replaceAll("/", ".")}`, signal: deps.signal, log: deps.log, project, cwd: mesh.project.root });
       out.push({ integration: name, title: h.title, ...(r.value !== undefined ? { value: r.value } : {}) });
     }

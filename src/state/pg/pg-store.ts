@@ -4,7 +4,7 @@ import type pg from "pg";
 import { isMeshroomError, MeshroomError } from "../../errors/index.js";
 import { PRIVATE_FILE_MODE, writeFileAtomicSync } from "../../util/atomic-write.js";
 import { VERSION } from "../../util/version.js";
-import type { LockHandle, LockInfo, LockOptions, LockRequest, StateStore, WriteOutcome } from "../backend.js";
+import { overlappingWrite, type LockHandle, type LockInfo, type LockOptions, type LockRequest, type StateStore, type WriteOutcome } from "../backend.js";
 import { renderState, type RenderedState } from "../render-state.js";
 import { parseStateText, type StateFile } from "../schema.js";
 import { decideWrite } from "../write-rules.js";
@@ -29,7 +29,7 @@ interface StoredRow {
 export class PgStateStore implements StateStore {
   readonly location: string;
   private readonly _locker: PgLocker;
-  private _queue: Promise<unknown> = Promise.resolve();
+  private _writing = false;
 
   constructor(
     private readonly _ctx: PgContext,
@@ -52,10 +52,7 @@ export class PgStateStore implements StateStore {
   }
 
   write(state: StateFile): Promise<WriteOutcome> {
-    const rendered = renderState(state);
-    const run = this._queue.then(() => this._writeNow(state, rendered, false));
-    this._queue = run.catch(() => undefined);
-    return run;
+    return this._oneAtATime(state, false);
   }
 
   /**
@@ -63,10 +60,18 @@ export class PgStateStore implements StateStore {
    * The serial becomes max(stored, given) + 1 so every reader sees the change.
    */
   overwrite(state: StateFile): Promise<WriteOutcome> {
-    const rendered = renderState(state);
-    const run = this._queue.then(() => this._writeNow(state, rendered, true));
-    this._queue = run.catch(() => undefined);
-    return run;
+    return this._oneAtATime(state, true);
+  }
+
+  /** Plain storage: one write at a time (a run's writes are scheduled by StatePersister). */
+  private async _oneAtATime(state: StateFile, force: boolean): Promise<WriteOutcome> {
+    if (this._writing) throw overlappingWrite(this.location);
+    this._writing = true;
+    try {
+      return await this._writeNow(state, renderState(state), force);
+    } finally {
+      this._writing = false;
+    }
   }
 
   lock(req: LockRequest, opts?: LockOptions): Promise<LockHandle> {
