@@ -44,6 +44,8 @@ export class LocalStateStore implements StateStore {
   private readonly _lock: FileLock;
   private _known: Known | undefined;
   private _writing = false;
+  /** The serial an asynchronous write in flight decided on (it may land before it returns). */
+  private _inFlight: { lineage: string; serial: number } | undefined;
   private _issued = 0;
   private _committed = 0;
   private _dirReady = false;
@@ -103,6 +105,7 @@ export class LocalStateStore implements StateStore {
       return await this._writeNow(state, renderState(state), ++this._issued);
     } finally {
       this._writing = false;
+      this._inFlight = undefined;
     }
   }
 
@@ -115,7 +118,11 @@ export class LocalStateStore implements StateStore {
       if (!sig && !this._dirReady) fs.mkdirSync(dirname(this.paths.state), { recursive: true });
       this._dirReady = true;
       const stored = this._snapshot(sig, () => this.readSync());
-      const d = decideWrite(state, rendered, stored, this.paths.state);
+      // the asynchronous write in flight may have landed, not yet returned: what it stored is
+      // this run's own state, not another meshroom's
+      const f = this._inFlight;
+      const own = f !== undefined && stored !== undefined && stored.lineage === f.lineage && stored.serial === f.serial && state.serial < f.serial;
+      const d = decideWrite(own ? { ...state, serial: f.serial } : state, rendered, stored, this.paths.state);
       if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
       writeFileAtomicSync(this.paths.state, rendered.bytes(d.serial, VERSION), { backup: this.paths.backup, mode: PRIVATE_FILE_MODE });
       this._committed = Math.max(this._committed, ticket);
@@ -159,8 +166,12 @@ export class LocalStateStore implements StateStore {
       if (!sig && !this._dirReady) await fsp.mkdir(dirname(this.paths.state), { recursive: true });
       this._dirReady = true;
       if (sig && !(this._known && sameSig(sig, this._known.sig))) await this.read();
+      // a synchronous save (the last one before an exit) landed since this write was asked for:
+      // it stored a later state of this run, so this older one is superseded, not a conflict
+      if (this._committed > ticket && this._known) return { state: { ...state, serial: this._known.serial }, written: false };
       const d = decideWrite(state, rendered, this._snapshot(sig, () => undefined), this.paths.state);
       if (!d.write) return { state: { ...state, serial: d.serial }, written: false };
+      this._inFlight = { lineage: state.lineage, serial: d.serial };
       const committed = await writeFileAtomic(this.paths.state, rendered.bytes(d.serial, VERSION, this._scratch), {
         backup: this.paths.backup,
         mode: PRIVATE_FILE_MODE,
