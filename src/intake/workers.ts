@@ -5,9 +5,12 @@
 // file queue is refused: its spool is one ordered file that one process writes (its lock, its
 // group commit and its offset index live in that process).
 import cluster, { type Worker } from "node:cluster";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MeshroomError } from "../errors/index.js";
+import { PACKAGE_ROOT } from "../util/version.js";
 import { acquireDirLock, writeServerInfo } from "./dir-lock.js";
 import { isLoopback } from "./http-util.js";
 import type { IntakeServer, IntakeServerOptions } from "./server.js";
@@ -29,7 +32,14 @@ export interface WorkerStart {
   options: IntakeServerOptions;
 }
 
-const WORKER_MAIN = fileURLToPath(new URL("./worker-main.js", import.meta.url));
+/**
+ * The workers' entry: next to this module in the tsc output; from the bundled CLI (dist/cli/),
+ * the tsc output's copy in the package.
+ */
+const WORKER_MAIN = ((): string => {
+  const sibling = fileURLToPath(new URL("./worker-main.js", import.meta.url));
+  return existsSync(sibling) ? sibling : join(PACKAGE_ROOT, "dist", "src", "intake", "worker-main.js");
+})();
 const START_TIMEOUT_MS = 60_000;
 
 export async function startWorkerPool(opts: WorkerPoolOptions): Promise<WorkerPool> {
