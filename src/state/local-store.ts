@@ -178,8 +178,10 @@ export class LocalStateStore implements StateStore {
         beforeCommit: () => this._committed < ticket, // a later synchronous save already landed
       });
       if (!committed) return { state: { ...state, serial: d.serial }, written: false };
+      // a synchronous save landed after this one: it holds a later state and `_known` describes it
+      if (this._committed > ticket) return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
       this._committed = ticket;
-      this._afterWrite(state, rendered, d.serial, await fsp.stat(this.paths.state));
+      this._afterWrite(state, rendered, d.serial, fs.statSync(this.paths.state));
       return { state: { ...state, serial: d.serial, meshroom_version: VERSION }, written: true };
     } catch (e) {
       const saved = await writePrivateFile(this.paths.errored, rendered.bytes(state.serial + 1, VERSION)).then(

@@ -41,11 +41,17 @@ export async function writeFileAtomic(path: string, text: string | Uint8Array, o
       await fh.close();
     }
     if (opts.backup) await keepBackup(path, opts.backup, opts.mode);
-    if (opts.beforeCommit && !opts.beforeCommit()) {
-      await fsp.rm(tmp, { force: true });
-      return false;
+    if (opts.beforeCommit) {
+      // the check and the rename in one turn of the event loop: nothing (a synchronous save in a
+      // signal handler) can land between them, and no rename still in flight can land after it
+      if (!opts.beforeCommit()) {
+        await fsp.rm(tmp, { force: true });
+        return false;
+      }
+      fs.renameSync(tmp, path);
+    } else {
+      await fsp.rename(tmp, path);
     }
-    await fsp.rename(tmp, path);
   } catch (e) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
