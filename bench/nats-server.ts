@@ -60,8 +60,12 @@ process.once("exit", () => {
   for (const c of live) c.kill("SIGKILL");
 });
 
-/** One JetStream server (`size` 1) or a cluster of `size` nodes with routes between them. */
-export async function startNats(size = 1, extraArgs: string[] = []): Promise<NatsTestCluster> {
+/**
+ * One JetStream server (`size` 1) or a cluster of `size` nodes with routes between them.
+ * `up` nodes are started (all by default); the others wait for their `restart()`, as the nodes
+ * of a cluster coming up one by one do.
+ */
+export async function startNats(size = 1, extraArgs: string[] = [], opts: { up?: number } = {}): Promise<NatsTestCluster> {
   const bin = natsServerBin();
   if (!bin) throw new Error("nats-server is not installed (apt-get install nats-server)");
   const root = mkdtempSync(join(tmpdir(), "meshroom-nats-"));
@@ -75,7 +79,7 @@ export async function startNats(size = 1, extraArgs: string[] = []): Promise<Nat
     }
     return node(bin, args, port, `n${i}`);
   });
-  await Promise.all(nodes.map((n) => n.restart()));
+  await Promise.all(nodes.slice(0, opts.up ?? size).map((n) => n.restart()));
   return {
     nodes,
     url: `nats://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`,

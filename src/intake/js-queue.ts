@@ -14,6 +14,7 @@ import { JsEvents } from "./js-events.js";
 import { KvCounters } from "./js-counters.js";
 import { KvIdempotency, idempotencyId } from "./js-idempotency.js";
 import { KvSources } from "./js-sources.js";
+import { whileForming } from "./js-ready.js";
 import { isNotFound, isWrongRevision, sleep } from "./js-util.js";
 import { MAX_LISTED_REJECTIONS } from "./limits.js";
 import { connectNats, type NatsAuthOptions, type NatsTarget } from "./nats-target.js";
@@ -48,18 +49,22 @@ export class JetStreamQueue implements IntakeQueue {
   static async open(target: NatsTarget, auth: NatsAuthOptions): Promise<JetStreamQueue> {
     const nc = await connectNats(target, auth);
     try {
-      const jsm = await nc.jetstreamManager().catch((e: unknown) => {
-        throw new MeshroomError("E_EXEC", `the NATS server at ${target.servers.join(",")} has no JetStream: ${(e as Error).message}`, {
-          detail: "Start nats-server with -js (and a storage directory, -sd).",
+      const noJetStream = (why: string): MeshroomError =>
+        new MeshroomError("E_EXEC", `the NATS server at ${target.servers.join(",")} has no JetStream: ${why}`, {
+          detail: "Start nats-server with -js (and a storage directory, -sd); a new cluster needs a quorum of its nodes up to elect its JetStream leader.",
         });
+      if (nc.info?.jetstream === false) throw noJetStream("the server says JetStream is not enabled");
+      const forming = { onWait: () => process.stderr.write(`meshroom intake: waiting for JetStream at ${target.servers.join(",")} (cluster still forming?)\n`) };
+      const jsm = await whileForming(() => nc.jetstreamManager(), forming).catch((e: unknown) => {
+        throw noJetStream((e as Error).message);
       });
       const js = nc.jetstream();
       const prefix = `meshroom.intake.${target.stream}`;
       const stream = (name: string, subject: string, extra: Partial<StreamConfig> = {}): Promise<void> =>
-        ensureStream(jsm, { name, subjects: [subject], storage: StorageType.File, retention: RetentionPolicy.Limits, num_replicas: target.replicas, allow_direct: true, ...extra });
+        whileForming(() => ensureStream(jsm, { name, subjects: [subject], storage: StorageType.File, retention: RetentionPolicy.Limits, num_replicas: target.replicas, allow_direct: true, ...extra }), forming);
       await stream(target.stream, `${prefix}.events.>`, { duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
       await stream(`${target.stream}_DLQ`, `${prefix}.dlq.>`);
-      const kv = (suffix: string, ttl?: number): Promise<KV> => js.views.kv(`${target.stream}_${suffix}`, { history: 1, replicas: target.replicas, ...(ttl ? { ttl } : {}) });
+      const kv = (suffix: string, ttl?: number): Promise<KV> => whileForming(() => js.views.kv(`${target.stream}_${suffix}`, { history: 1, replicas: target.replicas, ...(ttl ? { ttl } : {}) }), forming);
       const counterKv = await kv("counters");
       const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
       return new JetStreamQueue(
@@ -225,25 +230,8 @@ export class JetStreamQueue implements IntakeQueue {
   }
 }
 
-/** A JetStream answer a cluster still electing its leaders gives: worth asking again shortly. */
-function isTransient(e: unknown): boolean {
-  return /no suitable peers|timeout|503|no responders|leader|unavailable/i.test(e instanceof Error ? `${e.message} ${(e as { code?: string }).code ?? ""}` : String(e));
-}
-
-/** Creates the stream, or checks that the existing one takes our subject; waits (up to 60 s) for a cluster still forming. */
+/** Creates the stream, or checks that the existing one takes our subject (a forming cluster is waited for by the caller). */
 async function ensureStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await ensureStreamOnce(jsm, cfg);
-    } catch (e) {
-      if (e instanceof MeshroomError || !isTransient(e) || Date.now() > until) throw e;
-      await sleep(500);
-    }
-  }
-}
-
-async function ensureStreamOnce(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const info = await jsm.streams.info(cfg.name);

@@ -82,6 +82,31 @@ describe.skipIf(!available)("JetStream queue (nats-server on loopback)", () => {
     await expect(startWorkerPool({ dir: "/nonexistent", adminToken: "x".repeat(32), workers: 2 })).rejects.toThrow(/one ordered spool written by one process/);
   });
 
+  it("waits for a cluster still electing its JetStream leader instead of failing (CI: R3 cluster just started: TIMEOUT)", async () => {
+    // one node of three is up: no quorum, so no meta leader, and the JetStream API times out
+    const cluster = await startNats(3, [], { up: 1 });
+    try {
+      const url = `${cluster.url}?stream=FORMING&replicas=3`;
+      const opening = openQueue("/nonexistent", url);
+      let settled = false;
+      void opening.then(() => (settled = true), () => (settled = true));
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(settled).toBe(false);
+      await Promise.all(cluster.nodes.slice(1).map((n) => n.restart()));
+      const q = await opening;
+      try {
+        const token = await q.sources.create({ name: "fw", kind: "producer" });
+        expect(token).toBeTruthy();
+        const r = await q.ingest("fw", items({ summary: "after the election" }), { receivedAt: new Date(), remoteAddress: "127.0.0.1" });
+        expect(r.offsets).toEqual([1]);
+      } finally {
+        await q.close();
+      }
+    } finally {
+      await cluster.destroy();
+    }
+  }, 90_000);
+
   it("refuses credentials in the URL and reads them from a file or the environment", async () => {
     expect(() => parseNatsTarget("nats://user:secret@127.0.0.1:4222")).toThrow(/visible in the process list/);
     expect(parseNatsTarget("nats://10.0.0.1:4222,10.0.0.2?stream=S&replicas=3")).toEqual({ servers: ["10.0.0.1:4222", "10.0.0.2"], stream: "S", replicas: 3 });
