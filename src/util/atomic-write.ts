@@ -89,30 +89,52 @@ export function writeFileAtomicSync(path: string, text: string | Uint8Array, opt
   return true;
 }
 
+/**
+ * The current file, hard-linked (or copied) under a temp name, then renamed over `backup`: the
+ * backup is replaced in one step, so a save that runs meanwhile (a synchronous one from a signal
+ * handler, between two awaits of an asynchronous one) cannot make this one fail, and there is
+ * never a moment without a backup.
+ */
 async function keepBackup(path: string, backup: string, mode: number | undefined): Promise<void> {
-  await fsp.rm(backup, { force: true });
+  const tmp = tempPathFor(backup);
   try {
-    await fsp.link(path, backup);
+    try {
+      await fsp.link(path, tmp);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "ENOENT") return; // no previous file: nothing to keep
+      if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") await fsp.copyFile(path, tmp);
+      else throw e;
+    }
+    if (mode !== undefined) await fsp.chmod(tmp, mode);
+    await fsp.rename(tmp, backup);
+    // when `backup` already is a link to the same file (a save meanwhile kept the same one),
+    // rename does nothing and leaves `tmp` (POSIX): remove it
+    await fsp.rm(tmp, { force: true });
   } catch (e) {
-    const code = errCode(e);
-    if (code === "ENOENT") return; // no previous file: nothing to keep
-    if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") await fsp.copyFile(path, backup);
-    else throw e;
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  if (mode !== undefined) await fsp.chmod(backup, mode);
 }
 
 function keepBackupSync(path: string, backup: string, mode: number | undefined): void {
-  fs.rmSync(backup, { force: true });
+  const tmp = tempPathFor(backup);
   try {
-    fs.linkSync(path, backup);
+    try {
+      fs.linkSync(path, tmp);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "ENOENT") return;
+      if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") fs.copyFileSync(path, tmp);
+      else throw e;
+    }
+    if (mode !== undefined) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, backup);
+    fs.rmSync(tmp, { force: true }); // see keepBackup
   } catch (e) {
-    const code = errCode(e);
-    if (code === "ENOENT") return;
-    if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") fs.copyFileSync(path, backup);
-    else throw e;
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
-  if (mode !== undefined) fs.chmodSync(backup, mode);
 }
 
 /**
