@@ -136,3 +136,21 @@ export function basicMesh(mode: "push" | "pull" = "push", opts: { update?: boole
   m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events", mode });
   return m;
 }
+
+/**
+ * edr1 → siem1 (events) whose producer setup hook runs `producerBody` (TypeScript statements),
+ * titled `producerTitle`; the EDR's instance hook and the SIEM's consumer hook just succeed.
+ */
+export function producerBodyMesh(producerBody: string, producerTitle: string): MeshProject {
+  const m = new MeshProject();
+  m.product("edr", EDR_DEF, `import { setupProducer, setupInstance } from "meshroom/hooks";
+setupInstance(async () => ({ outputs: { id: "edr-1" } }), { title: "register the EDR" });
+setupProducer("events", async () => { ${producerBody} }, { title: ${JSON.stringify(producerTitle)} });
+`);
+  m.product("siem", SIEM_DEF, `import { setupConsumer } from "meshroom/hooks";
+setupConsumer("events", async () => ({ outputs: { k: 1 } }), { title: "open the SIEM input" });
+`);
+  m.instance("edr", "edr1", { url: "https://edr" }).instance("siem", "siem1", { port: 8514 });
+  m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events" });
+  return m;
+}
