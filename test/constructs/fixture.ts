@@ -1,6 +1,10 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { type MeshStack, Testing } from "../../constructs/index.js";
+import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
+import { MeshroomError } from "../../src/errors/index.js";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const QUICKSTART = join(REPO, "examples/quickstart");
@@ -21,4 +25,34 @@ export function exampleCopy(example: string): { dir: string; dispose(): void } {
   symlinkSync(join(REPO, "node_modules/jiti/lib/jiti-cli.mjs"), join(nm, ".bin/jiti"));
   symlinkSync(join(REPO, "bin/meshroom.js"), join(nm, ".bin/meshroom"));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of examples/code-mesh (exampleCopy) with its typed classes generated (`meshroom get`),
+ * made before the test file's tests and removed after them.
+ */
+export function useCodeMeshCopy(): { readonly dir: string } {
+  let fx: ReturnType<typeof exampleCopy> | undefined;
+  beforeAll(async () => {
+    fx = exampleCopy(CODE_MESH);
+    await generateBindings(fx.dir);
+  }, 120_000);
+  afterAll(() => fx?.dispose());
+  return {
+    get dir(): string {
+      if (!fx) throw new Error("the code-mesh copy is made in beforeAll");
+      return fx.dir;
+    },
+  };
+}
+
+/** The MeshroomError that `Testing.synthMesh(stack)` throws; any other outcome fails the test. */
+export function synthMeshError(stack: MeshStack): MeshroomError {
+  try {
+    Testing.synthMesh(stack);
+  } catch (e) {
+    if (e instanceof MeshroomError) return e;
+    throw e;
+  }
+  throw new Error(`expected Testing.synthMesh(${stack.node.id}) to throw a MeshroomError; it synthesized`);
 }
