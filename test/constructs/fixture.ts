@@ -2,9 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { type MeshStack, Testing } from "../../constructs/index.js";
 import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
-import { MeshroomError } from "../../src/errors/index.js";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const QUICKSTART = join(REPO, "examples/quickstart");
@@ -44,15 +42,4 @@ export function useCodeMeshCopy(): { readonly dir: string } {
       return fx.dir;
     },
   };
-}
-
-/** The MeshroomError that `Testing.synthMesh(stack)` throws; any other outcome fails the test. */
-export function synthMeshError(stack: MeshStack): MeshroomError {
-  try {
-    Testing.synthMesh(stack);
-  } catch (e) {
-    if (e instanceof MeshroomError) return e;
-    throw e;
-  }
-  throw new Error(`expected Testing.synthMesh(${stack.node.id}) to throw a MeshroomError; it synthesized`);
 }

@@ -6,7 +6,8 @@ import { resolvePlug } from "../../src/capabilities/index.js";
 import { MeshroomError } from "../../src/errors/index.js";
 import { synthProject } from "../../src/engine/deploy/synth-project.js";
 import { loadMeshProject } from "../../stacks/index.js";
-import { CODE_MESH, QUICKSTART, exampleCopy, synthMeshError } from "./fixture.js";
+import { thrownMeshroomError } from "../support/thrown.js";
+import { CODE_MESH, QUICKSTART, exampleCopy } from "./fixture.js";
 
 /** What `meshroom plug events webhook siem` says: the same resolution, on the same graph. */
 async function cliError(): Promise<MeshroomError> {
@@ -28,7 +29,7 @@ describe("an impossible plug in a code mesh", () => {
     const webhook = new Instance(mesh, "webhook", { product: "webhook_source" });
     const siem = new Instance(mesh, "siem", { product: mesh.product("sink") });
     new Plug(mesh, "direct", { topic: "events", src: webhook, dst: siem });
-    const caught = synthMeshError(mesh);
+    const caught = thrownMeshroomError(() => Testing.synthMesh(mesh));
     expect(caught.code).toBe("E_NO_INTEGRATION");
     expect(caught.message).toBe(expected.message);
     expect(caught.detail).toBe(expected.detail);
