@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * meshroom's mesh matchers under a real jest, outside this repository: a project with jest (and
  * @types/jest, typescript) installed from npm, meshroom linked into its node_modules as an
  * installed package would be, `setupFilesAfterEnv: ["meshroom/testing/jest"]`, and a test file
- * with a passing and a failing matcher. jest runs meshroom's ESM with its native ESM support
+ * with passing and failing matchers (on a stack in `Testing.app()` and in the test's own
+ * cdktf `App`). jest runs meshroom's ESM with its native ESM support
  * (`--experimental-vm-modules`, no transformer). Then the types: tsc with @types/jest and
  * `meshroom/testing/jest`, no vitest in the project.
  */
@@ -20,7 +21,8 @@ let dir: string;
 const env = { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", NODE_OPTIONS: "--experimental-vm-modules" };
 const run = (file: string, args: string[], opts: Options = {}) => execa(file, args, { cwd: dir, env, timeout: 600_000, reject: false, ...opts });
 
-const MESH_TEST = `import { Instance, MeshStack, Plug, Testing } from "meshroom/constructs";
+const MESH_TEST = `import { App } from "cdktf";
+import { Instance, MeshStack, Plug, Testing } from "meshroom/constructs";
 import { loadMeshProject } from "meshroom/stacks";
 
 const mesh = new MeshStack(Testing.app(), "soc", { project: await loadMeshProject(".") });
@@ -36,6 +38,14 @@ test("what the mesh has", () => {
 
 test("a plug the mesh does not have", () => {
   expect(mesh).toHavePlug({ topic: "events", src: "intake", dst: "siem", mode: "pull" });
+});
+
+test("a mesh in the test's own cdktf App (jest's copy of cdktf)", async () => {
+  const app = new App({ outdir: "app-out" });
+  const own = new MeshStack(app, "own", { project: await loadMeshProject(".") });
+  new Instance(own, "siem", { product: "sink" });
+  expect(own).toHaveInstance("sink");
+  app.synth();
 });
 `;
 
@@ -56,6 +66,7 @@ beforeAll(async () => {
   // meshroom as an installed package would resolve (the code-mesh package test covers the tarball)
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   symlinkSync(REPO, join(dir, "node_modules", "meshroom"), "dir");
+  for (const pkg of ["cdktf", "constructs"]) symlinkSync(join(REPO, "node_modules", pkg), join(dir, "node_modules", pkg), "dir");
   for (const d of ["products", "lib"]) cpSync(join(QUICKSTART, d), join(dir, d), { recursive: true, dereference: true });
   cpSync(join(QUICKSTART, "meshroom.yaml"), join(dir, "meshroom.yaml"));
   writeFileSync(join(dir, "jest.config.mjs"), 'export default { testEnvironment: "node", transform: {}, setupFilesAfterEnv: ["meshroom/testing/jest"] };\n');
@@ -72,7 +83,8 @@ describe("meshroom/testing/jest in a jest project", () => {
     expect(r.exitCode, out).toBe(1);
     expect(out).toMatch(/✓ what the mesh has/);
     expect(out).toMatch(/✕ a plug the mesh does not have/);
-    expect(out).toContain("Tests:       1 failed, 1 passed, 2 total");
+    expect(out).toMatch(/✓ a mesh in the test's own cdktf App/);
+    expect(out).toContain("Tests:       1 failed, 2 passed, 3 total");
     // the failure says what was wanted and lists the plugs the stack has
     expect(out).toContain("expected a plug intake -[events pull]-> siem; the stack has:");
     expect(out).toContain("webhook -[events push]-> intake");
