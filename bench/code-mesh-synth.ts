@@ -7,9 +7,10 @@
  * `.gen/`, the products' hooks), the timed ones use it. Also shown, for information: the same
  * synth with the compile cache off (`MESHROOM_NO_CACHE=1`: everything transpiled on each run).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { copyExample } from "./example-copy.js";
 import { median, timeProcess } from "./timed-process.js";
 
 export interface CodeMeshSynthTiming {
@@ -27,23 +28,12 @@ export interface CodeMeshSynthResult {
   timings: CodeMeshSynthTiming[];
 }
 
-function codeMeshCopy(repo: string, base: string): string {
-  const dir = join(base, "code-mesh");
-  cpSync(join(repo, "examples/code-mesh"), dir, { recursive: true, dereference: true, filter: (src) => !/[/\\](cdktf\.out|\.gen|\.meshroom)$/.test(src) });
-  const nm = join(dir, "node_modules");
-  mkdirSync(join(nm, ".bin"), { recursive: true });
-  mkdirSync(join(nm, "@types"), { recursive: true });
-  symlinkSync(repo, join(nm, "meshroom"), "dir");
-  for (const pkg of ["cdktf", "constructs", "jiti", "@types/node"]) symlinkSync(join(repo, "node_modules", pkg), join(nm, pkg), "dir");
-  symlinkSync(join(repo, "node_modules/jiti/lib/jiti-cli.mjs"), join(nm, ".bin/jiti"));
-  return dir;
-}
-
 /** Median of `runs` whole-process `meshroom synth` runs on a copy of examples/code-mesh. */
 export function runCodeMeshSynthBench(repo: string, runs = 7): CodeMeshSynthResult {
   const base = mkdtempSync(join(tmpdir(), "mr-bench-synth-"));
   try {
-    const dir = codeMeshCopy(repo, base);
+    const dir = join(base, "code-mesh");
+    copyExample(repo, join(repo, "examples/code-mesh"), dir);
     const bin = join(repo, "bin/meshroom.js");
     const env = { ...process.env, CI: "true", NO_COLOR: "1", XDG_CACHE_HOME: join(base, "cache") };
     const synth = (e: NodeJS.ProcessEnv) => timeProcess(process.execPath, [bin, "synth"], { cwd: dir, env: e });

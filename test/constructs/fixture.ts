@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { copyExample } from "../../bench/example-copy.js";
 import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -14,14 +15,7 @@ export const CODE_MESH = join(REPO, "examples/code-mesh");
  */
 export function exampleCopy(example: string): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "meshroom-constructs-"));
-  cpSync(example, dir, { recursive: true, dereference: true, filter: (src) => !/[/\\](cdktf\.out|\.gen|\.meshroom)$/.test(src) });
-  const nm = join(dir, "node_modules");
-  mkdirSync(join(nm, ".bin"), { recursive: true });
-  mkdirSync(join(nm, "@types"), { recursive: true });
-  symlinkSync(REPO, join(nm, "meshroom"), "dir");
-  for (const pkg of ["cdktf", "constructs", "jiti", "@types/node"]) symlinkSync(join(REPO, "node_modules", pkg), join(nm, pkg), "dir");
-  symlinkSync(join(REPO, "node_modules/jiti/lib/jiti-cli.mjs"), join(nm, ".bin/jiti"));
-  symlinkSync(join(REPO, "bin/meshroom.js"), join(nm, ".bin/meshroom"));
+  copyExample(REPO, example, dir);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
