@@ -9,10 +9,11 @@
 //   3. the capability graph (500 products / 2,000 integrations: list and plug as CLI processes);
 //   4. the event intake under load (events/s, p99, nothing lost);
 //   5. CLI cold start (median of 10 `--version` and `list products`);
+//   6. `meshroom synth` on examples/code-mesh, the cdktf app it runs included (median of 7);
 //   (after the engine) Python hooks: 1,000 no-op setup hooks in one apply, Python against TypeScript;
 // then one PASS/FAIL line per target. Timings are printed with the load average (wall times
 // include other processes' load; CPU times do not). Exit code 0 unless a benchmark breaks, or
-// with `--strict`, unless a target fails. `--only=engine,python-hooks,terraform,capabilities,intake,cold-start`
+// with `--strict`, unless a target fails. `--only=engine,python-hooks,terraform,capabilities,intake,cold-start,synth`
 // runs a subset; `--quick` skips the 10,000-plug cases;
 // `--sizes=300x7,3000x7x3x1` sets the comparison's sizes (plugs × runs [× terraform runs
 // [× of them with apply]]).
@@ -20,6 +21,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatCapabilitiesBench, runCapabilitiesBench } from "./capabilities.js";
+import { runCodeMeshSynthBench } from "./code-mesh-synth.js";
 import { runColdStartBench } from "./cold-start.js";
 import { runCase, type CaseResult } from "./engine.js";
 import { formatIntakeRow, INTAKE_TARGETS, runIntakeBench, type IntakeBenchResult, type IntakeTarget } from "./intake-load.js";
@@ -139,6 +141,18 @@ function coldStart(): Check[] {
     .map((t) => ({ target: `cold start: ${t.command} < ${r.budgetMs} ms`, pass: t.medianMs < r.budgetMs, measured: `median ${t.medianMs} ms` }));
 }
 
+function codeMeshSynth(): Check[] {
+  section("code-mesh synth");
+  const r = runCodeMeshSynthBench(repoRoot, 7);
+  for (const t of r.timings) {
+    const note = t.budgeted ? "" : "  (for information: main.ts, .gen/ and hooks transpiled on each run)";
+    console.log(`${t.label.padEnd(28)} median ${fmt(t.medianWallMs).padStart(7)}  CPU ${fmt(t.medianCpuMs).padStart(7)}  (wall min ${fmt(t.minWallMs)}, max ${fmt(t.maxWallMs)}, ${t.runs} runs)${note}`);
+  }
+  return r.timings
+    .filter((t) => t.budgeted)
+    .map((t) => ({ target: `${t.label} < ${fmt(r.budgetMs)}`, pass: t.medianWallMs < r.budgetMs, measured: `median ${fmt(t.medianWallMs)} (CPU ${fmt(t.medianCpuMs)})` }));
+}
+
 /** 1,000 no-op setup hooks (500 plugs, two sides each) in one apply: Python hooks against TypeScript ones. */
 async function pythonHooks(): Promise<Check[]> {
   section("Python hooks");
@@ -163,6 +177,7 @@ const SECTIONS = {
   capabilities: () => capabilities(),
   intake: () => intake(),
   "cold-start": async () => coldStart(),
+  synth: async () => codeMeshSynth(),
 } as const;
 
 async function main(argv: string[]): Promise<void> {

@@ -12,9 +12,20 @@
  *   tokens, resolved when settings are read; other tokens are refused).
  * The classes `meshroom get` writes into `.gen/` import `cdktf` themselves (cdktf's generator).
  */
+import { createRequire } from "node:module";
 import type { IConstruct } from "constructs";
-import { App, DefaultTokenResolver, StringConcat, TerraformElement, TerraformProvider, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import type { IResolvable, IResolveContext } from "cdktf";
+
+// Required, not imported: cdktf is CommonJS, and an ESM `import { App } from "cdktf"` makes Node
+// scan the source of all of cdktf's ~80 re-exported files for export names (cjs-module-lexer,
+// about 100 ms of CPU per synth). Same module instance as the app's own `import "cdktf"`.
+const { App, DefaultTokenResolver, StringConcat, TerraformElement, TerraformProvider, TerraformResource, TerraformStack, Token, Tokenization } =
+  createRequire(import.meta.url)("cdktf") as typeof import("cdktf");
+type App = import("cdktf").App;
+type TerraformElement = import("cdktf").TerraformElement;
+type TerraformProvider = import("cdktf").TerraformProvider;
+type TerraformResource = import("cdktf").TerraformResource;
+type TerraformStack = import("cdktf").TerraformStack;
 
 export { App, TerraformElement, TerraformProvider, TerraformResource, TerraformStack };
 export type { IResolvable, IResolveContext };

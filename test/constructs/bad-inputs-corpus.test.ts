@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Construct } from "constructs";
 import { Instance, MeshStack, Testing } from "../../constructs/index.js";
 import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
-import { MeshroomError } from "../../src/errors/index.js";
+import { thrownMeshroomError } from "../support/thrown.js";
 import { loadProjectWithDiagnostics } from "../../src/project/load.js";
 import { loadCatalogProject } from "../../stacks/index.js";
 
@@ -97,13 +97,6 @@ describe("one corpus of bad inputs, refused alike by a YAML project and by a cod
   it("stops synth with the CLI's error, naming the construct path and the setting", async () => {
     const mesh = new MeshStack(Testing.app(), "soc", { project: await loadCatalogProject(dir) });
     new Bound(mesh, "siem", { port: 1, apiUrl: "u", verifyTls: "no" });
-    let caught: unknown;
-    try {
-      Testing.synthMesh(mesh);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(MeshroomError);
-    expect((caught as MeshroomError).message).toBe('soc/siem: setting verify_tls: expected a boolean, got the string "no" (field `settings.verify_tls`)');
+    expect(thrownMeshroomError(() => Testing.synthMesh(mesh)).message).toBe('soc/siem: setting verify_tls: expected a boolean, got the string "no" (field `settings.verify_tls`)');
   });
 });

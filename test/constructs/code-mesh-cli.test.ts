@@ -1,17 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
+import { describe, expect, it } from "vitest";
 import { meshroom, ok } from "../cli/helpers.js";
-import { CODE_MESH, exampleCopy } from "./fixture.js";
+import { useCodeMeshCopy } from "./fixture.js";
 
 /** validate, list and graph read a code mesh's synthesized document; authoring commands refuse, naming main.ts. */
-let fx: ReturnType<typeof exampleCopy>;
-beforeAll(async () => {
-  fx = exampleCopy(CODE_MESH);
-  await generateBindings(fx.dir);
-}, 120_000);
-afterAll(() => fx?.dispose());
+const fx = useCodeMeshCopy();
 
 describe("the CLI on a code-mesh project", () => {
   it("lists the instances and plugs of main.ts, and draws them", async () => {

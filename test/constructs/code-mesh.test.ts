@@ -1,21 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
+import { describe, expect, it } from "vitest";
 import { desiredDocumentFor } from "../../src/engine/deploy/desired-source.js";
 import { synthProject } from "../../src/engine/deploy/synth-project.js";
 import { plan } from "../../src/plan/index.js";
 import { desiredResources } from "../../src/synth/index.js";
 import { synthYamlProject } from "../../stacks/index.js";
-import { CODE_MESH, QUICKSTART, REPO, exampleCopy } from "./fixture.js";
+import { QUICKSTART, REPO, useCodeMeshCopy } from "./fixture.js";
 
-let fx: ReturnType<typeof exampleCopy>;
-beforeAll(async () => {
-  fx = exampleCopy(CODE_MESH);
-  await generateBindings(fx.dir);
-}, 120_000);
-afterAll(() => fx?.dispose());
+const fx = useCodeMeshCopy();
 
 describe("examples/code-mesh (constructs + generated bindings)", () => {
   it("synthesizes, by running its cdktf app, the same document as the YAML quickstart, hence the same plan", async () => {

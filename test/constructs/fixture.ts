@@ -1,6 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { copyExample } from "../../bench/example-copy.js";
+import { generateBindings } from "../../src/engine/deploy/generate-bindings.js";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const QUICKSTART = join(REPO, "examples/quickstart");
@@ -12,13 +15,25 @@ export const CODE_MESH = join(REPO, "examples/code-mesh");
  */
 export function exampleCopy(example: string): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "meshroom-constructs-"));
-  cpSync(example, dir, { recursive: true, dereference: true, filter: (src) => !/[/\\](cdktf\.out|\.gen|\.meshroom)$/.test(src) });
-  const nm = join(dir, "node_modules");
-  mkdirSync(join(nm, ".bin"), { recursive: true });
-  mkdirSync(join(nm, "@types"), { recursive: true });
-  symlinkSync(REPO, join(nm, "meshroom"), "dir");
-  for (const pkg of ["cdktf", "constructs", "jiti", "@types/node"]) symlinkSync(join(REPO, "node_modules", pkg), join(nm, pkg), "dir");
-  symlinkSync(join(REPO, "node_modules/jiti/lib/jiti-cli.mjs"), join(nm, ".bin/jiti"));
-  symlinkSync(join(REPO, "bin/meshroom.js"), join(nm, ".bin/meshroom"));
+  copyExample(REPO, example, dir);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of examples/code-mesh (exampleCopy) with its typed classes generated (`meshroom get`),
+ * made before the test file's tests and removed after them.
+ */
+export function useCodeMeshCopy(): { readonly dir: string } {
+  let fx: ReturnType<typeof exampleCopy> | undefined;
+  beforeAll(async () => {
+    fx = exampleCopy(CODE_MESH);
+    await generateBindings(fx.dir);
+  }, 120_000);
+  afterAll(() => fx?.dispose());
+  return {
+    get dir(): string {
+      if (!fx) throw new Error("the code-mesh copy is made in beforeAll");
+      return fx.dir;
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { resolvePlug } from "../../src/capabilities/index.js";
 import { MeshroomError } from "../../src/errors/index.js";
 import { synthProject } from "../../src/engine/deploy/synth-project.js";
 import { loadMeshProject } from "../../stacks/index.js";
+import { thrownMeshroomError } from "../support/thrown.js";
 import { CODE_MESH, QUICKSTART, exampleCopy } from "./fixture.js";
 
 /** What `meshroom plug events webhook siem` says: the same resolution, on the same graph. */
@@ -28,16 +29,10 @@ describe("an impossible plug in a code mesh", () => {
     const webhook = new Instance(mesh, "webhook", { product: "webhook_source" });
     const siem = new Instance(mesh, "siem", { product: mesh.product("sink") });
     new Plug(mesh, "direct", { topic: "events", src: webhook, dst: siem });
-    let caught: unknown;
-    try {
-      Testing.synthMesh(mesh);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(MeshroomError);
-    expect((caught as MeshroomError).code).toBe("E_NO_INTEGRATION");
-    expect((caught as MeshroomError).message).toBe(expected.message);
-    expect((caught as MeshroomError).detail).toBe(expected.detail);
+    const caught = thrownMeshroomError(() => Testing.synthMesh(mesh));
+    expect(caught.code).toBe("E_NO_INTEGRATION");
+    expect(caught.message).toBe(expected.message);
+    expect(caught.detail).toBe(expected.detail);
     expect(expected.detail).toContain("meshroom create integration");
   });
 

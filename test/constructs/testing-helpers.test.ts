@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Instance, MeshStack, Plug, Secret, Testing } from "../../constructs/index.js";
 import { meshMatchers, type MeshMatchers } from "../../constructs/testing-entry.js";
 import { buildCapabilityGraph } from "../../src/capabilities/index.js";
@@ -47,6 +47,22 @@ describe("meshroom/testing matchers", () => {
     expect(() => expect(m).toHavePlug({ topic: "alerts", src: "edr", dst: "siem" })).toThrow(
       "expected a plug edr -[alerts]-> siem; the stack has:\n  edr -[events push]-> siem",
     );
+  });
+});
+
+describe("meshroom/testing/jest", () => {
+  it("registers the matchers with the global expect of the environment that loads it (jest's setup file)", async () => {
+    const g = globalThis as { expect?: unknown };
+    const before = g.expect;
+    const extend = vi.fn();
+    g.expect = { extend };
+    try {
+      const entry = await import("../../constructs/testing-jest.js");
+      expect(entry.meshMatchers).toBe(meshMatchers);
+    } finally {
+      g.expect = before;
+    }
+    expect(extend).toHaveBeenCalledExactlyOnceWith(meshMatchers);
   });
 });
 

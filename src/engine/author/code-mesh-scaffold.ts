@@ -4,6 +4,7 @@ import { MeshroomError } from "../../errors/index.js";
 import { runCommand } from "../../exec/index.js";
 import { writeFileAtomicSync as writeFileAtomic } from "../../util/atomic-write.js";
 import { PACKAGE_ROOT, VERSION } from "../../util/version.js";
+import { cdktfJsonText } from "./cdktf-json-text.js";
 
 /**
  * What `meshroom init --code` adds to a project: the mesh as a TypeScript program (`main.ts`),
@@ -14,20 +15,7 @@ import { PACKAGE_ROOT, VERSION } from "../../util/version.js";
  */
 export const CODE_APP = "npx --no-install jiti main.ts";
 
-export const CODE_CDKTF_JSON = JSON.stringify(
-  {
-    "//": "`cdktf synth` runs main.ts and writes cdktf.out/stacks/mesh/cdk.tf.json, meshroom's desired document. There is no Terraform provider for meshroom: terraform validate/plan/apply, `cdktf diff` and `cdktf deploy` do not work on it; review and apply the mesh with `meshroom plan` and `meshroom apply`.",
-    language: "typescript",
-    app: CODE_APP,
-    output: "cdktf.out",
-    codeMakerOutput: ".gen",
-    terraformProviders: [],
-    terraformModules: [],
-    context: {},
-  },
-  null,
-  2,
-) + "\n";
+export const CODE_CDKTF_JSON = cdktfJsonText(CODE_APP, "main.ts");
 
 const MAIN_TS = `// The mesh of this project, in TypeScript. \`meshroom synth\`, \`meshroom plan\` and
 // \`cdktf synth\` run this file; the products come from ./products (YAML, with their hooks).

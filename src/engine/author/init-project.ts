@@ -6,6 +6,7 @@ import { isProjectDir } from "../../project/load.js";
 import { PROJECT_FILE } from "../../project/paths.js";
 import { runCommand } from "../../exec/index.js";
 import { CODE_README, scaffoldCodeMesh } from "./code-mesh-scaffold.js";
+import { cdktfJsonText } from "./cdktf-json-text.js";
 
 export interface InitResult {
   root: string;
@@ -47,20 +48,7 @@ backend:
 #   trust: all
 `;
 
-const CDKTF_JSON = JSON.stringify(
-  {
-    "//": "`cdktf synth` runs `meshroom synth` and writes cdktf.out/stacks/mesh/cdk.tf.json, meshroom's desired document. There is no Terraform provider for meshroom: terraform validate/plan/apply, `cdktf diff` and `cdktf deploy` do not work on it; review and apply the mesh with `meshroom plan` and `meshroom apply`.",
-    language: "typescript",
-    app: "npx --no-install meshroom synth --cdktf-app",
-    output: "cdktf.out",
-    codeMakerOutput: ".gen",
-    terraformProviders: [],
-    terraformModules: [],
-    context: {},
-  },
-  null,
-  2,
-) + "\n";
+const CDKTF_JSON = cdktfJsonText("npx --no-install meshroom synth --cdktf-app", "`meshroom synth`");
 
 function readme(name: string): string {
   return `# ${name}

@@ -43,7 +43,7 @@ export function refuseInCodeMesh(root: string, command: string): void {
 export async function withMeshOf(project: Project, opts: { signal?: AbortSignal } = {}): Promise<{ project: Project; code?: CodeMesh; document?: DesiredDocument }> {
   const code = codeMeshOf(project.root);
   if (!code) return { project };
-  const { runMeshApp } = await import("./desired-source.js");
+  const { runMeshApp } = await import("./run-mesh-app.js");
   const { document } = await runMeshApp(project.root, readCdktfJson(project.root)!, opts);
   const file = join(project.root, code.file);
   const instances = new Map<string, Instance>();

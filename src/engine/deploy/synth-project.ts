@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseDesiredDocument, type DesiredDocument } from "../../synth/index.js";
-import { isMeshroomApp, readCdktfJson, runMeshApp } from "./desired-source.js";
+import type { DesiredDocument } from "../../synth/index.js";
+import { isMeshroomApp, readCdktfJson } from "./cdktf-json.js";
+import { runMeshApp } from "./run-mesh-app.js";
 
 export interface SynthResult {
   /** `yaml`: the project's instances through the constructs; `app`: the project's own cdktf app. */
@@ -28,5 +29,6 @@ export async function synthProject(root: string, opts: { outdir?: string; signal
   mkdirSync(outdir, { recursive: true });
   const { synthYamlProject } = await import("../../../stacks/project.js");
   const { file, stack } = await synthYamlProject(abs, outdir);
+  const { parseDesiredDocument } = await import("../../synth/document.js");
   return { source: "yaml", outdir, stack, file, document: parseDesiredDocument(readFileSync(file, "utf8"), file) };
 }
