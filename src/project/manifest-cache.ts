@@ -41,7 +41,9 @@ export class ManifestCache {
     // read only from a folder no one else can write (its values are trusted as checked)
     const where = privateCacheDir(MANIFESTS, env, { create: false, what: "the manifest cache" });
     if (where.dir === false && where.unsafe) return new ManifestCache(undefined, env);
-    const key = createHash("sha256").update(root).digest("hex").slice(0, 24);
+    // one file per project and build: two builds of one version (the bundled CLI and the tsc
+    // output a code mesh's app loads) would otherwise discard each other's cache on every run
+    const key = createHash("sha256").update(`${root}\u0000${BUILD}`).digest("hex").slice(0, 24);
     const cache = new ManifestCache(`${key}.json`, env);
     if (where.dir === false) return cache; // nothing cached yet
     try {
@@ -117,7 +119,7 @@ function isRecord(v: unknown): v is Record<string, never> {
  */
 const BUILD = `${VERSION}:${Math.round(statSync(fileURLToPath(import.meta.url)).mtimeMs)}`;
 
-/** One cache file per project: keep the most recently used ones only. */
+/** One cache file per project and build: keep the most recently used ones only. */
 const MAX_CACHED_PROJECTS = 32;
 
 function pruneOldCaches(dir: string): void {
