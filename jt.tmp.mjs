@@ -1,0 +1,10 @@
+import { createRequire } from "node:module";
+const t0 = performance.now(); const c0 = process.cpuUsage();
+const { createJiti } = createRequire(import.meta.url)("jiti");
+const t1 = performance.now();
+const jiti = createJiti(import.meta.url, { alias: { "meshroom/hooks": "/work/wt/speed/dist/src/hooks/api.js" }, moduleCache: true, interopDefault: true, tryNative: false, esmEvalTempFile: false, fsCache: "/tmp/speed/cache/meshroom/jiti", rebuildFsCache: false });
+const t2 = performance.now();
+await jiti.import("/tmp/speed/p300/products/p/hooks.ts");
+const t3 = performance.now();
+const c = process.cpuUsage(c0);
+console.log("require", (t1-t0).toFixed(1), "create", (t2-t1).toFixed(1), "import", (t3-t2).toFixed(1), "cpu", ((c.user+c.system)/1000).toFixed(1));
