@@ -42,11 +42,20 @@ const common = {
 };
 // "neutral": their ES module builds (yaml's `node` export is CommonJS, which esbuild would hand on
 // as a default export only); neither uses a Node built-in
+// zod's messages in other languages (`z.locales`, half of its 760 KB, compiled by every command
+// that loads zod) are left out: meshroom never selects one, and its own messages are English
+const englishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({ contents: 'export { default as en } from "./en.js";', loader: "js", resolveDir: dirname(args.path) }));
+  },
+};
 await build({
   ...common,
   platform: "neutral",
   entryPoints: Object.fromEntries(VENDORED_PACKAGES.map((p) => [join("vendor", p), p])),
   outdir: staging,
+  plugins: [englishOnly],
 });
 /** `zod` → `./vendor/zod.js`: every chunk sits in the bundle's top folder, next to vendor/. */
 const vendored = {
