@@ -7,9 +7,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 export interface NatsNode {
   /** The server name (`-n`): n0, n1, … */
@@ -41,18 +41,6 @@ export function natsAvailable(): boolean {
   if (natsServerBin()) return true;
   if (process.env.CI) throw new Error("nats-server is not installed: .ci/run installs the nats-server package");
   return false;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const live = new Set<ChildProcess>();

@@ -2,9 +2,9 @@ import { existsSync, lstatSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
-  type ExplicitIntegration, type Instance, type Plug, type Product,
+  type ExplicitIntegration, type Instance, type Plug, type Product, type SettingDef,
   isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
-  parseIntegrationFileName, parsePlugFileName,
+  parseIntegrationFileName, parsePlugFileName, plugAddress,
 } from "../model/index.js";
 import { settingProblems } from "../model/setting-rules.js";
 import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
@@ -81,7 +81,7 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
     }
   }
   const instances = await loadInstances(root, products, brokenProducts, diagnostics, manifests);
-  const plugs = await loadPlugs(root, instances, diagnostics, manifests);
+  const plugs = await loadPlugs(root, instances, integrations, diagnostics, manifests);
   confineHookFiles(root, hookFiles, integrations, diagnostics, linkedFiles);
   manifests.save();
   return { project: { root, settings, products, integrations, instances, plugs, hookFiles }, diagnostics };
@@ -274,7 +274,9 @@ function checkInstanceSettings(def: Product, settings: Record<string, unknown>, 
   });
 }
 
-async function loadPlugs(root: string, instances: Map<string, Instance>, diagnostics: Diagnostic[], manifests: ManifestReader): Promise<Plug[]> {
+async function loadPlugs(
+  root: string, instances: Map<string, Instance>, integrations: readonly ExplicitIntegration[], diagnostics: Diagnostic[], manifests: ManifestReader,
+): Promise<Plug[]> {
   const plugs: Plug[] = [];
   for (const src of instances.values()) {
     const base = paths.plugsDir(root, src.product, src.name);
@@ -282,7 +284,7 @@ async function loadPlugs(root: string, instances: Map<string, Instance>, diagnos
       for (const f of listFiles(join(base, dst), undefined, manifests.listings).filter(isIntegrationFile)) {
         const file = join(base, dst, f);
         // only for problems: path.relative costs, and a big project has thousands of files
-      const shown = () => relative(root, file);
+        const shown = () => relative(root, file);
         const key = parsePlugFileName(f);
         if (!key) {
           diagnostics.push({ summary: "plug file name must be <topic>[_pull].yaml", location: { file: shown() } });
@@ -292,7 +294,7 @@ async function loadPlugs(root: string, instances: Map<string, Instance>, diagnos
           diagnostics.push({ summary: `plug destination ${JSON.stringify(dst)} is not an instance of this project`, location: { file: shown() } });
           continue;
         }
-        const parsed = await manifests.read("plug", file);
+        let parsed = await manifests.read("plug", file);
         diagnostics.push(...parsed.diagnostics);
         if (!parsed.value) continue;
         const raw = parsed.value;
@@ -312,12 +314,55 @@ async function loadPlugs(root: string, instances: Map<string, Instance>, diagnos
         if (raw.format != null) plug.format = raw.format;
         if (raw.src_integration) plug.srcIntegration = raw.src_integration;
         if (raw.dst_integration) plug.dstIntegration = raw.dst_integration;
+        // checked on every load, cached or not: the integration may change on its own
+        const check = (locate?: (path: (string | number)[]) => SourceLocation) =>
+          checkPlugSettings(plug, integrations, (side, field) => locate?.(["settings", side, field]) ?? { file: shown(), field: `settings.${side}.${field}` });
+        let problems = check(parsed.locate);
+        if (problems.length && parsed.cached) {
+          parsed = await manifests.parse("plug", file); // a cached file has no line numbers
+          problems = check(parsed.locate);
+        }
+        diagnostics.push(...problems);
         plugs.push(plug);
       }
     }
   }
   plugs.sort((a, b) => cmp(a.src, b.src) || cmp(a.dst, b.dst) || cmp(a.topic, b.topic) || cmp(a.mode, b.mode));
   return plugs;
+}
+
+/**
+ * A plug file's settings obey the setting rules (model/setting-rules.ts) against the plug
+ * settings of each side's explicit integration, as a code mesh's plugs do; a side set up by a
+ * generic integration has none (as `meshroom plug -c` says). A side whose integration is gone, or
+ * not recorded, is left to plan, which names it and the fix.
+ */
+function checkPlugSettings(
+  plug: Plug, integrations: readonly ExplicitIntegration[], at: (side: "src" | "dst", setting: string) => SourceLocation,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const scope = `plug:${plugAddress(plug.src, plug.dst, plug.topic, plug.mode).replace(/^plug\./, "")}`;
+  for (const side of ["src", "dst"] as const) {
+    const ref = side === "src" ? plug.srcIntegration : plug.dstIntegration;
+    if (!ref) continue; // no integration recorded: plan refuses the plug and says how to plug it again
+    let defs: readonly SettingDef[] = [];
+    if (ref.explicit) {
+      const integ = integrations.find(
+        (i) => i.product === ref.product && i.target === ref.target && i.topic === ref.topic && i.role === ref.role && i.mode === ref.mode && (i.format ?? "") === (ref.format ?? ""),
+      );
+      if (!integ) continue;
+      defs = integ.plugSettings;
+    }
+    const problems = settingProblems(defs, plug.settings[side], {
+      owner: `the ${side} side of this plug`,
+      secretFix: (k) => `remove it and run \`meshroom secrets set ${scope} ${k}\``,
+    });
+    for (const p of problems) {
+      const where = p.rule === "missing-required" ? { ...at(side, p.setting), field: `settings.${side}.${p.setting}` } : at(side, p.setting);
+      out.push({ summary: p.summary, location: where, rule: p.rule, ...(p.detail !== undefined ? { detail: p.detail } : {}) });
+    }
+  }
+  return out;
 }
 
 function cmp(a: string, b: string): number {

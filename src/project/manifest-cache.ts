@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { privateCacheDir } from "../util/private-cache.js";
 import { VERSION } from "../util/version.js";
 import type { ListedEntry, ListingCache } from "./dir-listing.js";
 
@@ -11,7 +11,8 @@ import type { ListedEntry, ListingCache } from "./dir-listing.js";
  * Parsed manifests of a project, keyed by file identity (size, mtime, ctime and inode), so a
  * big catalog (500 products, 2,000 integrations) is not parsed again by every command. Only files
  * that loaded without any problem are remembered; anything else is parsed each time so its
- * diagnostics keep their line and column. The cache lives in the user's cache directory, never in
+ * diagnostics keep their line and column. The cache lives in the user's private cache folder
+ * (util/private-cache.ts: a folder another user can write is neither read nor written), never in
  * the project (loading a project writes nothing there). `MESHROOM_NO_CACHE=1` turns it off.
  *
  * It also keeps the project's folder listings, by the folder's identity: adding, removing or
@@ -49,15 +50,21 @@ export class ManifestCache implements ListingCache {
   /** Files asked for during this load, with their identity before they were read; the others are dropped on save. */
   private readonly seen = new Map<string, string>();
 
-  private constructor(private readonly file: string | undefined) {}
+  /** `file`: this project's cache file name in the cache folder; undefined when caching is off. */
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   static open(root: string, env: NodeJS.ProcessEnv = process.env): ManifestCache {
-    if (env.MESHROOM_NO_CACHE === "1") return new ManifestCache(undefined);
-    const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
+    // read only from a folder no one else can write (its values are trusted as checked)
+    const where = privateCacheDir(MANIFESTS, env, { create: false, what: "the manifest cache" });
+    if (where.dir === false && where.unsafe) return new ManifestCache(undefined, env);
     const key = createHash("sha256").update(root).digest("hex").slice(0, 24);
-    const cache = new ManifestCache(join(base, "meshroom", "manifests", `${key}.json`));
+    const cache = new ManifestCache(`${key}.json`, env);
+    if (where.dir === false) return cache; // nothing cached yet
     try {
-      const doc = JSON.parse(readFileSync(cache.file!, "utf8")) as CacheFile;
+      const doc = JSON.parse(readFileSync(join(where.dir, cache.file!), "utf8")) as CacheFile;
       if (doc.version === BUILD && isRecord(doc.entries)) {
         cache.entries = doc.entries;
         if (isRecord(doc.dirs)) cache.dirs = doc.dirs;
@@ -126,16 +133,19 @@ export class ManifestCache implements ListingCache {
       }
     }
     if (!this.dirty) return;
+    const where = privateCacheDir(MANIFESTS, this.env, { what: "the manifest cache" });
+    if (where.dir === false) return;
     try {
-      writeFileAtomicSync(this.file, JSON.stringify({ version: BUILD, entries: this.entries, dirs: this.dirs } satisfies CacheFile), { mode: 0o600 });
+      writeFileAtomicSync(join(where.dir, this.file), JSON.stringify({ version: BUILD, entries: this.entries, dirs: this.dirs } satisfies CacheFile), { mode: 0o600 });
       this.dirty = false;
-      pruneOldCaches(dirname(this.file));
+      pruneOldCaches(where.dir);
     } catch {
       // read-only home or full disk: the next command parses again
     }
   }
 }
 
+const MANIFESTS = "manifests";
 const RACY_MS = 2_000;
 
 /**

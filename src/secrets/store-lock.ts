@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
-import { createLockFile, readLockFile, removeLockFileIf } from "../util/lock-file.js";
+import { createLockFile, currentUser, readLockFile, removeLockFileIf } from "../util/lock-file.js";
 import { isAlive } from "../util/process.js";
 import { sleep } from "../util/sleep.js";
 import { SECRETS_LOCK_FILE, secretsLockPath } from "./paths.js";
@@ -23,7 +23,7 @@ export const SECRETS_LOCK_WAIT_MS = 30_000;
 
 export async function withSecretsLock<T>(projectRoot: string, fn: () => Promise<T>, waitMs = SECRETS_LOCK_WAIT_MS): Promise<T> {
   const path = secretsLockPath(projectRoot);
-  const me: Holder = { id: randomUUID(), pid: process.pid, host: hostname(), who: whoAmI(), created: "" };
+  const me: Holder = { id: randomUUID(), pid: process.pid, host: hostname(), who: currentUser(), created: "" };
   const deadline = Date.now() + waitMs;
   let delay = 10;
   for (;;) {
@@ -76,12 +76,3 @@ function lockedError(holder: Holder | undefined, path: string, waitMs: number): 
   );
 }
 
-function whoAmI(): string {
-  let user: string | undefined;
-  try {
-    user = userInfo().username;
-  } catch {
-    user = process.env.USER ?? process.env.USERNAME;
-  }
-  return `${user || "unknown"}@${hostname()}`;
-}

@@ -44,7 +44,8 @@ export type {
 } from "./backend.js";
 export { describeHolder, lockedError } from "./lock-messages.js";
 export type { LockHolder } from "./lock-messages.js";
-export { FileLock, currentUser } from "./lock-file.js";
+export { FileLock } from "./lock-file.js";
+export { currentUser } from "../util/lock-file.js";
 export { PRIVATE_FILE_MODE, writeFileAtomic, writeFileAtomicSync } from "../util/atomic-write.js";
 export {
   LocalBackend,

@@ -1,10 +1,10 @@
 import * as fsp from "node:fs/promises";
 import { randomUUID } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { MeshroomError } from "../errors/index.js";
 import { VERSION } from "../util/version.js";
-import { createLockFile, readLockFile, removeLockFileIf } from "../util/lock-file.js";
+import { createLockFile, currentUser, readLockFile, removeLockFileIf } from "../util/lock-file.js";
 import type { LockHandle, LockInfo, LockOptions, LockRequest, StateLocker } from "./backend.js";
 import { lockedError, lockIdMismatch, type LockHolder } from "./lock-messages.js";
 import { sleep } from "../util/sleep.js";
@@ -29,15 +29,6 @@ const LockInfoSchema = z.object({
 
 type Holder = LockHolder | undefined;
 
-export function currentUser(): string {
-  let user: string | undefined;
-  try {
-    user = userInfo().username;
-  } catch {
-    user = process.env.USER ?? process.env.USERNAME;
-  }
-  return `${user || "unknown"}@${hostname()}`;
-}
 
 /** Who takes a lock, and for what: the record a second client's error shows. */
 export function newLockInfo(req: LockRequest, path: string): LockInfo {

@@ -1,5 +1,6 @@
 import * as fsp from "node:fs/promises";
 import { randomUUID } from "node:crypto";
+import { hostname, userInfo } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { errCode } from "./atomic-write.js";
 
@@ -91,4 +92,15 @@ export async function removeLockFileIf(path: string, same: (text: string) => boo
   } finally {
     await fsp.rm(breaker, { force: true });
   }
+}
+
+/** `user@host` of this process: how a lock names its holder for the error a second client sees. */
+export function currentUser(): string {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME;
+  }
+  return `${user || "unknown"}@${hostname()}`;
 }

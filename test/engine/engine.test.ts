@@ -112,8 +112,11 @@ describe("apply", () => {
 
   it("an input change with an update hook updates in place; without one it replaces", async () => {
     const m = track(basicMesh("push", { update: true }));
+    // the SIEM's side takes an index: declared by its explicit integration, as `meshroom plug -c dst.index=soc` needs
+    m.integration("siem", "edr", "events", "consumer", [{ name: "index" }]);
+    m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events", explicit: { dst: true } });
     expect((await m.cli("up")).code).toBe(0);
-    m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events", settings: { dst: { index: "soc" } } });
+    m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events", settings: { dst: { index: "soc" } }, explicit: { dst: true } });
     m.clearCalls();
     const plan = await m.cli("plan");
     expect(plan.stdout).toContain("~ plug.edr1.siem1.events.push");

@@ -66,17 +66,28 @@ export class MeshProject {
   }
 
   /** A plug file as `meshroom plug` would write it (generic integrations on both sides). */
-  plug(p: { srcProduct: string; src: string; dstProduct: string; dst: string; topic: string; mode?: "push" | "pull"; owner?: string; kind?: "data" | "action"; settings?: { src?: object; dst?: object }; srcRole?: string; dstRole?: string }): this {
+  plug(p: {
+    srcProduct: string; src: string; dstProduct: string; dst: string; topic: string; mode?: "push" | "pull"; owner?: string; kind?: "data" | "action";
+    settings?: { src?: object; dst?: object }; srcRole?: string; dstRole?: string;
+    /** Sides served by an explicit integration (its YAML file written with `integration()`). */
+    explicit?: { src?: boolean; dst?: boolean };
+  }): this {
     const mode = p.mode ?? "push";
-    const ref = (product: string, target: string, role: string) => ({ product, target, topic: p.topic, role, mode, explicit: false });
+    const ref = (product: string, target: string, role: string, explicit = false) => ({ product, target, topic: p.topic, role, mode, explicit });
     const doc = {
       kind: p.kind ?? "data",
       owner: p.owner ?? "both",
-      src_integration: ref(p.srcProduct, p.dstProduct, p.srcRole ?? "producer"),
-      dst_integration: ref(p.dstProduct, p.srcProduct, p.dstRole ?? "consumer"),
+      src_integration: ref(p.srcProduct, p.dstProduct, p.srcRole ?? "producer", p.explicit?.src),
+      dst_integration: ref(p.dstProduct, p.srcProduct, p.dstRole ?? "consumer", p.explicit?.dst),
       settings: { src: p.settings?.src ?? {}, dst: p.settings?.dst ?? {} },
     };
     this.write(`instances/${p.srcProduct}/${p.src}/plugs/${p.dst}/${mode === "pull" ? `${p.topic}_pull` : p.topic}.yaml`, JSON.stringify(doc, null, 2) + "\n");
+    return this;
+  }
+
+  /** An explicit integration of PRODUCT towards TARGET (push mode), declaring these plug settings. */
+  integration(product: string, target: string, topic: string, role: string, plugSettings: object[] = []): this {
+    this.write(`products/${product}/integrations/${target}/${topic}_${role}.yaml`, JSON.stringify({ plug_settings: plugSettings }) + "\n");
     return this;
   }
 
@@ -134,5 +145,23 @@ export function basicMesh(mode: "push" | "pull" = "push", opts: { update?: boole
   m.product("siem", SIEM_DEF, hookFile("siem", { role: "Consumer", topic: "events", ...opts }));
   m.instance("edr", "edr1", { url: "https://edr" }).instance("siem", "siem1", { port: 8514 });
   m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events", mode });
+  return m;
+}
+
+/**
+ * edr1 → siem1 (events) whose producer setup hook runs `producerBody` (TypeScript statements),
+ * titled `producerTitle`; the EDR's instance hook and the SIEM's consumer hook just succeed.
+ */
+export function producerBodyMesh(producerBody: string, producerTitle: string): MeshProject {
+  const m = new MeshProject();
+  m.product("edr", EDR_DEF, `import { setupProducer, setupInstance } from "meshroom/hooks";
+setupInstance(async () => ({ outputs: { id: "edr-1" } }), { title: "register the EDR" });
+setupProducer("events", async () => { ${producerBody} }, { title: ${JSON.stringify(producerTitle)} });
+`);
+  m.product("siem", SIEM_DEF, `import { setupConsumer } from "meshroom/hooks";
+setupConsumer("events", async () => ({ outputs: { k: 1 } }), { title: "open the SIEM input" });
+`);
+  m.instance("edr", "edr1", { url: "https://edr" }).instance("siem", "siem1", { port: 8514 });
+  m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events" });
   return m;
 }

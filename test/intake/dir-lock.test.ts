@@ -73,10 +73,13 @@ describe("intake data-directory lock", () => {
     try {
       const dir = join(root, "data");
       await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, LOCK_FILE), lockText(await deadPid()));
+      // a dead intake's lock records its start time too: with pids wrapping at 32,768 on a busy
+      // machine, the dead pid may be in use again by the time the contenders read it
+      await writeFile(join(dir, LOCK_FILE), lockText(await deadPid(), { started: "1" }));
       const verdicts = await race(dir, 8);
       expect(verdicts.filter((v) => v === "won")).toHaveLength(1);
-      expect(verdicts.filter((v) => v.startsWith("lost") && /in use by pid/.test(v))).toHaveLength(7);
+      // every other contender names the winner (the odd verdicts are shown when one does not)
+      expect(verdicts.filter((v) => v !== "won" && !(v.startsWith("lost") && /in use by pid/.test(v)))).toEqual([]);
     } finally {
       await removeRoot(root);
     }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, assertBuilt } from "../e2e/helpers.js";
-import { EDR_DEF, MeshProject, SIEM_DEF } from "../engine/fixtures.js";
+import { producerBodyMesh, type MeshProject } from "../engine/fixtures.js";
 
 const projects: MeshProject[] = [];
 afterAll(() => projects.forEach((p) => p.cleanup()));
@@ -19,17 +19,8 @@ const EXITS: Record<string, string> = {
 };
 
 function mesh(body: string): MeshProject {
-  const m = new MeshProject();
+  const m = producerBodyMesh(`${body} return { outputs: { p: 1 } };`, "open the EDR stream");
   projects.push(m);
-  m.product("edr", EDR_DEF, `import { setupProducer, setupInstance } from "meshroom/hooks";
-setupInstance(async () => ({ outputs: { id: "edr-1" } }), { title: "register the EDR" });
-setupProducer("events", async () => { ${body} return { outputs: { p: 1 } }; }, { title: "open the EDR stream" });
-`);
-  m.product("siem", SIEM_DEF, `import { setupConsumer } from "meshroom/hooks";
-setupConsumer("events", async () => ({ outputs: { k: 1 } }), { title: "open the SIEM input" });
-`);
-  m.instance("edr", "edr1", { url: "https://edr" }).instance("siem", "siem1", { port: 8514 });
-  m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events" });
   return m;
 }
 

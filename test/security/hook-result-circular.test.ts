@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EDR_DEF, MeshProject, SIEM_DEF } from "../engine/fixtures.js";
+import { producerBodyMesh, type MeshProject } from "../engine/fixtures.js";
 
 const projects: MeshProject[] = [];
 afterAll(() => projects.forEach((p) => p.cleanup()));
@@ -19,17 +19,8 @@ const BAD: Record<string, string> = {
 };
 
 function mesh(body: string): MeshProject {
-  const m = new MeshProject();
+  const m = producerBodyMesh(body, "open the EDR event stream");
   projects.push(m);
-  m.product("edr", EDR_DEF, `import { setupProducer, setupInstance } from "meshroom/hooks";
-setupInstance(async () => ({ outputs: { id: "edr-1" } }), { title: "register the EDR" });
-setupProducer("events", async () => { ${body} }, { title: "open the EDR event stream" });
-`);
-  m.product("siem", SIEM_DEF, `import { setupConsumer } from "meshroom/hooks";
-setupConsumer("events", async () => ({ outputs: { k: 1 } }), { title: "open the SIEM input" });
-`);
-  m.instance("edr", "edr1", { url: "https://edr" }).instance("siem", "siem1", { port: 8514 });
-  m.plug({ srcProduct: "edr", src: "edr1", dstProduct: "siem", dst: "siem1", topic: "events" });
   return m;
 }
 

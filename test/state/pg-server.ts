@@ -7,9 +7,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../bench/free-port.js";
 
 export interface PgTestServer {
   readonly port: number;
@@ -41,18 +41,6 @@ export function pgAvailable(): boolean {
   if (findPgBinDir()) return true;
   if (process.env.CI) throw new Error("PostgreSQL is not installed (initdb/pg_ctl not found): .ci/run installs the postgresql package");
   return false;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const running = new Set<PgTestServer>();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { hookCompileCache } from "../../util/compile-cache.js";
+import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { privateCacheDir } from "../../util/private-cache.js";
 import { PYTHON_PACKAGE_DIR, type PyRegistration } from "./python-host.js";
 
 /**
@@ -9,9 +9,8 @@ import { PYTHON_PACKAGE_DIR, type PyRegistration } from "./python-host.js";
  * start no Python process when nothing changed. An entry is keyed by the file, the interpreter,
  * the shipped `meshroom` package's sources and the content of every `.py` file of the file's
  * product folder (a hook file may import its siblings, `from .api import …`): editing any of
- * them is a miss. The cache holds no code, only what the decorators recorded; it lives next to
- * the TypeScript compile cache, in the same private folder (util/compile-cache.ts), and is off
- * when that one is.
+ * them is a miss. The cache holds no code, only what the decorators recorded; it lives in a
+ * private cache folder (util/private-cache.ts: one that another user can write is not used).
  */
 export interface RegistrationCache {
   get(file: string, productDir: string): PyRegistration[] | undefined;
@@ -19,16 +18,9 @@ export interface RegistrationCache {
 }
 
 export function openRegistrationCache(python: string): RegistrationCache | undefined {
-  const c = hookCompileCache();
+  const c = privateCacheDir("python-hooks", process.env, { what: "the Python hook registration cache" });
   if (c.dir === false) return undefined;
-  const dir = join(dirname(c.dir), "python-hooks");
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) return undefined;
-  } catch {
-    return undefined;
-  }
+  const dir = c.dir;
   const digests = new Map<string, string>();
   const productDigest = (d: string) => {
     let v = digests.get(d);
