@@ -92,12 +92,25 @@ export class HookRuntime implements ResourceRuntime {
     return { exists: true, outputs: merged };
   }
 
-  /** The read hooks of a resource, in call order, each with the plug side it reads (one selection for hasRead and read). */
-  private _readHooks(r: RuntimeResource): Array<{ hook: HookDescriptor; side?: "src" | "dst" }> {
+  /**
+   * The read hooks of a resource, in call order, each with the plug side it reads (one selection
+   * for hasRead and read). A refresh asks for every resource in state: plugs going through the
+   * same integrations get the same hooks, so a selection is remembered by what it depends on
+   * (the failures, which name the plug, are not).
+   */
+  private _readHooks(r: RuntimeResource): ReadonlyArray<{ hook: HookDescriptor; side?: "src" | "dst" }> {
     if (r.type === "meshroom_instance") return this._productHooks(instanceRecord(r).product, "readInstance").map((hook) => ({ hook }));
-    const shape = _shape(plugRecord(r));
-    return setupSides(shape).flatMap((side) => plugSideHooks(this._o.graph, shape, side, "read").map((hook) => ({ hook, side })));
+    const p = plugRecord(r);
+    const key = _readKey(p);
+    const known = this._reads.get(key);
+    if (known) return known;
+    const shape = _shape(p);
+    const reads = setupSides(shape).flatMap((side) => plugSideHooks(this._o.graph, shape, side, "read").map((hook) => ({ hook, side })));
+    this._reads.set(key, reads);
+    return reads;
   }
+
+  private readonly _reads = new Map<string, ReadonlyArray<{ hook: HookDescriptor; side: "src" | "dst" }>>();
 
   private _productHooks(product: string, kind: HookKind): HookDescriptor[] {
     return (this._o.graph.hooks.get(product) ?? []).filter((h) => h.kind === kind).sort(compareHookOrder);
@@ -202,6 +215,16 @@ function _trackWrites(s: SecretAccess): { access: SecretAccess; wrote: () => boo
     },
     wrote: () => wrote,
   };
+}
+
+/** What a plug's read hooks depend on: which sides run (owner, mode) and each side's integration. */
+function _readKey(p: PlugInputs): string {
+  const owner = p.owner === p.src ? "src" : p.owner === p.dst ? "dst" : "both";
+  return `${owner}\u0000${p.mode}\u0000${_refKey(p.src_integration)}\u0000${_refKey(p.dst_integration)}`;
+}
+
+function _refKey(ref: IntegrationRef | null): string {
+  return ref === null ? "-" : `${ref.product}\u0001${ref.target}\u0001${ref.topic}\u0001${ref.role}\u0001${ref.mode}\u0001${ref.format ?? ""}\u0001${ref.format === undefined ? 0 : 1}\u0001${ref.explicit}`;
 }
 
 function _shape(p: PlugInputs): PlugShape {

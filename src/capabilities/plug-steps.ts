@@ -30,16 +30,17 @@ export function findIntegration(graph: CapabilityGraph, ref: IntegrationRef): In
 
 function _sideIntegration(graph: CapabilityGraph, plug: PlugShape, side: PlugSide): { ref: IntegrationRef; integration: Integration } {
   const ref = side === "src" ? plug.srcIntegration : plug.dstIntegration;
-  const addr = plugAddress(plug.src, plug.dst, plug.topic, plug.mode);
+  // built for the errors only: this runs for every plug side a plan or an apply looks at
+  const addr = () => plugAddress(plug.src, plug.dst, plug.topic, plug.mode);
   if (!ref) {
-    throw new MeshroomError("E_NO_INTEGRATION", `${addr}: no ${side === "src" ? "source" : "destination"}-side integration recorded`, {
+    throw new MeshroomError("E_NO_INTEGRATION", `${addr()}: no ${side === "src" ? "source" : "destination"}-side integration recorded`, {
       detail: `unplug and plug it again: meshroom unplug ${plug.topic} ${plug.src} ${plug.dst}${plug.mode === "pull" ? " --mode pull" : ""}`,
     });
   }
   const integration = findIntegration(graph, ref);
   if (!integration) {
     const what = `${ref.explicit ? "explicit" : "generic"} ${ref.product} → ${ref.target} ${ref.topic} ${ref.role}${ref.format ? ` ${ref.format}` : ""} (${ref.mode})`;
-    throw new MeshroomError("E_NO_INTEGRATION", `${addr}: its ${side} integration (${what}) is no longer in the project`, {
+    throw new MeshroomError("E_NO_INTEGRATION", `${addr()}: its ${side} integration (${what}) is no longer in the project`, {
       detail: `restore the integration, or unplug and plug again: meshroom unplug ${plug.topic} ${plug.src} ${plug.dst}${plug.mode === "pull" ? " --mode pull" : ""}`,
     });
   }

@@ -1,6 +1,7 @@
 // `apply`/`up`: required settings and secrets still missing are asked for on a terminal, or named in an error.
 import { MeshroomError } from "../errors/index.js";
-import { findMissingValues, storeMissingValues, type MissingValue } from "../engine/author/missing-values.js";
+import { findMissingValuesLoaded, storeMissingValues, type MissingValue } from "../engine/author/missing-values.js";
+import type { Project } from "../project/project.js";
 import type { CliContext } from "./context.js";
 import { projectRoot } from "./project-root.js";
 import { promptSetting } from "./prompt.js";
@@ -13,11 +14,16 @@ function _fix(m: MissingValue): string {
     : `instance ${m.instance}: setting ${m.def.name} (meshroom configure ${m.instance} -c ${m.def.name}=…)`;
 }
 
-export async function completeMissingValues(ctx: CliContext): Promise<void> {
+/**
+ * Asks for (or names) the missing values. Returns the project it loaded when nothing was
+ * missing and the project had no problem, for the command's setup to use as it is (one load of
+ * every manifest, not two); undefined when values were written (the setup loads them).
+ */
+export async function completeMissingValues(ctx: CliContext): Promise<Project | undefined> {
   const root = projectRoot(ctx);
   const open = secretsOpener(ctx, root);
-  const missing = await findMissingValues(root, open);
-  if (missing.length === 0) return;
+  const { missing, project } = await findMissingValuesLoaded(root, open);
+  if (missing.length === 0) return project;
   if (!ctx.interactive()) {
     throw new MeshroomError("E_MISSING_VALUE", `${missing.length} required value${missing.length > 1 ? "s are" : " is"} missing`, {
       detail: missing.map(_fix).join("\n") + "\nor run the command on a terminal, where it asks for them",
@@ -30,4 +36,5 @@ export async function completeMissingValues(ctx: CliContext): Promise<void> {
     if (a) answers.push({ ...m, value: a.value });
   }
   await storeMissingValues(root, answers, open);
+  return undefined;
 }

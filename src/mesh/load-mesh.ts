@@ -30,11 +30,13 @@ export interface LoadMeshOptions {
    * untrusted one is never imported.
    */
   untrusted?: "refuse" | "skip";
+  /** The project at `dir`, already loaded without any problem (e.g. by the command, to find missing values): not loaded again. */
+  project?: Project;
 }
 
 export async function loadMesh(dir: string, opts: LoadMeshOptions = {}): Promise<LoadedMesh> {
   const root = resolve(dir);
-  const project = await loadProject(root);
+  const project = opts.project ?? (await loadProject(root));
   const products = [...project.products.values()];
   const scope = opts.hooksOf ? new Set(opts.hooksOf(project)) : undefined;
   const notLoaded = untrustedIn(project, scope ? [...scope] : undefined);

@@ -50,7 +50,7 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
   /** Hook files that are symbolic links (from the folder listings). */
   const linkedFiles = new Set<string>();
 
-  for (const name of listDirs(paths.productsDir(root))) {
+  for (const name of listDirs(paths.productsDir(root), manifests.listings)) {
     const dir = paths.productDir(root, name);
     if (!isValidName(name)) {
       diagnostics.push({ summary: `invalid product folder name ${JSON.stringify(name)}`, location: { file: rel(dir) } });
@@ -72,7 +72,7 @@ export async function loadProjectWithDiagnostics(root: string): Promise<LoadResu
       continue;
     }
     products.set(name, normalizeProduct(name, dir, parsed.value));
-    hookFiles.products.set(name, productHookFileNames(listFiles(dir, linkedFiles)).map((f) => join(dir, f)));
+    hookFiles.products.set(name, productHookFileNames(listFiles(dir, linkedFiles, manifests.listings)).map((f) => join(dir, f)));
     integrations.push(...loadedIntegrations);
   }
   for (const i of integrations) {
@@ -142,13 +142,13 @@ async function loadIntegrations(
 ): Promise<ExplicitIntegration[]> {
   const out: ExplicitIntegration[] = [];
   const base = paths.integrationsDir(root, product);
-  for (const target of listDirs(base)) {
+  for (const target of listDirs(base, manifests.listings)) {
     const dir = join(base, target);
     if (!isValidName(target)) {
       diagnostics.push({ summary: `invalid integration target folder ${JSON.stringify(target)}`, location: { file: relative(root, dir) } });
       continue;
     }
-    const files = listFiles(dir, linkedFiles);
+    const files = listFiles(dir, linkedFiles, manifests.listings);
     const hooks = integrationHookFilesIn(product, target, dir, files);
     hookFiles.integrations.push(...hooks.found);
     hookFiles.ignored.push(...hooks.ignored);
@@ -208,10 +208,11 @@ async function loadInstances(
 ): Promise<Map<string, Instance>> {
   const instances = new Map<string, Instance>();
   const base = paths.instancesDir(root);
-  for (const product of listDirs(base).sort()) {
-    for (const name of listDirs(join(base, product)).sort()) {
+  for (const product of listDirs(base, manifests.listings)) {
+    for (const name of listDirs(join(base, product), manifests.listings)) {
       const file = paths.instanceConfig(root, product, name);
-      const shown = relative(root, file);
+      // only for problems: path.relative costs, and a big project has thousands of files
+      const shown = () => relative(root, file);
       if (!isValidName(name) || !isValidName(product)) {
         diagnostics.push({
           summary: `invalid instance folder ${JSON.stringify(`${product}/${name}`)}`, location: { file: relative(root, join(base, product, name)) }, rule: "bad-name",
@@ -220,22 +221,23 @@ async function loadInstances(
       }
       const def = products.get(product);
       if (!def && !brokenProducts.has(product)) {
-        diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown }, rule: "unknown-product" });
+        diagnostics.push({ summary: `instance ${name} is of unknown product ${JSON.stringify(product)}`, location: { file: shown() }, rule: "unknown-product" });
         continue;
       }
       const other = instances.get(name);
       if (other) {
         diagnostics.push({
           summary: `instance name ${JSON.stringify(name)} is used twice (products ${other.product} and ${product}); instance names are unique in a project`,
-          location: { file: shown },
+          location: { file: shown() },
         });
         continue;
       }
-      if (!existsSync(file)) {
-        diagnostics.push({ summary: "instance folder has no config.yaml", location: { file: shown } });
+      const found = await manifests.readExisting("instance", file);
+      if (!found) {
+        diagnostics.push({ summary: "instance folder has no config.yaml", location: { file: shown() } });
         continue;
       }
-      let parsed = await manifests.read("instance", file);
+      let parsed = found;
       diagnostics.push(...parsed.diagnostics);
       if (!parsed.value) continue;
       // the file itself is remembered once it parses: its settings are checked against the
@@ -244,7 +246,7 @@ async function loadInstances(
       const settings = parsed.value.settings ?? {};
       if (def) {
         const check = (locate?: (path: (string | number)[]) => SourceLocation) =>
-          checkInstanceSettings(def, settings, (field) => locate?.(["settings", field]) ?? { file: shown, field: `settings.${field}` });
+          checkInstanceSettings(def, settings, (field) => locate?.(["settings", field]) ?? { file: shown(), field: `settings.${field}` });
         let problems = check(parsed.locate);
         // a cached file has no line numbers: parse it again to point at each problem
         if (problems.length && parsed.cached) {
@@ -278,17 +280,18 @@ async function loadPlugs(
   const plugs: Plug[] = [];
   for (const src of instances.values()) {
     const base = paths.plugsDir(root, src.product, src.name);
-    for (const dst of listDirs(base).sort()) {
-      for (const f of listFiles(join(base, dst)).filter(isIntegrationFile).sort()) {
+    for (const dst of listDirs(base, manifests.listings)) {
+      for (const f of listFiles(join(base, dst), undefined, manifests.listings).filter(isIntegrationFile)) {
         const file = join(base, dst, f);
-        const shown = relative(root, file);
+        // only for problems: path.relative costs, and a big project has thousands of files
+        const shown = () => relative(root, file);
         const key = parsePlugFileName(f);
         if (!key) {
-          diagnostics.push({ summary: "plug file name must be <topic>[_pull].yaml", location: { file: shown } });
+          diagnostics.push({ summary: "plug file name must be <topic>[_pull].yaml", location: { file: shown() } });
           continue;
         }
         if (!instances.has(dst)) {
-          diagnostics.push({ summary: `plug destination ${JSON.stringify(dst)} is not an instance of this project`, location: { file: shown } });
+          diagnostics.push({ summary: `plug destination ${JSON.stringify(dst)} is not an instance of this project`, location: { file: shown() } });
           continue;
         }
         let parsed = await manifests.read("plug", file);
@@ -297,10 +300,10 @@ async function loadPlugs(
         const raw = parsed.value;
         const before = diagnostics.length;
         if (raw.topic !== undefined && raw.topic !== key.topic) {
-          diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: parsed.locate?.(["topic"]) ?? { file: shown, field: "topic" } });
+          diagnostics.push({ summary: `topic ${JSON.stringify(raw.topic)} disagrees with the file name`, location: parsed.locate?.(["topic"]) ?? { file: shown(), field: "topic" } });
         }
         if (raw.mode !== undefined && raw.mode !== key.mode) {
-          diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: parsed.locate?.(["mode"]) ?? { file: shown, field: "mode" } });
+          diagnostics.push({ summary: `mode ${JSON.stringify(raw.mode)} disagrees with the file name`, location: parsed.locate?.(["mode"]) ?? { file: shown(), field: "mode" } });
         }
         if (parsed.diagnostics.length === 0 && diagnostics.length === before) manifests.remember("plug", file, parsed);
         const plug: Plug = {
@@ -313,7 +316,7 @@ async function loadPlugs(
         if (raw.dst_integration) plug.dstIntegration = raw.dst_integration;
         // checked on every load, cached or not: the integration may change on its own
         const check = (locate?: (path: (string | number)[]) => SourceLocation) =>
-          checkPlugSettings(plug, integrations, (side, field) => locate?.(["settings", side, field]) ?? { file: shown, field: `settings.${side}.${field}` });
+          checkPlugSettings(plug, integrations, (side, field) => locate?.(["settings", side, field]) ?? { file: shown(), field: `settings.${side}.${field}` });
         let problems = check(parsed.locate);
         if (problems.length && parsed.cached) {
           parsed = await manifests.parse("plug", file); // a cached file has no line numbers

@@ -1,6 +1,7 @@
 import type { Diagnostic, SourceLocation } from "../errors/index.js";
 import type { ManifestKind, ManifestValue } from "./manifest-kinds.js";
 import { ManifestCache } from "./manifest-cache.js";
+import type { ListingCache } from "./dir-listing.js";
 
 export interface ReadManifest<T> {
   /** The checked value; undefined when the file has errors. */
@@ -35,6 +36,13 @@ export class ManifestReader {
     return this.parse(kind, file);
   }
 
+  /** Like `read`, but undefined when there is no file (one `stat` for both questions: a big project has thousands of instances). */
+  async readExisting<K extends ManifestKind>(kind: K, file: string): Promise<ReadManifest<ManifestValue<K>> | undefined> {
+    const hit = this.cache.get(file, kind);
+    if (hit !== undefined) return { value: hit as ManifestValue<K>, diagnostics: [], cached: true };
+    return this.cache.missing(file) ? undefined : this.parse(kind, file);
+  }
+
   /** Parses the file itself, cache or not: for the line and column of a problem found after the schema. */
   async parse<K extends ManifestKind>(kind: K, file: string): Promise<ReadManifest<ManifestValue<K>>> {
     this.parser ??= await import("./manifest-parser.js");
@@ -48,6 +56,11 @@ export class ManifestReader {
   /** Remembers a value read from disk that had no problem at all. */
   remember<K extends ManifestKind>(kind: K, file: string, read: ReadManifest<ManifestValue<K>>): void {
     if (!read.cached && read.value !== undefined) this.cache.remember(file, kind, read.value);
+  }
+
+  /** The folder listings the cache keeps (dir-listing.ts). */
+  get listings(): ListingCache {
+    return this.cache;
   }
 
   /** Writes the cache (best effort). */

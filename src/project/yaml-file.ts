@@ -5,6 +5,7 @@ import type { ZodType } from "zod";
 import type { Diagnostic, SourceLocation } from "../errors/index.js";
 import { excerpt } from "../util/excerpt.js";
 import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
+import { parsePlainYamlMap } from "../util/plain-yaml-parse.js";
 
 /** Manifests are small; anything bigger is almost certainly not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -45,6 +46,21 @@ export function readYamlFile<T>(file: string, schema: ZodType<T>, root: string):
 export const MAX_YAML_DEPTH = 100;
 
 export function parseYamlText<T>(text: string, schema: ZodType<T>, shown: string): ParsedYaml<T> {
+  // plain files (most manifests) without the yaml package's composer: the same value, and the
+  // file parsed in full only if a check made after the schema asks where a field is
+  const plain = parsePlainYamlMap(text);
+  if (plain !== undefined) {
+    const result = schema.safeParse(plain);
+    if (result.success) {
+      let full: ParsedYaml<T> | undefined;
+      return { value: result.data, diagnostics: [], locate: (path) => (full ??= parseYamlDocument(text, schema, shown)).locate?.(path) ?? { file: shown } };
+    }
+    // a problem: the full parse says where
+  }
+  return parseYamlDocument(text, schema, shown);
+}
+
+function parseYamlDocument<T>(text: string, schema: ZodType<T>, shown: string): ParsedYaml<T> {
   const lineCounter = new LineCounter();
   let doc: Document;
   try {

@@ -3,6 +3,7 @@ import { MeshroomError } from "../errors/index.js";
 import { instanceAddress, plugAddress, type InstanceInputs, type PlugInputs, type ResourceRecord, type ResourceType } from "../model/index.js";
 import { InstanceInputsSchema, PlugInputsSchema, type DesiredDocument } from "./document.js";
 import { instanceResourceId, plugResourceId } from "./ids.js";
+import { isInstanceInputs, isPlugInputs } from "./inputs-check.js";
 
 type JsonValue = NonNullable<DesiredDocument["resource"]>["meshroom_instance"] extends infer T
   ? T extends Record<string, { settings: Record<string, infer V> }> ? V : never
@@ -102,12 +103,19 @@ type StoredResource = { address: string; inputs: Readonly<Record<string, unknown
  * and what to do, when they do not fit (a hand-edited state).
  */
 export function instanceRecord(r: StoredResource): InstanceInputs {
-  return typedInstances.get(r.inputs) ?? remember(typedInstances, r, InstanceInputsSchema.safeParse(r.inputs), "meshroom_instance");
+  const known = typedInstances.get(r.inputs);
+  if (known) return known;
+  // the hand-written check vouches for inputs zod would take unchanged; zod for the rest (inputs-check.ts)
+  if (isInstanceInputs(r.inputs)) return remember(typedInstances, r, { success: true, data: r.inputs }, "meshroom_instance");
+  return remember(typedInstances, r, InstanceInputsSchema.safeParse(r.inputs), "meshroom_instance");
 }
 
 /** The typed inputs of a plug resource from state or the plan (see `instanceRecord`). */
 export function plugRecord(r: StoredResource): PlugInputs {
-  return typedPlugs.get(r.inputs) ?? remember(typedPlugs, r, PlugInputsSchema.safeParse(r.inputs), "meshroom_plug");
+  const known = typedPlugs.get(r.inputs);
+  if (known) return known;
+  if (isPlugInputs(r.inputs)) return remember(typedPlugs, r, { success: true, data: r.inputs }, "meshroom_plug");
+  return remember(typedPlugs, r, PlugInputsSchema.safeParse(r.inputs), "meshroom_plug");
 }
 
 /** A resource from state or the plan as a typed record (see `instanceRecord`). */

@@ -27,7 +27,9 @@ describe("cold start", () => {
       const r = await ok([...args, "-p", root], {
         env: { XDG_CACHE_HOME: cache, RECORD_MODULES: record, NODE_OPTIONS: `--import ${RECORDER}` },
       });
-      const packages = new Set(readFileSync(record, "utf8").split("\n").map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean));
+      // a package from node_modules, or one the bundle carries in a file of its own (dist/cli/vendor/<package>.js)
+      const packageOf = (u: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? /\/dist\/cli\/vendor\/([^/]+)\.js$/.exec(u)?.[1];
+      const packages = new Set(readFileSync(record, "utf8").split("\n").map(packageOf).filter(Boolean));
       return { out: (args.includes("--json") ? JSON.parse(r.stdout) : r.stdout) as unknown, packages };
     };
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +112,50 @@ describe("the manifest cache", () => {
     rmSync(join(dir, "alerts_producer.yaml"));
     utimesSync(dir, past, past);
     expect((await loadProjectWithDiagnostics(root)).project.integrations.map((i) => i.topic)).toEqual(["events"]);
+  });
+
+  it("keeps folder listings while the folders are unchanged, and sees an entry added, renamed or removed with every mtime put back", async () => {
+    const root = settledProject();
+    const plugsOf = async () => (await loadProjectWithDiagnostics(root)).project.plugs.map((p) => `${p.src}>${p.dst}:${p.topic}:${p.mode}`);
+    expect(await plugsOf()).toEqual(["edr1>siem1:events:push"]);
+    const cacheFile = readdirSync(join(cacheHome, "meshroom", "manifests")).map((f) => join(cacheHome, "meshroom", "manifests", f))
+      .find((f) => readFileSync(f, "utf8").includes(root))!;
+    const dirs = (JSON.parse(readFileSync(cacheFile, "utf8")) as { dirs: Record<string, unknown> }).dirs;
+    expect(dirs[join(root, "instances/myedr/edr1/plugs/siem1")]).toEqual({ id: expect.any(String), entries: ["fevents.yaml"] });
+    expect(await plugsOf()).toEqual(["edr1>siem1:events:push"]); // served from the listing cache
+
+    const past = new Date(Date.now() - 60_000);
+    const folder = join(root, "instances/myedr/edr1/plugs/siem1");
+    const putBack = (...paths: string[]) => paths.forEach((p) => utimesSync(p, past, past));
+    writeFileSync(join(folder, "alerts_pull.yaml"), "kind: data\nowner: both\n");
+    putBack(join(folder, "alerts_pull.yaml"), folder);
+    expect(await plugsOf()).toEqual(["edr1>siem1:alerts:pull", "edr1>siem1:events:push"]);
+    renameSync(join(folder, "alerts_pull.yaml"), join(folder, "alerts.yaml"));
+    putBack(folder);
+    expect(await plugsOf()).toEqual(["edr1>siem1:alerts:push", "edr1>siem1:events:push"]);
+    rmSync(join(folder, "alerts.yaml"));
+    putBack(folder);
+    expect(await plugsOf()).toEqual(["edr1>siem1:events:push"]);
+    // a new destination folder, in a plugs folder put back too
+    mkdirSync(join(root, "instances/myedr/edr1/plugs/edr1"));
+    writeFileSync(join(root, "instances/myedr/edr1/plugs/edr1/events.yaml"), "kind: data\nowner: both\nformat: ecs\n");
+    putBack(join(root, "instances/myedr/edr1/plugs/edr1/events.yaml"), join(root, "instances/myedr/edr1/plugs/edr1"), join(root, "instances/myedr/edr1/plugs"));
+    expect(await plugsOf()).toEqual(["edr1>edr1:events:push", "edr1>siem1:events:push"]);
+  });
+
+  it("does not keep a listing holding a symbolic link (what it points at may change alone)", async () => {
+    const root = settledProject();
+    const folder = join(root, "instances/myedr/edr1/plugs/siem1");
+    const target = join(root, "instances/myedr/edr1/alerts-plug.yaml");
+    writeFileSync(target, "kind: data\nowner: both\n");
+    symlinkSync(target, join(folder, "alerts.yaml"));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(folder, past, past);
+    const topics = async () => (await loadProjectWithDiagnostics(root)).project.plugs.map((p) => p.topic);
+    expect(await topics()).toEqual(["alerts", "events"]);
+    // the link now points at nothing: the folder itself is unchanged
+    rmSync(target);
+    expect(await topics()).toEqual(["events"]);
   });
 
   it("sees an edited file at once, even with the same size", async () => {

@@ -64,8 +64,8 @@ async function runWithProgress(
       stopNow: stopNow.signal,
       onStoppedNow: (s) => (saved = s),
       onPlan: (plan) => {
-        for (const line of renderPlanText(plan, color)) ctx.out(line);
-        ctx.out("");
+        // one write, not one per line (a big plan has thousands): the same text
+        ctx.out([...renderPlanText(plan, color), ""].join("\n"));
       },
       onEvent: (e: ApplyEvent) => {
         const line = progressLine(e, color, debug);
@@ -132,8 +132,8 @@ export function register(program: Command, ctx: CliContext): void {
     }
     const saved = planfile ? { plan: await readSavedPlan(planfile), file: planfile } : undefined;
     const confirm = saved ? undefined : confirmer(ctx, flags.autoApprove, "apply");
-    if (!saved) await completeMissingValues(ctx);
-    const setup = await openProjectSetup(ctx, saved?.plan.document);
+    const project = saved ? undefined : await completeMissingValues(ctx);
+    const setup = await openProjectSetup(ctx, saved?.plan.document, project);
     const refreshOnly = flags.refreshOnly ? { refreshOnly: true, refresh: true } : {};
     await runWithProgress(ctx, false, (r) => applyOperation(setup, { ...commonRequest(flags), ...refreshOnly, ...r, ...(saved ? { saved } : {}) }), confirm);
   });
@@ -160,8 +160,8 @@ export function register(program: Command, ctx: CliContext): void {
       .addHelpText("after", HOOK_TIMEOUT_HELP);
   filterArgs(program.command("up").description("apply without asking: everything, one instance's outgoing plugs, or one plug")).action(
     async (src: string | undefined, dst: string | undefined, topic: string | undefined, mode: string | undefined, flags: ApplyFlags) => {
-      await completeMissingValues(ctx);
-      const setup = await openProjectSetup(ctx);
+      const project = await completeMissingValues(ctx);
+      const setup = await openProjectSetup(ctx, undefined, project);
       const f = meshFilter(src, dst, topic, mode);
       await runWithProgress(ctx, false, (r) => upOperation(setup, f, { ...commonRequest(flags), ...r }), undefined);
     },

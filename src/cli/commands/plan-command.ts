@@ -6,6 +6,7 @@ import type { EngineSetup } from "../../engine/deploy/engine-setup.js";
 import { planOperation } from "../../engine/deploy/plan-operation.js";
 import { makeSavedPlan, writeSavedPlan } from "../../plan/plan-file.js";
 import { hasChanges } from "../../plan/index.js";
+import type { Project } from "../../project/project.js";
 import type { DesiredDocument } from "../../synth/index.js";
 import type { CliContext } from "../context.js";
 import { collect, parsePositiveInt } from "../options.js";
@@ -26,10 +27,11 @@ export interface PlanFlags {
  * The engine setup of the project at `-p`: hooks loaded, desired document synthesized in-process,
  * or `document` as given (a saved plan's).
  */
-export function openProjectSetup(ctx: CliContext, document?: DesiredDocument): Promise<EngineSetup> {
+export function openProjectSetup(ctx: CliContext, document?: DesiredDocument, project?: Project): Promise<EngineSetup> {
   const root = projectRoot(ctx);
   return loadProjectSetup(root, {
     ...(document ? { document } : {}),
+    ...(project ? { project } : {}),
     openSecrets: secretsOpener(ctx, root),
     log: (e) => ctx.out(terminalSafe(`${e.address}: [${e.hook}] ${e.level === "info" ? "" : `${e.level}: `}${e.message}`)),
   });
@@ -99,7 +101,7 @@ export function register(program: Command, ctx: CliContext): void {
       onWarning: (w) => ctx.err(`Warning: ${terminalSafe(w)}`),
     });
     if (flags.json) ctx.out(JSON.stringify(renderPlanJson(plan, { prior: state, document: setup.document }), null, 2));
-    else for (const line of renderPlanText(plan, ctx.globals().color)) ctx.out(line);
+    else ctx.out(renderPlanText(plan, ctx.globals().color).join("\n")); // one write, not one per line (a big plan has thousands)
     if (flags.out) {
       await writeSavedPlan(flags.out, makeSavedPlan(plan, setup.document, state));
       if (!flags.json) ctx.out(`\nSaved the plan to ${flags.out}. Run \`meshroom apply ${flags.out}\` to perform exactly these actions.`);

@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (flags.json) {
           ctx.out(JSON.stringify(renderPlanJson(saved.plan, { prior: savedPlanPrior(saved, planfile), document: saved.document, timestamp: saved.created }), null, 2));
         } else {
-          for (const line of renderPlanText(saved.plan, ctx.globals().color)) ctx.out(line);
+          ctx.out(renderPlanText(saved.plan, ctx.globals().color).join("\n"));
         }
         return;
       }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SettingDef } from "../../model/index.js";
 import { loadProjectWithDiagnostics } from "../../project/load.js";
+import type { Project } from "../../project/project.js";
 import { writeInstanceConfig } from "../../project/save.js";
 import type { SecretsPort } from "../../mesh/secrets-port.js";
 import { allOrNothing } from "../../project/all-or-nothing.js";
@@ -20,7 +21,22 @@ export interface MissingValue {
  * and the store exists (without one, every required secret is missing).
  */
 export async function findMissingValues(root: string, openSecrets: () => Promise<SecretsPort>): Promise<MissingValue[]> {
-  const { project } = await loadProjectWithDiagnostics(root);
+  return (await findMissingValuesLoaded(root, openSecrets)).missing;
+}
+
+/**
+ * `findMissingValues`, with the project it loaded when that project has no problem at all: the
+ * command's engine setup can take it instead of loading every manifest a second time.
+ */
+export async function findMissingValuesLoaded(
+  root: string, openSecrets: () => Promise<SecretsPort>,
+): Promise<{ missing: MissingValue[]; project?: Project }> {
+  const { project, diagnostics } = await loadProjectWithDiagnostics(root);
+  const missing = await missingValuesOf(project, root, openSecrets);
+  return diagnostics.length === 0 ? { missing, project } : { missing };
+}
+
+async function missingValuesOf(project: Project, root: string, openSecrets: () => Promise<SecretsPort>): Promise<MissingValue[]> {
   const out: MissingValue[] = [];
   const secretsToCheck: MissingValue[] = [];
   for (const inst of project.instances.values()) {

@@ -8,6 +8,7 @@ import { desiredResources, type DesiredDocument, type DesiredResource } from "..
 import { desiredDocumentFor } from "./desired-source.js";
 import type { EngineSetup } from "./engine-setup.js";
 import { loadMesh } from "../../mesh/load-mesh.js";
+import type { Project } from "../../project/project.js";
 import { preflightSecrets } from "./secrets-preflight.js";
 
 /** The secrets store as the engine uses it (src/secrets' `SecretsStore` fits). */
@@ -29,6 +30,8 @@ export interface ProjectSetupOptions {
   log?: HookLogSink;
   /** The desired document to use (a saved plan's): the project's own is then not rebuilt (a code mesh's app is not run). */
   document?: DesiredDocument;
+  /** The project at `root`, already loaded without any problem by this command (not loaded again). */
+  project?: Project;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface ProjectSetupOptions {
  * project, or parsed with zod at the edge) is all the engine reads of the mesh.
  */
 export async function loadProjectSetup(root: string, opts: ProjectSetupOptions = {}): Promise<EngineSetup> {
-  const mesh = await loadMesh(root);
+  const mesh = await loadMesh(root, opts.project ? { project: opts.project } : {});
   const document = opts.document ?? (await desiredDocumentFor(root, { project: mesh.project }));
   const resources = desiredResources(document);
   let secrets: Promise<EngineSecrets> | undefined;
