@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, realpathSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 
@@ -56,9 +56,18 @@ function ownFolderProblem(dir: string, uid: number): string | undefined {
   }
   if (st.isSymbolicLink() || !st.isDirectory()) return `${dir} is not a folder (a symbolic link or a file is not used)`;
   if (st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to this user (uid ${uid}); remove it`;
-  if ((st.mode & 0o077) !== 0) {
+  if ((st.mode & 0o022) !== 0) {
     // others may have written there already: not used until it is recreated (meshroom makes it 0700)
     return `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)}); remove it (rm -rf ${dir}) and meshroom recreates it private`;
+  }
+  if ((st.mode & 0o077) !== 0) {
+    // readable by others but writable by us alone (0755: what earlier meshroom versions created):
+    // nothing can have been planted, so it is narrowed to 0700 and used
+    try {
+      chmodSync(dir, 0o700);
+    } catch (e) {
+      return `${dir} is readable by other users and cannot be made private: ${(e as Error).message}`;
+    }
   }
   return undefined;
 }

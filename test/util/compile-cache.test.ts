@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hookCompileCache } from "../../src/util/compile-cache.js";
+import { privateCacheDir } from "../../src/util/private-cache.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,6 +29,17 @@ describe.skipIf(process.getuid === undefined)("hook compile cache folder", () =>
     const c = hookCompileCache({ XDG_CACHE_HOME: xdg });
     expect(c.dir).toBe(false);
     expect(c.dir === false && c.reason).toContain(`${xdg} (above the compile cache) is writable by other users`);
+  });
+
+  it("a folder only this user can write but others can read (0755, as earlier versions made it) is narrowed to 0700 and used", () => {
+    const xdg = temp();
+    mkdirSync(join(xdg, "meshroom", "manifests"), { recursive: true, mode: 0o755 });
+    chmodSync(join(xdg, "meshroom", "manifests"), 0o755);
+    expect(privateCacheDir("manifests", { XDG_CACHE_HOME: xdg })).toEqual({ dir: join(xdg, "meshroom", "manifests") });
+    expect(statSync(join(xdg, "meshroom", "manifests")).mode & 0o777).toBe(0o700);
+    // one that others can write is another matter: something may be planted there already
+    chmodSync(join(xdg, "meshroom", "manifests"), 0o775);
+    expect(privateCacheDir("manifests", { XDG_CACHE_HOME: xdg })).toMatchObject({ dir: false, unsafe: true });
   });
 
   it("is not used when it is a symbolic link", () => {
