@@ -4,9 +4,10 @@ import { promises as fsp } from "node:fs";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-file.js";
 
-const PerSource = z.object({ rejected: z.number().int().nonnegative().default(0), reprocessed: z.number().int().nonnegative().default(0) });
+/** A source's kept counts (accepted and dead-letter counts come from the queue itself). */
+export const PerSource = z.object({ rejected: z.number().int().nonnegative().default(0), reprocessed: z.number().int().nonnegative().default(0) });
 const CountersFile = z.object({ version: z.literal(1), sources: z.record(z.string(), PerSource) });
-type PerSource = z.infer<typeof PerSource>;
+export type PerSource = z.infer<typeof PerSource>;
 
 export interface CounterSnapshot {
   accepted: number;
@@ -49,17 +50,7 @@ export class RejectCounters {
   }
 
   snapshot(accepted: Map<string, number>, dlq: Map<string, number>): CounterSnapshot {
-    const names = new Set([...accepted.keys(), ...dlq.keys(), ...this.sources.keys()]);
-    const out: CounterSnapshot = { accepted: 0, rejected: 0, reprocessed: 0, dlq_size: 0, per_source: {} };
-    for (const n of [...names].sort()) {
-      const s = { accepted: accepted.get(n) ?? 0, rejected: this.sources.get(n)?.rejected ?? 0, reprocessed: this.sources.get(n)?.reprocessed ?? 0, dlq: dlq.get(n) ?? 0 };
-      out.per_source[n] = s;
-      out.accepted += s.accepted;
-      out.rejected += s.rejected;
-      out.reprocessed += s.reprocessed;
-      out.dlq_size += s.dlq;
-    }
-    return out;
+    return counterSnapshot(accepted, dlq, this.sources);
   }
 
   async save(): Promise<void> {
@@ -74,4 +65,19 @@ export class RejectCounters {
     this.timer = undefined;
     await this.save();
   }
+}
+
+/** Every source's counts (those of any of the three maps), summed over all sources; sources sorted by name. */
+export function counterSnapshot(accepted: Map<string, number>, dlq: Map<string, number>, kept: ReadonlyMap<string, PerSource>): CounterSnapshot {
+  const names = new Set([...accepted.keys(), ...dlq.keys(), ...kept.keys()]);
+  const out: CounterSnapshot = { accepted: 0, rejected: 0, reprocessed: 0, dlq_size: 0, per_source: {} };
+  for (const n of [...names].sort()) {
+    const s = { accepted: accepted.get(n) ?? 0, rejected: kept.get(n)?.rejected ?? 0, reprocessed: kept.get(n)?.reprocessed ?? 0, dlq: dlq.get(n) ?? 0 };
+    out.per_source[n] = s;
+    out.accepted += s.accepted;
+    out.rejected += s.rejected;
+    out.reprocessed += s.reprocessed;
+    out.dlq_size += s.dlq;
+  }
+  return out;
 }

@@ -3,12 +3,8 @@
 // in memory and writes them at most once a second, on a snapshot and on close. Accepted and
 // dead-letter counts are not kept here: the streams know them exactly.
 import type { KV } from "nats";
-import { z } from "zod";
-import type { CounterSnapshot } from "./counters.js";
+import { counterSnapshot, PerSource, type CounterSnapshot } from "./counters.js";
 import { isWrongRevision } from "./js-util.js";
-
-const PerSource = z.object({ rejected: z.number().int().nonnegative().default(0), reprocessed: z.number().int().nonnegative().default(0) });
-type PerSource = z.infer<typeof PerSource>;
 
 export class KvCounters {
   private pending = new Map<string, PerSource>();
@@ -58,17 +54,7 @@ export class KvCounters {
       const e = await this.kv.get(k);
       if (e && e.operation === "PUT") stored.set(k, parse(e.json()));
     }
-    const names = new Set([...accepted.keys(), ...dlq.keys(), ...stored.keys()]);
-    const out: CounterSnapshot = { accepted: 0, rejected: 0, reprocessed: 0, dlq_size: 0, per_source: {} };
-    for (const n of [...names].sort()) {
-      const s = { accepted: accepted.get(n) ?? 0, rejected: stored.get(n)?.rejected ?? 0, reprocessed: stored.get(n)?.reprocessed ?? 0, dlq: dlq.get(n) ?? 0 };
-      out.per_source[n] = s;
-      out.accepted += s.accepted;
-      out.rejected += s.rejected;
-      out.reprocessed += s.reprocessed;
-      out.dlq_size += s.dlq;
-    }
-    return out;
+    return counterSnapshot(accepted, dlq, stored);
   }
 
   async close(): Promise<void> {
