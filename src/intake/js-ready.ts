@@ -5,11 +5,11 @@
 import { sleep } from "./js-util.js";
 
 /** How long setup waits for a forming cluster before it reports the last error. */
-export const FORMING_WAIT_MS = 60_000;
+const FORMING_WAIT_MS = 60_000;
 const RETRY_EVERY_MS = 500;
 
 /** An answer a cluster still electing its leaders gives: worth asking again shortly. */
-export function isTransient(e: unknown): boolean {
+function isTransient(e: unknown): boolean {
   return /no suitable peers|timeout|503|no responders|leader|unavailable|insufficient resources/i.test(
     e instanceof Error ? `${e.message} ${(e as { code?: string }).code ?? ""}` : String(e),
   );

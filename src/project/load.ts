@@ -6,7 +6,7 @@ import {
   isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName, plugAddress,
 } from "../model/index.js";
-import { settingProblems } from "../model/setting-rules.js";
+import { settingProblems, type SettingProblem } from "../model/setting-rules.js";
 import { escapeOf, outsideProjectSummary } from "../util/confined-path.js";
 import { paths } from "./paths.js";
 import type { Project } from "./project.js";
@@ -267,9 +267,13 @@ function checkInstanceSettings(def: Product, settings: Record<string, unknown>, 
     owner: `product ${def.name}`,
     secretFix: (k) => `remove it and run \`meshroom configure <instance> -s ${k}\``,
   });
+  return settingDiagnostics(problems, at, (setting) => `settings.${setting}`);
+}
+
+/** Setting problems as diagnostics at `at(setting)`; a missing key, which has no line of its own, at its parent's location with the key's `field`. */
+function settingDiagnostics(problems: readonly SettingProblem[], at: (setting: string) => SourceLocation, field: (setting: string) => string): Diagnostic[] {
   return problems.map((p) => {
-    // a missing key has no line of its own: the location of `settings` itself (or the file)
-    const where = p.rule === "missing-required" ? { ...at(p.setting), field: `settings.${p.setting}` } : at(p.setting);
+    const where = p.rule === "missing-required" ? { ...at(p.setting), field: field(p.setting) } : at(p.setting);
     return { summary: p.summary, location: where, rule: p.rule, ...(p.detail !== undefined ? { detail: p.detail } : {}) };
   });
 }
@@ -278,6 +282,8 @@ async function loadPlugs(
   root: string, instances: Map<string, Instance>, integrations: readonly ExplicitIntegration[], diagnostics: Diagnostic[], manifests: ManifestReader,
 ): Promise<Plug[]> {
   const plugs: Plug[] = [];
+  // each explicit integration's plug settings by its key: one lookup per plug side, not a scan of the catalog
+  const plugSettingsOf = new Map(integrations.map((i) => [integrationRefKey(i), i.plugSettings]));
   for (const src of instances.values()) {
     const base = paths.plugsDir(root, src.product, src.name);
     for (const dst of listDirs(base, manifests.listings)) {
@@ -316,7 +322,7 @@ async function loadPlugs(
         if (raw.dst_integration) plug.dstIntegration = raw.dst_integration;
         // checked on every load, cached or not: the integration may change on its own
         const check = (locate?: (path: (string | number)[]) => SourceLocation) =>
-          checkPlugSettings(plug, integrations, (side, field) => locate?.(["settings", side, field]) ?? { file: shown(), field: `settings.${side}.${field}` });
+          checkPlugSettings(plug, plugSettingsOf, (side, field) => locate?.(["settings", side, field]) ?? { file: shown(), field: `settings.${side}.${field}` });
         let problems = check(parsed.locate);
         if (problems.length && parsed.cached) {
           parsed = await manifests.parse("plug", file); // a cached file has no line numbers
@@ -338,31 +344,27 @@ async function loadPlugs(
  * not recorded, is left to plan, which names it and the fix.
  */
 function checkPlugSettings(
-  plug: Plug, integrations: readonly ExplicitIntegration[], at: (side: "src" | "dst", setting: string) => SourceLocation,
+  plug: Plug, plugSettingsOf: ReadonlyMap<string, readonly SettingDef[]>, at: (side: "src" | "dst", setting: string) => SourceLocation,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scope = `plug:${plugAddress(plug.src, plug.dst, plug.topic, plug.mode).replace(/^plug\./, "")}`;
   for (const side of ["src", "dst"] as const) {
     const ref = side === "src" ? plug.srcIntegration : plug.dstIntegration;
     if (!ref) continue; // no integration recorded: plan refuses the plug and says how to plug it again
-    let defs: readonly SettingDef[] = [];
-    if (ref.explicit) {
-      const integ = integrations.find(
-        (i) => i.product === ref.product && i.target === ref.target && i.topic === ref.topic && i.role === ref.role && i.mode === ref.mode && (i.format ?? "") === (ref.format ?? ""),
-      );
-      if (!integ) continue;
-      defs = integ.plugSettings;
-    }
+    const defs = ref.explicit ? plugSettingsOf.get(integrationRefKey(ref)) : [];
+    if (!defs) continue;
     const problems = settingProblems(defs, plug.settings[side], {
       owner: `the ${side} side of this plug`,
       secretFix: (k) => `remove it and run \`meshroom secrets set ${scope} ${k}\``,
     });
-    for (const p of problems) {
-      const where = p.rule === "missing-required" ? { ...at(side, p.setting), field: `settings.${side}.${p.setting}` } : at(side, p.setting);
-      out.push({ summary: p.summary, location: where, rule: p.rule, ...(p.detail !== undefined ? { detail: p.detail } : {}) });
-    }
+    out.push(...settingDiagnostics(problems, (setting) => at(side, setting), (setting) => `settings.${side}.${setting}`));
   }
   return out;
+}
+
+/** An explicit integration's identity, as a plug file's `src_integration`/`dst_integration` records it. */
+function integrationRefKey(i: { product: string; target: string; topic: string; role: string; mode: string; format?: string | undefined }): string {
+  return [i.product, i.target, i.topic, i.role, i.mode, i.format ?? ""].join("\u0000");
 }
 
 function cmp(a: string, b: string): number {
