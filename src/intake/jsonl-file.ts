@@ -1,8 +1,8 @@
 // An append-only JSON-lines file: recovery on open (a torn last line is cut off), durable
-// appends (write + fsync, rolled back on failure) and positional reads. Callers serialize
+// appends (write + fdatasync, rolled back on failure) and positional reads. Callers serialize
 // appends (see group-commit.ts); reads may run at any time.
 import { randomBytes } from "node:crypto";
-import { promises as fsp } from "node:fs";
+import { fdatasync, promises as fsp, writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MeshroomError } from "../errors/index.js";
@@ -50,8 +50,10 @@ export class JsonlFile {
   async appendDurably(lines: string | readonly string[]): Promise<number> {
     const start = this.size;
     let at = start;
-    const writeAll = async (buf: Buffer, len: number): Promise<void> => {
-      for (let done = 0; done < len; ) done += (await this.fh.write(buf, done, len - done, at + done)).bytesWritten;
+    const fd = this.fh.fd;
+    // written at once into the page cache (no thread-pool round trip); only the sync waits
+    const writeAll = (buf: Buffer, len: number): void => {
+      for (let done = 0; done < len; ) done += writeSync(fd, buf, done, len - done, at + done);
       at += len;
     };
     try {
@@ -59,14 +61,14 @@ export class JsonlFile {
       for (const line of typeof lines === "string" ? [lines] : lines) {
         const bytes = Buffer.byteLength(line, "utf8");
         if (used + bytes > this.scratch.length && used > 0) {
-          await writeAll(this.scratch, used);
+          writeAll(this.scratch, used);
           used = 0;
         }
-        if (bytes > this.scratch.length) await writeAll(Buffer.from(line, "utf8"), bytes);
+        if (bytes > this.scratch.length) writeAll(Buffer.from(line, "utf8"), bytes);
         else used += this.scratch.write(line, used, "utf8");
       }
-      if (used > 0) await writeAll(this.scratch, used);
-      await this.fh.sync();
+      if (used > 0) writeAll(this.scratch, used);
+      await syncData(fd);
     } catch (e) {
       await this.fh.truncate(start).catch(() => undefined);
       throw new MeshroomError("E_STATE_WRITE", `cannot append to ${this.path}: ${(e as Error).message}`, { cause: e });
@@ -169,6 +171,11 @@ export class JsonlFile {
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+/** fdatasync: the appended bytes and the file size are on disk (the mtime need not be). */
+function syncData(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 }
 
 async function syncDir(dir: string): Promise<void> {

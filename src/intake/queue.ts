@@ -48,7 +48,7 @@ export interface QueueSources {
   /** The stored record (token hash, never the token). */
   get(name: string): SourceRecord | undefined;
   /** The source named `name` when `token` is its token (same cost either way). */
-  authenticate(name: string, token: string): SourceRecord | undefined;
+  authenticate(name: string, token: string, connection?: object): SourceRecord | undefined;
   /** The source whose token this is, whatever its name (queue readers). */
   authenticateAny(token: string): SourceRecord | undefined;
   /** Creates a source; resolves with its token, the only time it exists in clear. E_EXISTS when taken. */

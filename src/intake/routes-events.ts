@@ -32,7 +32,7 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, sour
     refuseBody(req, res, 401, { error: "missing bearer token: send `Authorization: Bearer <source token>`" });
     return;
   }
-  const rec = ctx.store.sources.authenticate(source, token);
+  const rec = ctx.store.sources.authenticate(source, token, req.socket);
   if (!rec || rec.kind !== "producer") {
     refuseBody(req, res, 403, { error: "this token may not post events to this source" });
     return;

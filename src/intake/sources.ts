@@ -46,6 +46,8 @@ export interface SourceInfo {
 export class SourceTable {
   protected readonly byName = new Map<string, SourceRecord>();
   protected readonly validators = new Map<string, ValidateFunction>();
+  /** Per connection (keep-alive): the last token that opened a source, and that source's record then. */
+  private readonly verified = new WeakMap<object, { token: string; rec: SourceRecord }>();
 
   list(): SourceInfo[] {
     return [...this.byName.values()].map((s) => ({ name: s.name, kind: s.kind, created_at: s.created_at, has_schema: s.schema !== undefined }));
@@ -55,11 +57,22 @@ export class SourceTable {
     return this.byName.get(name);
   }
 
-  /** The source named `name` when `token` is its token; undefined otherwise (same cost either way). */
-  authenticate(name: string, token: string): SourceRecord | undefined {
+  /**
+   * The source named `name` when `token` is its token; undefined otherwise (same cost either
+   * way). Given the connection, a token that already opened this very source on it (same
+   * record: not revoked, not replaced since) is let in without hashing it again; what the
+   * shortcut compares against is what that connection itself sent.
+   */
+  authenticate(name: string, token: string, connection?: object): SourceRecord | undefined {
     const rec = this.byName.get(name);
+    if (connection !== undefined && rec !== undefined) {
+      const seen = this.verified.get(connection);
+      if (seen !== undefined && seen.rec === rec && seen.token === token) return rec;
+    }
     const ok = tokenMatchesHash(token, rec?.token_sha256 ?? NO_MATCH_HASH);
-    return ok ? rec : undefined;
+    if (!ok) return undefined;
+    if (connection !== undefined && rec !== undefined) this.verified.set(connection, { token, rec });
+    return rec;
   }
 
   /** The source whose token this is, whatever its name (used by queue readers). */

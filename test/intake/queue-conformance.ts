@@ -81,6 +81,24 @@ export function queueConformance(name: string, make: () => Promise<QueueUnderTes
       expect(again.sources.authenticate("fw", token)?.name).toBe("fw");
     });
 
+    it("lets a connection skip re-hashing the token it already showed, never past a revocation or to another token or source", async () => {
+      const q = await start();
+      const token = await q.sources.create({ name: "fw", kind: "producer" });
+      await q.sources.create({ name: "ids", kind: "producer" });
+      const conn = {};
+      expect(q.sources.authenticate("fw", token, conn)?.name).toBe("fw");
+      expect(q.sources.authenticate("fw", token, conn)?.name).toBe("fw");
+      expect(q.sources.authenticate("fw", `${token}x`, conn)).toBeUndefined();
+      expect(q.sources.authenticate("ids", token, conn)).toBeUndefined();
+      expect(q.sources.authenticate("fw", token, conn)?.name).toBe("fw");
+      await q.sources.remove("fw");
+      expect(q.sources.authenticate("fw", token, conn)).toBeUndefined();
+      const again = await q.sources.create({ name: "fw", kind: "producer" });
+      expect(q.sources.authenticate("fw", token, conn)).toBeUndefined();
+      expect(q.sources.authenticate("fw", again, conn)?.name).toBe("fw");
+      expect(q.sources.authenticate("fw", token, {})).toBeUndefined();
+    });
+
     it("appends events with increasing offsets and reads them back a page at a time by offset", async () => {
       const q = await start();
       await q.sources.create({ name: "a", kind: "producer" });
