@@ -47,7 +47,10 @@ export interface QueueSources {
   list(): SourceInfo[];
   /** The stored record (token hash, never the token). */
   get(name: string): SourceRecord | undefined;
-  /** The source named `name` when `token` is its token (same cost either way). */
+  /**
+   * The source named `name` when `token` is its token (a wrong token costs the same whatever it is).
+   * `connection`: a keep-alive connection that already showed this token for this source skips the hash.
+   */
   authenticate(name: string, token: string, connection?: object): SourceRecord | undefined;
   /** The source whose token this is, whatever its name (queue readers). */
   authenticateAny(token: string): SourceRecord | undefined;

@@ -58,8 +58,8 @@ export class SourceTable {
   }
 
   /**
-   * The source named `name` when `token` is its token; undefined otherwise (same cost either
-   * way). Given the connection, a token that already opened this very source on it (same
+   * The source named `name` when `token` is its token; undefined otherwise (a wrong token, or
+   * an unknown source, costs the same whatever it is). Given the connection, a token that already opened this very source on it (same
    * record: not revoked, not replaced since) is let in without hashing it again; what the
    * shortcut compares against is what that connection itself sent.
    */
