@@ -3,7 +3,7 @@
 // buckets. A write resolves only once JetStream acknowledged it (PubAck), so an intake replies
 // "accepted" only for events the stream holds. Any number of intake processes share one
 // stream: all state is in JetStream, memory holds only caches (the source records).
-import { nanos, RetentionPolicy, StorageType, type JetStreamManager, type KV, type NatsConnection, type StreamConfig } from "nats";
+import { nanos, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection, type StreamConfig } from "nats";
 import { MeshroomError } from "../errors/index.js";
 import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
 import type { CounterSnapshot } from "./counters.js";
@@ -11,6 +11,7 @@ import { checkEvent, deadLetterOf, recheckDeadLetter, type ValidatorOf } from ".
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS } from "./idempotency.js";
 import { JsDlq } from "./js-dlq.js";
 import { JsEvents } from "./js-events.js";
+import { PublishBatch } from "./js-publish-batch.js";
 import { KvCounters } from "./js-counters.js";
 import { KvIdempotency, idempotencyId } from "./js-idempotency.js";
 import { KvSources } from "./js-sources.js";
@@ -116,7 +117,7 @@ export class JetStreamQueue implements IntakeQueue {
     const keyed = meta.idempotencyKey === undefined ? undefined : idempotencyId(source, meta.idempotencyKey);
     const subject = this.spool.subject(source);
     const acks = accepted.map(({ record, index }) =>
-      this.js.publish(subject, record.json, keyed === undefined ? undefined : { msgID: `${keyed}:${index}` }),
+      this.publisher.publish(subject, record.json, keyed === undefined ? undefined : { msgID: `${keyed}:${index}` }),
     );
     const offsets = (await Promise.all(acks)).map((a) => a.seq);
     if (offsets.length > 0) this.spool.appended();
@@ -184,8 +185,17 @@ export class JetStreamQueue implements IntakeQueue {
     }
   }
 
-  private get js() {
-    return this.nc.jetstream();
+  private jsClient: JetStreamClient | undefined;
+  private batch: PublishBatch | undefined;
+
+  /** One JetStream client for the connection (making one per publish cost as much as the publish). */
+  private get js(): JetStreamClient {
+    return (this.jsClient ??= this.nc.jetstream());
+  }
+
+  /** Event publishes of one event-loop turn leave in one socket write (js-publish-batch.ts). */
+  private get publisher(): PublishBatch {
+    return (this.batch ??= new PublishBatch(this.js));
   }
 
   /** One dead letter: moved (resolves with its offset when this run moved it) or written back with one more attempt. */

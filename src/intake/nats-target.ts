@@ -102,6 +102,8 @@ export async function connectNats(target: NatsTarget, auth: NatsAuthOptions): Pr
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       waitOnFirstConnect: false,
+      // no stack captured per request (the client made an Error, and a timeout error, for each publish)
+      noAsyncTraces: true,
       ...(await natsAuth(auth)),
     });
   } catch (e) {
