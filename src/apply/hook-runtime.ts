@@ -4,7 +4,7 @@ import {
 import { MeshroomError } from "../errors/index.js";
 import { hookInput, runHook, type HookInput, type HookResult, type HookLogSink, type HookRegistry, type SecretAccess } from "../hooks/index.js";
 import {
-  compareHookOrder, sideIntegration, type HookDescriptor, type HookKind, type InstanceInputs, type IntegrationRef, type PlugInputs,
+  compareHookOrder, integrationRefKey, sideIntegration, type HookDescriptor, type HookKind, type InstanceInputs, type IntegrationRef, type PlugInputs,
 } from "../model/index.js";
 import type { JsonObject, ResourceStatus, StepRecord } from "../state/index.js";
 import { instanceRecord, plugRecord } from "../synth/index.js";
@@ -217,14 +217,14 @@ function _trackWrites(s: SecretAccess): { access: SecretAccess; wrote: () => boo
   };
 }
 
-/** What a plug's read hooks depend on: which sides run (owner, mode) and each side's integration. */
+/**
+ * What a plug's read hooks depend on: which sides run (owner, mode) and the integration each
+ * side's ref finds (product, target and key: see findIntegration).
+ */
 function _readKey(p: PlugInputs): string {
   const owner = p.owner === p.src ? "src" : p.owner === p.dst ? "dst" : "both";
-  return `${owner}\u0000${p.mode}\u0000${_refKey(p.src_integration)}\u0000${_refKey(p.dst_integration)}`;
-}
-
-function _refKey(ref: IntegrationRef | null): string {
-  return ref === null ? "-" : `${ref.product}\u0001${ref.target}\u0001${ref.topic}\u0001${ref.role}\u0001${ref.mode}\u0001${ref.format ?? ""}\u0001${ref.format === undefined ? 0 : 1}\u0001${ref.explicit}`;
+  const ref = (r: IntegrationRef | null): string => (r === null ? "-" : integrationRefKey(r));
+  return `${owner}\u0001${p.mode}\u0001${ref(p.src_integration)}\u0001${ref(p.dst_integration)}`;
 }
 
 function _shape(p: PlugInputs): PlugShape {

@@ -1,5 +1,5 @@
 import type { ExplicitIntegration, HookDescriptor, IntegrationKey, IntegrationRef, SettingDef } from "../model/index.js";
-import { MODES, ROLES, integrationStem } from "../model/index.js";
+import { MODES, ROLES, integrationKeyString, integrationStem } from "../model/index.js";
 import type { Ownership } from "./hook-scope.js";
 
 /** One side of an interop between `product` and `target`, explicit (YAML) or generic (implied). */
@@ -28,11 +28,6 @@ export function integrationRef(i: Integration): IntegrationRef {
 /** `<topic>_<role>[_<format>][_pull]`, the explicit integration's file stem (also used for name order). */
 export function integrationName(i: IntegrationKey): string {
   return integrationStem(i);
-}
-
-/** Unique key of an integration within its (product, target) pair, explicit or not. */
-export function integrationKeyString(k: IntegrationKey): string {
-  return `${k.topic}\u0000${k.role}\u0000${k.mode}\u0000${k.format ?? ""}`;
 }
 
 function _cmp(a: string, b: string): number {

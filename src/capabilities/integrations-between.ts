@@ -1,7 +1,8 @@
 import type { IntegrationKey } from "../model/index.js";
 import { type CapabilityGraph, pairKey } from "./graph.js";
 import { hooksForScope, ownershipOf } from "./hook-scope.js";
-import { type Integration, compareIntegrations, integrationKeyString } from "./integration.js";
+import { integrationKeyString } from "../model/index.js";
+import { type Integration, compareIntegrations } from "./integration.js";
 import { capabilitiesMatch, moreSpecificFormat } from "./match.js";
 
 /**

@@ -1,8 +1,8 @@
 import { MeshroomError } from "../errors/index.js";
 import type { HookDescriptor, HookKind, IntegrationRef, Plug } from "../model/index.js";
-import { compareHookOrder, plugAddress } from "../model/index.js";
+import { compareHookOrder, integrationKeyString, plugAddress } from "../model/index.js";
 import type { CapabilityGraph } from "./graph.js";
-import { type Integration, integrationKeyString } from "./integration.js";
+import type { Integration } from "./integration.js";
 import { integrationsBetween } from "./integrations-between.js";
 
 export type PlugSide = "src" | "dst";

@@ -14,6 +14,20 @@ export interface IntegrationKey {
   format?: string;
 }
 
+/** Unique key of an integration within its (product, target) pair, explicit or not. */
+export function integrationKeyString(k: IntegrationKey): string {
+  return `${k.topic}\u0000${k.role}\u0000${k.mode}\u0000${k.format ?? ""}`;
+}
+
+/**
+ * Unique key of an integration in the project, explicit or not: what a plug's recorded
+ * `src_integration`/`dst_integration` designates (an explicit integration replaces the generic
+ * one with the same key).
+ */
+export function integrationRefKey(i: IntegrationKey & { product: string; target: string }): string {
+  return `${i.product}\u0000${i.target}\u0000${integrationKeyString(i)}`;
+}
+
 const FILE_EXT = /\.(ya?ml)$/;
 
 /**

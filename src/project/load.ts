@@ -3,7 +3,7 @@ import { basename, join, relative } from "node:path";
 import { MeshroomError, throwIfDiagnostics, type Diagnostic, type SourceLocation } from "../errors/index.js";
 import {
   type ExplicitIntegration, type Instance, type Plug, type Product, type SettingDef,
-  isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
+  integrationRefKey, isIntegrationFile, isValidName, normalizeProduct, normalizeSetting,
   parseIntegrationFileName, parsePlugFileName, plugAddress,
 } from "../model/index.js";
 import { settingProblems, type SettingProblem } from "../model/setting-rules.js";
@@ -360,11 +360,6 @@ function checkPlugSettings(
     out.push(...settingDiagnostics(problems, (setting) => at(side, setting), (setting) => `settings.${side}.${setting}`));
   }
   return out;
-}
-
-/** An explicit integration's identity, as a plug file's `src_integration`/`dst_integration` records it. */
-function integrationRefKey(i: { product: string; target: string; topic: string; role: string; mode: string; format?: string | undefined }): string {
-  return [i.product, i.target, i.topic, i.role, i.mode, i.format ?? ""].join("\u0000");
 }
 
 function cmp(a: string, b: string): number {
