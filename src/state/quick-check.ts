@@ -1,3 +1,4 @@
+import { nonEmptyString, plainWithKeys } from "../util/plain-object.js";
 import { PendingActionSchema, ResourceStatusSchema, ResourceTypeSchema } from "./resource-enums.js";
 
 /**
@@ -67,15 +68,6 @@ function isPending(v: unknown): boolean {
   );
 }
 
-/** A plain object (as JSON.parse makes) whose keys are all allowed and none is undefined. */
-function plainWithKeys(v: unknown, allowed: ReadonlySet<string>): boolean {
-  if (typeof v !== "object" || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  for (const k in v) {
-    if (!allowed.has(k) || (v as Record<string, unknown>)[k] === undefined) return false;
-  }
-  return true;
-}
-
 function isObject(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -86,6 +78,3 @@ function isStringRecord(v: unknown): boolean {
   return true;
 }
 
-function nonEmptyString(v: unknown): boolean {
-  return typeof v === "string" && v.length > 0;
-}

@@ -1,5 +1,6 @@
 import { MODES, ROLES } from "../model/capability.js";
 import type { InstanceInputs, PlugInputs } from "../model/index.js";
+import { nonEmptyString, plainWithKeys } from "../util/plain-object.js";
 
 /**
  * Hand-written checks of a stored resource's inputs, for speed: a no-op plan of 10,000 plugs
@@ -12,14 +13,14 @@ import type { InstanceInputs, PlugInputs } from "../model/index.js";
 export function isInstanceInputs(v: unknown): v is InstanceInputs {
   if (!plainWithKeys(v, INSTANCE_KEYS, INSTANCE_KEYS.size)) return false;
   const r = v as Record<string, unknown>;
-  return nonEmpty(r.name) && nonEmpty(r.product) && isJsonRecord(r.settings);
+  return nonEmptyString(r.name) && nonEmptyString(r.product) && isJsonRecord(r.settings);
 }
 
 export function isPlugInputs(v: unknown): v is PlugInputs {
   if (!plainWithKeys(v, PLUG_KEYS, PLUG_KEYS.size)) return false;
   const r = v as Record<string, unknown>;
   return (
-    nonEmpty(r.src) && nonEmpty(r.dst) && nonEmpty(r.topic) && nonEmpty(r.owner) &&
+    nonEmptyString(r.src) && nonEmptyString(r.dst) && nonEmptyString(r.topic) && nonEmptyString(r.owner) &&
     typeof r.mode === "string" && MODE_SET.has(r.mode) &&
     (r.format === null || typeof r.format === "string") &&
     (r.kind === "data" || r.kind === "action") &&
@@ -50,21 +51,6 @@ function isIntegrationRef(v: unknown): boolean {
     (!("format" in r) || typeof r.format === "string") &&
     typeof r.explicit === "boolean"
   );
-}
-
-/** A plain object (as JSON.parse makes) with `count` own keys, all of them allowed and defined. */
-function plainWithKeys(v: unknown, allowed: ReadonlySet<string>, count: number): boolean {
-  if (typeof v !== "object" || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  let n = 0;
-  for (const k in v) {
-    if (!allowed.has(k) || (v as Record<string, unknown>)[k] === undefined) return false;
-    n++;
-  }
-  return n === count;
-}
-
-function nonEmpty(v: unknown): boolean {
-  return typeof v === "string" && v.length > 0;
 }
 
 /** An object of JSON values, as the schema's `JsonRecord` requires (finite numbers, plain objects, bounded depth). */
