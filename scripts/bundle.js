@@ -12,8 +12,9 @@
 // zod and yaml are bundled on their own, one file each (dist/cli/vendor/zod.js, yaml.js), which
 // the chunks import where they imported the package: still loaded only by the commands that need
 // them, but as one module each instead of a hundred files resolved one by one (zod's alone cost a
-// no-op plan some 60 ms of CPU to resolve and compile). Everything else the bundle needs is in it. The tsc output (dist/src, dist/constructs,
-// dist/stacks) stays what the package exports (`meshroom/hooks`, `meshroom/constructs`, …).
+// no-op plan some 60 ms of CPU to resolve and compile). Everything else the bundle needs is in
+// it. The tsc output (dist/src, dist/constructs, dist/stacks) stays what the package exports
+// (`meshroom/hooks`, `meshroom/constructs`, …).
 import { build } from "esbuild";
 import { renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -40,8 +41,6 @@ const common = {
   sourcemap: "linked",
   logLevel: "warning",
 };
-// "neutral": their ES module builds (yaml's `node` export is CommonJS, which esbuild would hand on
-// as a default export only); neither uses a Node built-in
 // zod's messages in other languages (`z.locales`, half of its 760 KB, compiled by every command
 // that loads zod) are left out: meshroom never selects one, and its own messages are English
 const englishOnly = {
@@ -52,6 +51,8 @@ const englishOnly = {
 };
 await build({
   ...common,
+  // "neutral": their ES module builds (yaml's `node` export is CommonJS, which esbuild would hand
+  // on as a default export only); neither uses a Node built-in
   platform: "neutral",
   entryPoints: Object.fromEntries(VENDORED_PACKAGES.map((p) => [join("vendor", p), p])),
   outdir: staging,
