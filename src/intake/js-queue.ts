@@ -11,7 +11,7 @@ import { checkEvent, deadLetterOf, recheckDeadLetter, type ValidatorOf } from ".
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS } from "./idempotency.js";
 import { JsDlq } from "./js-dlq.js";
 import { JsEvents } from "./js-events.js";
-import { PublishBatch } from "./js-publish-batch.js";
+import { JsPublisher } from "./js-publisher.js";
 import { KvCounters } from "./js-counters.js";
 import { KvIdempotency, idempotencyId } from "./js-idempotency.js";
 import { KvSources } from "./js-sources.js";
@@ -117,7 +117,7 @@ export class JetStreamQueue implements IntakeQueue {
     const keyed = meta.idempotencyKey === undefined ? undefined : idempotencyId(source, meta.idempotencyKey);
     const subject = this.spool.subject(source);
     const acks = accepted.map(({ record, index }) =>
-      this.publisher.publish(subject, record.json, keyed === undefined ? undefined : { msgID: `${keyed}:${index}` }),
+      this.publisher.publish(subject, record.json, keyed === undefined ? undefined : `${keyed}:${index}`),
     );
     const offsets = (await Promise.all(acks)).map((a) => a.seq);
     if (offsets.length > 0) this.spool.appended();
@@ -186,16 +186,16 @@ export class JetStreamQueue implements IntakeQueue {
   }
 
   private jsClient: JetStreamClient | undefined;
-  private batch: PublishBatch | undefined;
+  private eventPublisher: JsPublisher | undefined;
 
   /** One JetStream client for the connection (making one per publish cost as much as the publish). */
   private get js(): JetStreamClient {
     return (this.jsClient ??= this.nc.jetstream());
   }
 
-  /** Event publishes of one event-loop turn leave in one socket write (js-publish-batch.ts). */
-  private get publisher(): PublishBatch {
-    return (this.batch ??= new PublishBatch(this.js));
+  /** Event publishes: one reply subscription for all acks, those of one turn in one socket write (js-publisher.ts). */
+  private get publisher(): JsPublisher {
+    return (this.eventPublisher ??= new JsPublisher(this.nc));
   }
 
   /** One dead letter: moved (resolves with its offset when this run moved it) or written back with one more attempt. */
