@@ -8,12 +8,12 @@
 // as a load balancer would.
 // Run: `node dist/bench/intake-load.js [target…]` (after the build), or call runIntakeBench().
 import { spawn, type ChildProcess } from "node:child_process";
-import { Agent, request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { openQueue, startIntakeServer } from "../src/intake/index.js";
+import { LoadConnection } from "./http-load-client.js";
 import { natsServerBin, startNats, type NatsTestCluster } from "./nats-server.js";
 
 export type IntakeTarget = "anchor" | "file" | "file-fastify" | "file-workers2" | "nats-r1" | "nats-r1-2intakes" | "nats-r1-workers2";
@@ -86,18 +86,19 @@ export async function runIntakeBench(opts: IntakeBenchOptions = {}): Promise<Int
   }
   const root = await mkdtemp(join(tmpdir(), "meshroom-intake-bench-"));
   let nats: NatsTestCluster | undefined;
-  const agents: Agent[] = [];
+  const connections: LoadConnection[] = [];
   let server: Running | undefined;
   try {
     if (target.startsWith("nats")) nats = await startNats(1);
     server = await startTarget(target, root, inProcess, nats);
     const ports = server.ports;
-    for (const _ of ports) agents.push(new Agent({ keepAlive: true, maxSockets: Math.ceil(concurrency / ports.length) }));
+    // connections spread over the ports, as a load balancer would
+    for (let i = 0; i < concurrency; i++) connections.push(new LoadConnection("127.0.0.1", ports[i % ports.length] as number));
     let token = "anchor";
     if (target !== "anchor") {
-      const created = await _post(agents[0] as Agent, ports[0] as number, "/admin/sources", ADMIN, JSON.stringify({ name: "bench" }));
+      const created = await (connections[0] as LoadConnection).post("/admin/sources", ADMIN, JSON.stringify({ name: "bench" }));
       token = (JSON.parse(created.body) as { token: string }).token;
-      await _settle(agents, ports, token); // every intake knows the source before the clock starts
+      await _settle(connections.slice(0, ports.length), token); // every intake knows the source before the clock starts
     }
     const latencies: number[] = [];
     const offsets = new Set<number>();
@@ -106,22 +107,21 @@ export async function runIntakeBench(opts: IntakeBenchOptions = {}): Promise<Int
     let issued = 0;
     const started = performance.now();
     const deadline = started + maxMs;
-    const client = async (i: number): Promise<void> => {
-      const k = i % ports.length; // connections spread over the ports, as a load balancer would
+    const client = async (connection: LoadConnection): Promise<void> => {
       while (issued < want && performance.now() < deadline) {
         const n = ++issued;
         const body = JSON.stringify({ summary: `bench event ${n}`, category: "bench", details_n: n });
         const t0 = performance.now();
-        const r = await _post(agents[k] as Agent, ports[k] as number, "/events/bench", token, body).catch(() => ({ status: 0, body: "" }));
+        const r = await connection.post("/events/bench", token, body).catch(() => ({ status: 0, body: "" }));
         latencies.push(performance.now() - t0);
         requests++;
         if (r.status === 202) for (const o of (JSON.parse(r.body) as { offsets: number[] }).offsets) offsets.add(o);
         else failed++;
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
+    await Promise.all(connections.map(client));
     const seconds = (performance.now() - started) / 1000;
-    for (const a of agents) a.destroy();
+    for (const c of connections) c.close();
     await server.stop();
     const stored = await server.stored();
     let lost = 0;
@@ -144,7 +144,7 @@ export async function runIntakeBench(opts: IntakeBenchOptions = {}): Promise<Int
       serverMode: inProcess ? "in-process" : "child",
     };
   } finally {
-    for (const a of agents) a.destroy();
+    for (const c of connections) c.close();
     await server?.stop().catch(() => undefined);
     await nats?.destroy();
     await rm(root, { recursive: true, force: true });
@@ -188,12 +188,12 @@ async function startTarget(target: IntakeTarget, root: string, inProcess: boolea
 }
 
 /** Waits until a post to each port is accepted (a source created through one intake reaches the others through the KV watch). */
-async function _settle(agents: Agent[], ports: number[], token: string): Promise<void> {
-  for (const [i, port] of ports.entries()) {
+async function _settle(onePerPort: LoadConnection[], token: string): Promise<void> {
+  for (const [i, connection] of onePerPort.entries()) {
     for (let tries = 0; ; tries++) {
-      const r = await _post(agents[i] as Agent, port, "/events/bench", token, JSON.stringify({ summary: "warm-up" }));
+      const r = await connection.post("/events/bench", token, JSON.stringify({ summary: "warm-up" }));
       if (r.status === 202) break;
-      if (tries > 100) throw new Error(`the intake on port ${port} does not accept the bench source: ${r.status} ${r.body}`);
+      if (tries > 100) throw new Error(`intake #${i + 1} does not accept the bench source: ${r.status} ${r.body}`);
       await new Promise((res) => setTimeout(res, 50));
     }
   }
@@ -295,22 +295,6 @@ async function _spawnReady(child: ChildProcess): Promise<Omit<Running, "stored">
         child.kill("SIGTERM");
       })),
   };
-}
-
-function _post(agent: Agent, port: number, path: string, token: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: "127.0.0.1", port, path, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 function _round(x: number): number {
