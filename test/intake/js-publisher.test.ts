@@ -57,6 +57,64 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     }
   });
 
+  it("while a batch waits for its acks the next one gathers, and leaves in one write when the last ack came back", async () => {
+    // a responder that answers as JetStream does, when the test says so
+    const held: { data: string; respond(seq: number): void }[] = [];
+    const sub = nc!.subscribe("held.*", { callback: (_e, m) => held.push({ data: m.string(), respond: (seq) => m.respond(new TextEncoder().encode(`{"stream":"S","seq":${seq}}`)) }) });
+    const conn = nc!;
+    const writes: string[][] = [];
+    let current: string[] = [];
+    const original = conn.publish.bind(conn);
+    conn.publish = (subject, data, opts) => {
+      if (current.push(typeof data === "string" ? data : new TextDecoder().decode(data)) === 1) queueMicrotask(() => writes.push(current.splice(0)));
+      original(subject, data, opts);
+    };
+    const publisher = new JsPublisher(conn, { stallMs: 10_000 });
+    const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
+    try {
+      const first = publisher.publish("held.a", "e1");
+      await expect.poll(() => held.length).toBe(1);
+      const later = [publisher.publish("held.a", "e2")];
+      await turn();
+      later.push(publisher.publish("held.a", "e3"));
+      await turn();
+      expect(writes).toEqual([["e1"]]); // held back while e1 waits
+      held[0]!.respond(1);
+      expect((await first).seq).toBe(1);
+      await expect.poll(() => held.length).toBe(3);
+      expect(writes).toEqual([["e1"], ["e2", "e3"]]);
+      held[1]!.respond(2);
+      held[2]!.respond(3);
+      expect((await Promise.all(later)).map((a) => a.seq)).toEqual([2, 3]);
+    } finally {
+      conn.publish = original;
+      sub.unsubscribe();
+      publisher.close();
+    }
+  });
+
+  it("an ack that does not come holds the next batch back for stallMs only, then fails alone at the timeout", async () => {
+    const held: { data: string; respond(seq: number): void }[] = [];
+    const sub = nc!.subscribe("lost.*", { callback: (_e, m) => held.push({ data: m.string(), respond: (seq) => m.respond(new TextEncoder().encode(`{"stream":"S","seq":${seq}}`)) }) });
+    const publisher = new JsPublisher(nc!, { timeoutMs: 600, stallMs: 150 });
+    try {
+      const t0 = performance.now();
+      const lost = outcome(publisher.publish("lost.a", "never answered"));
+      await expect.poll(() => held.length, { interval: 2 }).toBe(1);
+      const next = publisher.publish("lost.a", "next");
+      await expect.poll(() => held.length, { interval: 2 }).toBe(2);
+      const heldBack = performance.now() - t0;
+      expect(heldBack).toBeGreaterThanOrEqual(145);
+      expect(heldBack).toBeLessThan(500);
+      held[1]!.respond(7);
+      expect((await next).seq).toBe(7);
+      expect(await lost).toMatch(/^timeout: JetStream did not acknowledge the message on lost\.a within 600 ms/);
+    } finally {
+      sub.unsubscribe();
+      publisher.close();
+    }
+  });
+
   it("a message id JetStream already has is acknowledged as a duplicate with the first sequence", async () => {
     const s = await stream();
     const publisher = new JsPublisher(nc!);
@@ -104,7 +162,7 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
 
   it("fails a publish JetStream does not answer in time, and ignores its late ack", async () => {
     const s = await stream();
-    const publisher = new JsPublisher(nc!, 300);
+    const publisher = new JsPublisher(nc!, { timeoutMs: 300 });
     const pid = nats!.nodes[0]!.pid as number;
     process.kill(pid, "SIGSTOP"); // the server takes the bytes (socket buffer) but answers nothing
     let late: number | string;
