@@ -107,7 +107,7 @@ async function capabilities(): Promise<Check[]> {
 
 async function intake(): Promise<Check[]> {
   section("event intake under load");
-  console.log("32 keep-alive clients posting single events (loopback), each row for at most 20,000 events or 10 s");
+  console.log("32 keep-alive clients posting single events (loopback); each row: 1.5 s of warm-up, then 4 s measured");
   const rows: { target: IntakeTarget; r: IntakeBenchResult }[] = [];
   for (const { target, label } of INTAKE_TARGETS) {
     const r = await runIntakeBench({ target });
@@ -120,7 +120,7 @@ async function intake(): Promise<Check[]> {
   const nats1 = get("nats-r1");
   const nats2 = get("nats-r1-2intakes");
   const pctOf = (x: number): string => (anchor > 0 ? `${Math.round((100 * x) / anchor)}% of the anchor's ${anchor} ev/s` : "no anchor");
-  const checks: Check[] = rows.filter((x) => !x.r.refused).map(({ target, r }) => ({ target: `intake ${target}: no acknowledged event lost`, pass: r.lost === 0, measured: `acked ${r.accepted}, lost ${r.lost}` }));
+  const checks: Check[] = rows.filter((x) => !x.r.refused).map(({ target, r }) => ({ target: `intake ${target}: no acknowledged event lost`, pass: r.lost === 0, measured: `acked ${r.accepted + r.warmupAccepted}, lost ${r.lost}` }));
   checks.push({ target: "intake file queue, 1 process >= 90% of the anchor", pass: file.eventsPerSec >= 0.9 * anchor, measured: `${file.eventsPerSec} ev/s (${pctOf(file.eventsPerSec)}), p99 ${file.p99Ms} ms` });
   if (!nats1.refused) {
     checks.push({ target: "intake JetStream R1, 1 intake >= 50% of the anchor, p99 < 50 ms", pass: nats1.eventsPerSec >= 0.5 * anchor && nats1.p99Ms < 50, measured: `${nats1.eventsPerSec} ev/s (${pctOf(nats1.eventsPerSec)}), p99 ${nats1.p99Ms} ms` });

@@ -4,17 +4,18 @@
 // at the end of the DLQ) and has it acknowledged before it deletes the old message: a crash in
 // between leaves a copy, never a loss (a copy of an id already seen is dropped).
 import { randomUUID } from "node:crypto";
-import type { JetStreamClient, JetStreamManager } from "nats";
+import type { JetStreamManager } from "nats";
 import { MeshroomError } from "../errors/index.js";
 import { ITEMS_PER_TURN, yieldTurn } from "./body.js";
 import { DlqEntrySchema, type DlqEntry, type NewDlqEntry } from "./dlq.js";
 import { MAX_OVERSIZE_RAW, MAX_PAGE_BYTES } from "./limits.js";
 import type { QueueDeadLetters } from "./queue.js";
 import { readStream, type StreamMsg } from "./js-util.js";
+import type { EventAck, JsPublisher } from "./js-publisher.js";
 
 export class JsDlq implements QueueDeadLetters {
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly publisher: JsPublisher,
     private readonly jsm: JetStreamManager,
     readonly stream: string,
     private readonly prefix: string,
@@ -41,13 +42,13 @@ export class JsDlq implements QueueDeadLetters {
   }
 
   /** Publishes one entry (its raw text cut when the message would exceed the servers' limit). */
-  put(entry: DlqEntry): Promise<unknown> {
+  put(entry: DlqEntry): Promise<EventAck> {
     let text = JSON.stringify(entry);
     if (text.length > this.maxPayload / 4 && Buffer.byteLength(text) > this.maxPayload - 1024) {
       // never refused for its size: the start of the raw text is kept, as for an event refused for its shape
       text = JSON.stringify({ ...entry, raw: entry.raw.slice(0, MAX_OVERSIZE_RAW), raw_truncated: true, raw_base64: undefined });
     }
-    return this.js.publish(this.subject(entry.source), text);
+    return this.publisher.publish(this.subject(entry.source), text);
   }
 
   async list(opts: { source?: string; limit: number }): Promise<DlqEntry[]> {

@@ -3,7 +3,7 @@
 // buckets. A write resolves only once JetStream acknowledged it (PubAck), so an intake replies
 // "accepted" only for events the stream holds. Any number of intake processes share one
 // stream: all state is in JetStream, memory holds only caches (the source records).
-import { nanos, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection, type StreamConfig } from "nats";
+import { nanos, RetentionPolicy, StorageType, type JetStreamManager, type KV, type NatsConnection, type StreamConfig } from "nats";
 import { MeshroomError } from "../errors/index.js";
 import { ITEMS_PER_TURN, yieldTurn, type BodyItem } from "./body.js";
 import type { CounterSnapshot } from "./counters.js";
@@ -45,6 +45,8 @@ export class JetStreamQueue implements IntakeQueue {
     readonly idempotency: KvIdempotency,
     private readonly counters: KvCounters,
     private readonly locks: KV,
+    /** Every publish to the two streams: one reply subscription, group-committed batches (js-publisher.ts). */
+    private readonly publisher: JsPublisher,
   ) {}
 
   static async open(target: NatsTarget, auth: NatsAuthOptions): Promise<JetStreamQueue> {
@@ -68,15 +70,17 @@ export class JetStreamQueue implements IntakeQueue {
       const kv = (suffix: string, ttl?: number): Promise<KV> => whileForming(() => js.views.kv(`${target.stream}_${suffix}`, { history: 1, replicas: target.replicas, ...(ttl ? { ttl } : {}) }), forming);
       const counterKv = await kv("counters");
       const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+      const publisher = new JsPublisher(nc);
       return new JetStreamQueue(
         nc,
         target,
         await KvSources.open(await kv("sources")),
         new JsEvents(nc, js, jsm, target.stream, prefix),
-        new JsDlq(js, jsm, `${target.stream}_DLQ`, prefix, maxPayload),
+        new JsDlq(publisher, jsm, `${target.stream}_DLQ`, prefix, maxPayload),
         new KvIdempotency(await kv("idempotency", DEFAULT_IDEMPOTENCY_WINDOW_MS)),
         new KvCounters(counterKv),
         counterKv,
+        publisher,
       );
     } catch (e) {
       await nc.close().catch(() => undefined);
@@ -185,19 +189,6 @@ export class JetStreamQueue implements IntakeQueue {
     }
   }
 
-  private jsClient: JetStreamClient | undefined;
-  private eventPublisher: JsPublisher | undefined;
-
-  /** One JetStream client for the connection (making one per publish cost as much as the publish). */
-  private get js(): JetStreamClient {
-    return (this.jsClient ??= this.nc.jetstream());
-  }
-
-  /** Event publishes: one reply subscription for all acks, those of one turn in one socket write (js-publisher.ts). */
-  private get publisher(): JsPublisher {
-    return (this.eventPublisher ??= new JsPublisher(this.nc));
-  }
-
   /** One dead letter: moved (resolves with its offset when this run moved it) or written back with one more attempt. */
   private async replay(entry: import("./dlq.js").DlqEntry, seq: number, res: ReprocessResult): Promise<number | undefined> {
     const checked = recheckDeadLetter(this.validatorOf, entry);
@@ -206,7 +197,7 @@ export class JetStreamQueue implements IntakeQueue {
       await this.dlq.remove(seq);
       return undefined;
     }
-    const ack = await this.js.publish(this.spool.subject(entry.source), checked.record.json, { msgID: `dlq:${entry.id}` });
+    const ack = await this.publisher.publish(this.spool.subject(entry.source), checked.record.json, `dlq:${entry.id}`);
     await this.dlq.remove(seq);
     if (ack.duplicate) return undefined; // moved before a crash
     res.moved++;
