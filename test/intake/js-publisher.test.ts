@@ -18,6 +18,28 @@ async function stream(opts: { maxMsgs?: number } = {}): Promise<string> {
   return name;
 }
 
+/**
+ * Records what `conn.publish` was given between two microtask checkpoints: what the client
+ * writes to its socket at once. `restore` puts the real method back.
+ */
+function recordWrites(conn: NatsConnection): { writes: string[][]; restore(): void } {
+  const writes: string[][] = [];
+  let current: string[] = [];
+  const original = conn.publish.bind(conn);
+  conn.publish = (subject, data, opts) => {
+    if (current.push(typeof data === "string" ? data : new TextDecoder().decode(data)) === 1) queueMicrotask(() => writes.push(current.splice(0)));
+    original(subject, data, opts);
+  };
+  return { writes, restore: () => void (conn.publish = original) };
+}
+
+/** A responder on `subjects` that answers as JetStream does, when the test says so. */
+function heldResponder(subjects: string): { held: { data: string; respond(seq: number): void }[]; stop(): void } {
+  const held: { data: string; respond(seq: number): void }[] = [];
+  const sub = nc!.subscribe(subjects, { callback: (_e, m) => held.push({ data: m.string(), respond: (seq) => m.respond(new TextEncoder().encode(`{"stream":"S","seq":${seq}}`)) }) });
+  return { held, stop: () => sub.unsubscribe() };
+}
+
 const outcome = (p: Promise<{ seq: number }>): Promise<number | string> => p.then((a) => a.seq, (e: PublishError) => `${e.code}: ${e.message}`);
 
 describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loopback)", () => {
@@ -32,16 +54,8 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
 
   it("hands the publishes of separate callbacks of one turn to the client together; acks come back in call order", async () => {
     const s = await stream();
-    const conn = nc!;
-    const flushes: string[][] = [];
-    let current: string[] = [];
-    const original = conn.publish.bind(conn);
-    // what the client does: it writes what was published between two microtask checkpoints at once
-    conn.publish = (subject, data, opts) => {
-      if (current.push(typeof data === "string" ? data : new TextDecoder().decode(data)) === 1) queueMicrotask(() => flushes.push(current.splice(0)));
-      original(subject, data, opts);
-    };
-    const publisher = new JsPublisher(conn);
+    const { writes, restore } = recordWrites(nc!);
+    const publisher = new JsPublisher(nc!);
     try {
       // three timer callbacks of one timers phase, as three requests' handlers of one poll phase
       const acks = await Promise.all(
@@ -49,27 +63,18 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
           (events) => new Promise<(number | string)[]>((resolve) => setTimeout(() => resolve(Promise.all(events.map((e) => outcome(publisher.publish(`${s}.x`, e))))), 0)),
         ),
       );
-      expect(flushes).toEqual([["a1", "a2", "b1", "b2", "c1"]]);
+      expect(writes).toEqual([["a1", "a2", "b1", "b2", "c1"]]);
       expect(acks).toEqual([[1, 2], [3, 4], [5]]);
     } finally {
-      conn.publish = original;
+      restore();
       publisher.close();
     }
   });
 
   it("while a batch waits for its acks the next one gathers, and leaves in one write when the last ack came back", async () => {
-    // a responder that answers as JetStream does, when the test says so
-    const held: { data: string; respond(seq: number): void }[] = [];
-    const sub = nc!.subscribe("held.*", { callback: (_e, m) => held.push({ data: m.string(), respond: (seq) => m.respond(new TextEncoder().encode(`{"stream":"S","seq":${seq}}`)) }) });
-    const conn = nc!;
-    const writes: string[][] = [];
-    let current: string[] = [];
-    const original = conn.publish.bind(conn);
-    conn.publish = (subject, data, opts) => {
-      if (current.push(typeof data === "string" ? data : new TextDecoder().decode(data)) === 1) queueMicrotask(() => writes.push(current.splice(0)));
-      original(subject, data, opts);
-    };
-    const publisher = new JsPublisher(conn, { stallMs: 10_000 });
+    const { held, stop } = heldResponder("held.*");
+    const { writes, restore } = recordWrites(nc!);
+    const publisher = new JsPublisher(nc!, { stallMs: 10_000 });
     const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
     try {
       const first = publisher.publish("held.a", "e1");
@@ -87,15 +92,14 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
       held[2]!.respond(3);
       expect((await Promise.all(later)).map((a) => a.seq)).toEqual([2, 3]);
     } finally {
-      conn.publish = original;
-      sub.unsubscribe();
+      restore();
+      stop();
       publisher.close();
     }
   });
 
   it("an ack that does not come holds the next batch back for stallMs only, then fails alone at the timeout", async () => {
-    const held: { data: string; respond(seq: number): void }[] = [];
-    const sub = nc!.subscribe("lost.*", { callback: (_e, m) => held.push({ data: m.string(), respond: (seq) => m.respond(new TextEncoder().encode(`{"stream":"S","seq":${seq}}`)) }) });
+    const { held, stop } = heldResponder("lost.*");
     const publisher = new JsPublisher(nc!, { timeoutMs: 600, stallMs: 150 });
     try {
       const t0 = performance.now();
@@ -110,7 +114,7 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
       expect((await next).seq).toBe(7);
       expect(await lost).toMatch(/^timeout: JetStream did not acknowledge the message on lost\.a within 600 ms/);
     } finally {
-      sub.unsubscribe();
+      stop();
       publisher.close();
     }
   });
