@@ -48,7 +48,7 @@ export class JsDlq implements QueueDeadLetters {
       // never refused for its size: the start of the raw text is kept, as for an event refused for its shape
       text = JSON.stringify({ ...entry, raw: entry.raw.slice(0, MAX_OVERSIZE_RAW), raw_truncated: true, raw_base64: undefined });
     }
-    return this.publisher.publish(this.subject(entry.source), text);
+    return this.publisher.publish(this.stream, this.subject(entry.source), text);
   }
 
   async list(opts: { source?: string; limit: number }): Promise<DlqEntry[]> {

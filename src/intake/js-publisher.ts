@@ -31,6 +31,7 @@ export class PublishError extends Error {
 }
 
 interface Queued {
+  stream: string;
   subject: string;
   data: string | Uint8Array;
   msgID: string | undefined;
@@ -39,6 +40,7 @@ interface Queued {
 }
 
 interface Waiting {
+  stream: string;
   subject: string;
   /** performance.now() when handed to the client. */
   sentAt: number;
@@ -89,11 +91,15 @@ export class JsPublisher {
     );
   }
 
-  /** Publishes one message; resolves with its stream sequence once JetStream stored it (or had it: `duplicate`). */
-  publish(subject: string, data: string | Uint8Array, msgID?: string): Promise<EventAck> {
+  /**
+   * Publishes one message to `subject`, which `stream` takes; resolves with its sequence once
+   * JetStream stored it (or had it: `duplicate`). An ack from another stream (the streams were
+   * changed under the intake) fails the publish: its sequence is no offset of `stream`.
+   */
+  publish(stream: string, subject: string, data: string | Uint8Array, msgID?: string): Promise<EventAck> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     return new Promise<EventAck>((resolve, reject) => {
-      if (this.queue.push({ subject, data, msgID, resolve, reject }) > 1) return; // a flush or a stall guard is already due
+      if (this.queue.push({ stream, subject, data, msgID, resolve, reject }) > 1) return; // a flush or a stall guard is already due
       if (this.waiting.size === 0) this._scheduleFlush();
       else this._guardStall();
     });
@@ -163,7 +169,7 @@ export class JsPublisher {
           h = headers();
           h.set("Nats-Msg-Id", q.msgID);
         }
-        this.waiting.set(token, { subject: q.subject, sentAt: now, resolve: q.resolve, reject: q.reject });
+        this.waiting.set(token, { stream: q.stream, subject: q.subject, sentAt: now, resolve: q.resolve, reject: q.reject });
         this.nc.publish(q.subject, q.data, h === undefined ? { reply: `${this.prefix}.${token}` } : { reply: `${this.prefix}.${token}`, headers: h });
       } catch (e) {
         this.waiting.delete(token);
@@ -198,6 +204,9 @@ export class JsPublisher {
     }
     if (typeof ack.stream !== "string" || ack.stream === "" || typeof ack.seq !== "number" || !Number.isSafeInteger(ack.seq) || ack.seq < 1) {
       return w.reject(new PublishError(`JetStream's acknowledgement for ${w.subject} has no stream sequence`, "bad_ack"));
+    }
+    if (ack.stream !== w.stream) {
+      return w.reject(new PublishError(`JetStream stored the message on ${w.subject} in stream ${ack.stream}, not ${w.stream}: the streams were changed under the intake`, "wrong_stream"));
     }
     w.resolve({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true });
   }

@@ -121,7 +121,7 @@ export class JetStreamQueue implements IntakeQueue {
     const keyed = meta.idempotencyKey === undefined ? undefined : idempotencyId(source, meta.idempotencyKey);
     const subject = this.spool.subject(source);
     const acks = accepted.map(({ record, index }) =>
-      this.publisher.publish(subject, record.json, keyed === undefined ? undefined : `${keyed}:${index}`),
+      this.publisher.publish(this.spool.stream, subject, record.json, keyed === undefined ? undefined : `${keyed}:${index}`),
     );
     const offsets = (await Promise.all(acks)).map((a) => a.seq);
     if (offsets.length > 0) this.spool.appended();
@@ -197,7 +197,7 @@ export class JetStreamQueue implements IntakeQueue {
       await this.dlq.remove(seq);
       return undefined;
     }
-    const ack = await this.publisher.publish(this.spool.subject(entry.source), checked.record.json, `dlq:${entry.id}`);
+    const ack = await this.publisher.publish(this.spool.stream, this.spool.subject(entry.source), checked.record.json, `dlq:${entry.id}`);
     await this.dlq.remove(seq);
     if (ack.duplicate) return undefined; // moved before a crash
     res.moved++;

@@ -60,7 +60,7 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
       // three timer callbacks of one timers phase, as three requests' handlers of one poll phase
       const acks = await Promise.all(
         [["a1", "a2"], ["b1", "b2"], ["c1"]].map(
-          (events) => new Promise<(number | string)[]>((resolve) => setTimeout(() => resolve(Promise.all(events.map((e) => outcome(publisher.publish(`${s}.x`, e))))), 0)),
+          (events) => new Promise<(number | string)[]>((resolve) => setTimeout(() => resolve(Promise.all(events.map((e) => outcome(publisher.publish(s, `${s}.x`, e))))), 0)),
         ),
       );
       expect(writes).toEqual([["a1", "a2", "b1", "b2", "c1"]]);
@@ -77,11 +77,11 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const publisher = new JsPublisher(nc!, { stallMs: 10_000 });
     const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
     try {
-      const first = publisher.publish("held.a", "e1");
+      const first = publisher.publish("S", "held.a", "e1");
       await expect.poll(() => held.length).toBe(1);
-      const later = [publisher.publish("held.a", "e2")];
+      const later = [publisher.publish("S", "held.a", "e2")];
       await turn();
-      later.push(publisher.publish("held.a", "e3"));
+      later.push(publisher.publish("S", "held.a", "e3"));
       await turn();
       expect(writes).toEqual([["e1"]]); // held back while e1 waits
       held[0]!.respond(1);
@@ -103,9 +103,9 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const publisher = new JsPublisher(nc!, { timeoutMs: 600, stallMs: 150 });
     try {
       const t0 = performance.now();
-      const lost = outcome(publisher.publish("lost.a", "never answered"));
+      const lost = outcome(publisher.publish("S", "lost.a", "never answered"));
       await expect.poll(() => held.length, { interval: 2 }).toBe(1);
-      const next = publisher.publish("lost.a", "next");
+      const next = publisher.publish("S", "lost.a", "next");
       await expect.poll(() => held.length, { interval: 2 }).toBe(2);
       const heldBack = performance.now() - t0;
       expect(heldBack).toBeGreaterThanOrEqual(145);
@@ -123,9 +123,9 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const s = await stream();
     const publisher = new JsPublisher(nc!);
     try {
-      const first = await publisher.publish(`${s}.x`, "one", "key-1");
-      await publisher.publish(`${s}.x`, "two");
-      const again = await publisher.publish(`${s}.x`, "one", "key-1");
+      const first = await publisher.publish(s, `${s}.x`, "one", "key-1");
+      await publisher.publish(s, `${s}.x`, "two");
+      const again = await publisher.publish(s, `${s}.x`, "one", "key-1");
       expect(first).toEqual({ stream: s, seq: 1, duplicate: false });
       expect(again).toEqual({ stream: s, seq: 1, duplicate: true });
     } finally {
@@ -137,7 +137,7 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const s = await stream({ maxMsgs: 1 });
     const publisher = new JsPublisher(nc!);
     try {
-      const got = await Promise.all([outcome(publisher.publish(`${s}.x`, "fits")), outcome(publisher.publish(`NOSTREAM${s}.x`, "lost")), outcome(publisher.publish(`${s}.x`, "full"))]);
+      const got = await Promise.all([outcome(publisher.publish(s, `${s}.x`, "fits")), outcome(publisher.publish(s, `NOSTREAM${s}.x`, "lost")), outcome(publisher.publish(s, `${s}.x`, "full"))]);
       expect(got[0]).toBe(1);
       expect(got[1]).toMatch(/^503: no JetStream stream takes NOSTREAM/);
       expect(got[2]).toMatch(/^10077: JetStream refused the message on .*maximum messages exceeded/i);
@@ -146,16 +146,17 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     }
   });
 
-  it("refuses an answer that is not a PubAck", async () => {
-    const answers: Record<string, string> = { junk: "not json", nostream: '{"stream":"","seq":4}', noseq: '{"stream":"S"}', error: '{"error":{"code":400,"err_code":10999,"description":"boom"}}' };
+  it("refuses an answer that is not a PubAck of the stream asked for", async () => {
+    const answers: Record<string, string> = { junk: "not json", nostream: '{"stream":"","seq":4}', noseq: '{"stream":"S"}', other: '{"stream":"T","seq":4}', error: '{"error":{"code":400,"err_code":10999,"description":"boom"}}' };
     const sub = nc!.subscribe("fake.*", { callback: (_e, m) => m.respond(new TextEncoder().encode(answers[m.subject.slice(5)] ?? "")) });
     const publisher = new JsPublisher(nc!);
     try {
-      const got = await Promise.all(Object.keys(answers).map((k) => outcome(publisher.publish(`fake.${k}`, "x"))));
+      const got = await Promise.all(Object.keys(answers).map((k) => outcome(publisher.publish("S", `fake.${k}`, "x"))));
       expect(got).toEqual([
         "bad_ack: JetStream's acknowledgement for fake.junk is not JSON",
         "bad_ack: JetStream's acknowledgement for fake.nostream has no stream sequence",
         "bad_ack: JetStream's acknowledgement for fake.noseq has no stream sequence",
+        "wrong_stream: JetStream stored the message on fake.other in stream T, not S: the streams were changed under the intake",
         "10999: JetStream refused the message on fake.error: boom (10999)",
       ]);
     } finally {
@@ -172,14 +173,14 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     let late: number | string;
     const t0 = performance.now();
     try {
-      late = await outcome(publisher.publish(`${s}.x`, "stalled"));
+      late = await outcome(publisher.publish(s, `${s}.x`, "stalled"));
     } finally {
       process.kill(pid, "SIGCONT");
     }
     expect(late).toMatch(/^timeout: JetStream did not acknowledge the message on .* within 300 ms/);
     expect(performance.now() - t0).toBeLessThan(2000);
     // the stalled message was stored once the server woke; its ack found nobody waiting
-    expect(await outcome(publisher.publish(`${s}.x`, "next"))).toBe(2);
+    expect(await outcome(publisher.publish(s, `${s}.x`, "next"))).toBe(2);
     expect(publisher.inFlight).toBe(0);
     publisher.close();
   });
@@ -187,10 +188,10 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
   it("close fails what waits and what comes after, with the reason", async () => {
     const s = await stream();
     const publisher = new JsPublisher(nc!);
-    const waiting = outcome(publisher.publish(`${s}.x`, "queued"));
+    const waiting = outcome(publisher.publish(s, `${s}.x`, "queued"));
     publisher.close(new PublishError("the intake is shutting down", "closed"));
     expect(await waiting).toBe("closed: the intake is shutting down");
-    expect(await outcome(publisher.publish(`${s}.x`, "after"))).toBe("closed: the intake is shutting down");
+    expect(await outcome(publisher.publish(s, `${s}.x`, "after"))).toBe("closed: the intake is shutting down");
   });
 
   it("a connection closed while an ack is awaited fails that publish", async () => {
@@ -200,7 +201,7 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const pid = nats!.nodes[0]!.pid as number;
     process.kill(pid, "SIGSTOP");
     try {
-      const sent = outcome(publisher.publish(`${s}.x`, "unanswered"));
+      const sent = outcome(publisher.publish(s, `${s}.x`, "unanswered"));
       await new Promise((r) => setImmediate(r)); // handed to the client
       await own.close();
       expect(await sent).toMatch(/^closed: the NATS connection closed before JetStream acknowledged the event/);
