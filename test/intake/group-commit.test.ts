@@ -15,8 +15,10 @@ function recorder(): { sizes: number[]; gc: GroupCommit<number, number> } {
 describe("group commit", () => {
   it("puts the requests of one event-loop turn in one batch, even from separate callbacks", async () => {
     const { sizes, gc } = recorder();
-    // three timer callbacks of one timers phase, as three sockets' data handlers of one poll phase would be
-    const results = await Promise.all([1, 2, 3].map((n) => new Promise<number>((resolve) => setTimeout(() => resolve(gc.submit(n)), 0))));
+    // three callbacks of one loop iteration, each followed by its own microtask checkpoint, as three
+    // sockets' data handlers of one poll phase would be (check-phase callbacks: timers of 0 ms may
+    // straddle a millisecond and fire in two iterations on a loaded machine)
+    const results = await Promise.all([1, 2, 3].map((n) => new Promise<number>((resolve) => setImmediate(() => resolve(gc.submit(n))))));
     expect(results).toEqual([10, 20, 30]);
     expect(sizes).toEqual([3]);
   });

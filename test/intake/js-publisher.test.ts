@@ -57,10 +57,12 @@ describe.skipIf(!natsAvailable())("JetStream event publisher (nats-server on loo
     const { writes, restore } = recordWrites(nc!);
     const publisher = new JsPublisher(nc!);
     try {
-      // three timer callbacks of one timers phase, as three requests' handlers of one poll phase
+      // three callbacks of one loop iteration, each followed by its own microtask checkpoint, as
+      // three requests' handlers of one poll phase (check-phase callbacks: 0 ms timers may
+      // straddle a millisecond and fire in two iterations on a loaded machine)
       const acks = await Promise.all(
         [["a1", "a2"], ["b1", "b2"], ["c1"]].map(
-          (events) => new Promise<(number | string)[]>((resolve) => setTimeout(() => resolve(Promise.all(events.map((e) => outcome(publisher.publish(s, `${s}.x`, e))))), 0)),
+          (events) => new Promise<(number | string)[]>((resolve) => setImmediate(() => resolve(Promise.all(events.map((e) => outcome(publisher.publish(s, `${s}.x`, e))))))),
         ),
       );
       expect(writes).toEqual([["a1", "a2", "b1", "b2", "c1"]]);
