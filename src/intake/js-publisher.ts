@@ -1,14 +1,14 @@
-// JetStream publishes of events, each acknowledged by its own PubAck, at a cost that does not
-// grow with the client's per-request machinery. `JetStreamClient.publish` is a request: per
-// event it starts a timer, registers a waiter in the client's reply multiplexer and, once the
-// ack arrived, rejects an already-settled promise with a freshly built "cancelled" NatsError
-// (its stack captured): 6–7% of an intake's CPU under load. Here one subscription on a private
-// reply prefix takes every ack, one interval sweeps the late ones, and nothing is built per event
-// but the waiter. Publishes leave in batches, as a group commit: while a batch waits for its acks,
-// the next one gathers, and leaves when the last ack came back (or when the batch has waited
-// `stallMs`, 25 ms: a lost ack never holds the others until the timeout). A batch is handed to the client
-// in one go (it flushes once per microtask checkpoint: one socket write), in call order, so the
-// stream sequences increase in that order. Under load this means a few large writes instead of
+// JetStream publishes (events and dead letters), each acknowledged by its own PubAck, at a cost
+// that does not grow with the client's per-request machinery. `JetStreamClient.publish` is a
+// request: per event it starts a timer, registers a waiter in the client's reply multiplexer and,
+// once the ack arrived, rejects an already-settled promise with a freshly built "cancelled"
+// NatsError (its stack captured): 6–7% of an intake's CPU under load. Here one subscription on a
+// private reply prefix takes every ack, one interval sweeps the late ones, and nothing is built per
+// event but the waiter. Publishes leave in batches, as a group commit: while a batch waits for its
+// acks, the next one gathers, and leaves when the last ack came back (or when the batch has waited
+// `stallMs`, 25 ms: a lost ack never holds the others until the timeout). A batch is handed to the
+// client in one go (it flushes once per microtask checkpoint: one socket write), in call order, so
+// the stream sequences increase in that order. Under load this means a few large writes instead of
 // many small ones, and far fewer wakeups of the NATS server and of the intake.
 import { createInbox, headers, type Msg, type NatsConnection, type NatsError, type Subscription } from "nats";
 
