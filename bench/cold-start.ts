@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { settle } from "./settle.js";
+import { median } from "./timed-process.js";
 
 export interface ColdStartTiming {
   command: string;
@@ -46,9 +47,7 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv): number {
 
 function summarize(command: string, budgeted: boolean, samples: number[]): ColdStartTiming {
   const s = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { command, budgeted, runs: s.length, medianMs: Math.round(median), minMs: Math.round(s[0]!), maxMs: Math.round(s[s.length - 1]!) };
+  return { command, budgeted, runs: s.length, medianMs: Math.round(median(s)), minMs: Math.round(s[0]!), maxMs: Math.round(s[s.length - 1]!) };
 }
 
 /** Median of `runs` cold starts of `--version` and of `list products` on a small project (made in a temp dir). */

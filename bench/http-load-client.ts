@@ -72,7 +72,7 @@ export class LoadConnection {
     if (buf.length > MAX_REPLY_BYTES) return void socket.destroy(new Error(`a reply of over ${MAX_REPLY_BYTES} bytes`));
     let reply: { status: number; body: string; end: number; close: boolean } | undefined;
     try {
-      reply = _parseReply(buf);
+      reply = parseReply(buf);
     } catch (e) {
       return void socket.destroy(e as Error);
     }
@@ -88,7 +88,7 @@ export class LoadConnection {
 }
 
 /** One whole reply at the start of `buf`, or undefined when more bytes are needed. Throws on what it cannot read. */
-export function _parseReply(buf: Buffer): { status: number; body: string; end: number; close: boolean } | undefined {
+export function parseReply(buf: Buffer): { status: number; body: string; end: number; close: boolean } | undefined {
   const headEnd = buf.indexOf("\r\n\r\n");
   if (headEnd < 0) return undefined;
   const head = buf.toString("latin1", 0, headEnd);

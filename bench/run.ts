@@ -28,6 +28,7 @@ import { formatIntakeRow, INTAKE_TARGETS, runIntakeBench, type IntakeBenchResult
 import { comparisonReport, engineChecks, engineTable, fmt, idealMs, load, summary, type Check } from "./report.js";
 import { meshroomSameDag, runProcessComparison, type ComparisonSize, type MeshroomTimes } from "./terraform.js";
 import { runPythonHooksCase, type PythonHooksCase } from "./python-hooks.js";
+import { median } from "./timed-process.js";
 
 const PARALLELISM = 10;
 // Issue 22: K = 300 and K = 3,000 plugs against Terraform, 10,000 plugs for meshroom alone. At
@@ -129,10 +130,6 @@ async function intake(): Promise<Check[]> {
 /** The issue's targets, each judged on the median over rounds of a ratio taken within one round. */
 function intakeChecks(rounds: Map<IntakeTarget, IntakeBenchResult>[]): Check[] {
   const measured = (t: IntakeTarget): IntakeBenchResult[] => rounds.map((r) => r.get(t)).filter((r): r is IntakeBenchResult => r !== undefined && !r.refused);
-  const median = (xs: number[]): number => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length === 0 ? Number.NaN : v.length % 2 ? (v[v.length >> 1] as number) : ((v[v.length / 2 - 1] as number) + (v[v.length / 2] as number)) / 2;
-  };
   const ratios = (t: IntakeTarget, ref: IntakeTarget): number[] =>
     rounds.flatMap((r) => {
       const a = r.get(t);

@@ -59,9 +59,10 @@ export class SourceTable {
 
   /**
    * The source named `name` when `token` is its token; undefined otherwise (a wrong token, or
-   * an unknown source, costs the same whatever it is). Given the connection, a token that already opened this very source on it (same
-   * record: not revoked, not replaced since) is let in without hashing it again; what the
-   * shortcut compares against is what that connection itself sent.
+   * an unknown source, costs the same whatever it is). Given the connection, a token that
+   * already opened this very source on it (same record: not revoked, not replaced since) is let
+   * in without hashing it again; what the shortcut compares against is what that connection
+   * itself sent.
    */
   authenticate(name: string, token: string, connection?: object): SourceRecord | undefined {
     const rec = this.byName.get(name);

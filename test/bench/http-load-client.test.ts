@@ -4,24 +4,24 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { LoadConnection, _parseReply } from "../../bench/http-load-client.js";
+import { LoadConnection, parseReply } from "../../bench/http-load-client.js";
 
 const sized = Buffer.from('HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"offsets":[]}');
 const chunked = Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\n6\r\n:\"é\"}\r\n0\r\nX-Trailer: 1\r\n\r\n");
 
 describe("bench HTTP load client", () => {
   it("reads a sized and a chunked reply, and waits for the rest at every split point", () => {
-    expect(_parseReply(sized)).toEqual({ status: 202, body: '{"offsets":[]}', end: sized.length, close: false });
-    expect(_parseReply(chunked)).toEqual({ status: 200, body: '{"a":"é"}', end: chunked.length, close: false });
-    for (const whole of [sized, chunked]) for (let cut = 0; cut < whole.length; cut++) expect(_parseReply(whole.subarray(0, cut))).toBeUndefined();
+    expect(parseReply(sized)).toEqual({ status: 202, body: '{"offsets":[]}', end: sized.length, close: false });
+    expect(parseReply(chunked)).toEqual({ status: 200, body: '{"a":"é"}', end: chunked.length, close: false });
+    for (const whole of [sized, chunked]) for (let cut = 0; cut < whole.length; cut++) expect(parseReply(whole.subarray(0, cut))).toBeUndefined();
   });
 
   it("refuses what it cannot read", () => {
-    expect(() => _parseReply(Buffer.from("HTTP/2 200\r\n\r\n"))).toThrow(/status line/);
-    expect(() => _parseReply(Buffer.from("HTTP/1.1 200 OK\r\n\r\n"))).toThrow(/neither Content-Length nor chunked/);
-    expect(() => _parseReply(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))).toThrow(/bad chunk size/);
-    expect(() => _parseReply(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd"))).toThrow(/not followed by CRLF/);
-    expect(_parseReply(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"))?.close).toBe(true);
+    expect(() => parseReply(Buffer.from("HTTP/2 200\r\n\r\n"))).toThrow(/status line/);
+    expect(() => parseReply(Buffer.from("HTTP/1.1 200 OK\r\n\r\n"))).toThrow(/neither Content-Length nor chunked/);
+    expect(() => parseReply(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))).toThrow(/bad chunk size/);
+    expect(() => parseReply(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd"))).toThrow(/not followed by CRLF/);
+    expect(parseReply(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"))?.close).toBe(true);
   });
 
   it("posts in turn on one keep-alive connection to a node:http server, and reconnects after the server closed it", async () => {
